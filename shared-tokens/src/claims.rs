@@ -1,0 +1,65 @@
+//! Claim sets. Each token purpose has its own struct, its own `typ` and its own audience, so one
+//! kind can never be accepted as the other.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Times every claim set carries; `verify` checks them against the profile's lifetime.
+pub trait TimeBounds {
+    fn issued_at(&self) -> i64;
+    fn expires_at(&self) -> i64;
+}
+
+/// Claims of the short-lived access token (`typ: at+jwt`), verified by both services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: Uuid,
+    pub sid: Uuid,
+    pub jti: Uuid,
+    pub iat: i64,
+    pub exp: i64,
+    pub username: String,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+impl AccessClaims {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+}
+
+/// Claims of the long-lived refresh token (`typ: rt+jwt`), verified only by auth-service.
+/// The field order is fixed: re-signing the same claims gives the same bytes, which the
+/// refresh grace rule relies on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshClaims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: Uuid,
+    pub sid: Uuid,
+    pub jti: Uuid,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+impl TimeBounds for AccessClaims {
+    fn issued_at(&self) -> i64 {
+        self.iat
+    }
+    fn expires_at(&self) -> i64 {
+        self.exp
+    }
+}
+
+impl TimeBounds for RefreshClaims {
+    fn issued_at(&self) -> i64 {
+        self.iat
+    }
+    fn expires_at(&self) -> i64 {
+        self.exp
+    }
+}

@@ -1,0 +1,243 @@
+//! The configuration both services read the same way: the access-token settings and the browser
+//! settings of SPEC §5/§6. Each service's own config struct embeds [`AccessConfig`].
+
+use crate::duration::parse_duration;
+use crate::keys::Secret;
+use std::time::Duration;
+
+/// A bad or missing variable: names it and says what it expects, in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: expected {expected}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub expected: String,
+}
+
+impl ConfigError {
+    pub fn new(var: &'static str, expected: impl Into<String>) -> Self {
+        Self {
+            var,
+            expected: expected.into(),
+        }
+    }
+}
+
+/// Reads variables through a lookup function, so tests can pass a map instead of the process
+/// environment.
+pub struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        Self { lookup }
+    }
+
+    /// The value, or `None` when unset or blank.
+    pub fn get(&self, var: &str) -> Option<String> {
+        (self.lookup)(var).filter(|v| !v.trim().is_empty())
+    }
+
+    pub fn string_or(&self, var: &str, default: &str) -> String {
+        self.get(var).unwrap_or_else(|| default.to_owned())
+    }
+
+    pub fn required(&self, var: &'static str, expected: &str) -> Result<String, ConfigError> {
+        self.get(var).ok_or_else(|| ConfigError::new(var, expected))
+    }
+
+    pub fn secret(&self, var: &'static str) -> Result<Secret, ConfigError> {
+        let value = self.required(var, "a secret of at least 32 bytes (it is not set)")?;
+        Secret::parse(&value).map_err(|e| ConfigError::new(var, e))
+    }
+
+    /// A comma-separated list of secrets; empty when unset.
+    pub fn secrets(&self, var: &'static str) -> Result<Vec<Secret>, ConfigError> {
+        self.list(var)
+            .iter()
+            .map(|s| Secret::parse(s).map_err(|e| ConfigError::new(var, format!("each {e}"))))
+            .collect()
+    }
+
+    pub fn duration(&self, var: &'static str, default: &str) -> Result<Duration, ConfigError> {
+        let value = self.string_or(var, default);
+        parse_duration(&value)
+            .map_err(|e| ConfigError::new(var, format!("a duration like 15m, 7d or 10s: {e}")))
+    }
+
+    pub fn bool(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(var).map(|v| v.trim().to_ascii_lowercase()) {
+            None => Ok(default),
+            Some(v) if matches!(v.as_str(), "true" | "1" | "yes" | "on") => Ok(true),
+            Some(v) if matches!(v.as_str(), "false" | "0" | "no" | "off") => Ok(false),
+            Some(_) => Err(ConfigError::new(var, "true or false")),
+        }
+    }
+
+    pub fn number<T: std::str::FromStr>(
+        &self,
+        var: &'static str,
+        default: T,
+        expected: &str,
+    ) -> Result<T, ConfigError> {
+        match self.get(var) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::new(var, expected)),
+        }
+    }
+
+    pub fn list(&self, var: &str) -> Vec<String> {
+        self.get(var)
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The longest clock skew SPEC §1 allows.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(30);
+
+/// Cookie names for the mode the service runs in (SPEC §5): browsers only accept the `__Host-`
+/// and `__Secure-` prefixes on secure cookies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookieNames {
+    pub secure: bool,
+    pub access: &'static str,
+    pub refresh: &'static str,
+}
+
+impl CookieNames {
+    pub fn for_mode(secure: bool) -> Self {
+        if secure {
+            Self {
+                secure,
+                access: "__Host-access_token",
+                refresh: "__Secure-refresh_token",
+            }
+        } else {
+            Self {
+                secure,
+                access: "access_token",
+                refresh: "refresh_token",
+            }
+        }
+    }
+}
+
+/// Access-token and browser settings shared by both services.
+#[derive(Debug, Clone)]
+pub struct AccessConfig {
+    pub secret: Secret,
+    pub previous_secrets: Vec<Secret>,
+    pub expiry: Duration,
+    pub issuer: String,
+    pub audience: String,
+    pub leeway: Duration,
+    pub allowed_origins: Vec<String>,
+    pub cookies: CookieNames,
+}
+
+impl AccessConfig {
+    pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
+        let expiry = env.duration("ACCESS_TOKEN_EXPIRY", "15m")?;
+        if expiry.is_zero() {
+            return Err(ConfigError::new(
+                "ACCESS_TOKEN_EXPIRY",
+                "a duration longer than zero",
+            ));
+        }
+        let leeway = env.duration("JWT_LEEWAY", "30s")?;
+        if leeway > MAX_LEEWAY {
+            return Err(ConfigError::new("JWT_LEEWAY", "at most 30s"));
+        }
+        let allowed_origins = env
+            .list("ALLOWED_ORIGINS")
+            .into_iter()
+            .map(|o| {
+                crate::origin::normalise_origin(&o).ok_or_else(|| {
+                    ConfigError::new(
+                        "ALLOWED_ORIGINS",
+                        "comma-separated origins like https://app.example.com",
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            secret: env.secret("ACCESS_TOKEN_SECRET")?,
+            previous_secrets: env.secrets("ACCESS_TOKEN_PREVIOUS_SECRETS")?,
+            expiry,
+            issuer: env.string_or("JWT_ISSUER", "auth-service"),
+            audience: env.string_or("JWT_AUDIENCE", "resource-service"),
+            leeway,
+            allowed_origins,
+            cookies: CookieNames::for_mode(env.bool("COOKIE_SECURE", true)?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn read(vars: &[(&str, &str)]) -> Result<AccessConfig, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lookup = move |k: &str| map.get(k).cloned();
+        AccessConfig::from_env(&Env::new(&lookup))
+    }
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn defaults_apply_when_only_the_secret_is_set() {
+        let config = read(&[("ACCESS_TOKEN_SECRET", SECRET)]).unwrap();
+        assert_eq!(config.expiry, Duration::from_secs(900));
+        assert_eq!(config.leeway, Duration::from_secs(30));
+        assert_eq!(config.issuer, "auth-service");
+        assert_eq!(config.audience, "resource-service");
+        assert_eq!(config.cookies.access, "__Host-access_token");
+    }
+
+    #[test]
+    fn missing_secret_names_the_variable() {
+        let err = read(&[]).unwrap_err();
+        assert_eq!(err.var, "ACCESS_TOKEN_SECRET");
+    }
+
+    #[test]
+    fn leeway_over_thirty_seconds_is_refused() {
+        let err = read(&[("ACCESS_TOKEN_SECRET", SECRET), ("JWT_LEEWAY", "31s")]).unwrap_err();
+        assert_eq!(err.var, "JWT_LEEWAY");
+    }
+
+    #[test]
+    fn insecure_cookie_mode_drops_the_prefixes() {
+        let config = read(&[("ACCESS_TOKEN_SECRET", SECRET), ("COOKIE_SECURE", "false")]).unwrap();
+        assert_eq!(config.cookies.access, "access_token");
+        assert_eq!(config.cookies.refresh, "refresh_token");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("ACCESS_TOKEN_EXPIRY", "soon"),
+            ("COOKIE_SECURE", "maybe"),
+            ("ALLOWED_ORIGINS", "not an origin"),
+            ("ACCESS_TOKEN_PREVIOUS_SECRETS", "short"),
+        ] {
+            let err = read(&[("ACCESS_TOKEN_SECRET", SECRET), (var, value)]).unwrap_err();
+            assert_eq!(err.var, var);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The error body of SPEC §4, shared by both services, and the errors the extractor returns.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use actix_web_httpauth::headers::www_authenticate::bearer::{Bearer, Error as BearerError};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `{"error": "<code>", "message": "<one human sentence>", "fields"?: {name: reason}}`.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    pub error: &'a str,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<&'a BTreeMap<String, String>>,
+}
+
+impl<'a> ErrorBody<'a> {
+    pub fn new(error: &'a str, message: &'a str) -> Self {
+        Self {
+            error,
+            message,
+            fields: None,
+        }
+    }
+
+    pub fn with_fields(mut self, fields: &'a BTreeMap<String, String>) -> Self {
+        self.fields = Some(fields);
+        self
+    }
+
+    /// The response every error of both services is rendered as.
+    pub fn respond(&self, status: StatusCode) -> HttpResponse {
+        HttpResponse::build(status)
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(self)
+    }
+}
+
+/// Why the access token of a request was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("no credentials")]
+    MissingCredentials,
+    #[error("invalid token")]
+    InvalidToken,
+    #[error("the Authorization header and the cookie carry different tokens")]
+    ConflictingTokens,
+    #[error("cross-site request with cookie credentials")]
+    CsrfRejected,
+    #[error("token verification is not configured")]
+    NotConfigured,
+}
+
+/// The `WWW-Authenticate` value for a 401: bare for missing credentials, with the error code for
+/// a bad token (RFC 6750 §3).
+fn challenge(with_error: bool) -> HeaderValue {
+    let mut builder = Bearer::build();
+    if with_error {
+        builder = builder.error(BearerError::InvalidToken);
+    }
+    let rendered = builder.finish().to_string();
+    HeaderValue::from_str(&rendered).unwrap_or_else(|_| HeaderValue::from_static("Bearer"))
+}
+
+impl ResponseError for AuthError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::MissingCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
+            Self::ConflictingTokens => StatusCode::BAD_REQUEST,
+            Self::CsrfRejected => StatusCode::FORBIDDEN,
+            Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (code, message) = match self {
+            Self::MissingCredentials => ("unauthorized", "Authentication is required."),
+            Self::InvalidToken => (
+                "invalid_token",
+                "The access token is invalid, expired or revoked.",
+            ),
+            Self::ConflictingTokens => (
+                "invalid_request",
+                "The request carries two different access tokens.",
+            ),
+            Self::CsrfRejected => (
+                "csrf_rejected",
+                "Cookie-authenticated requests must come from an allowed origin.",
+            ),
+            Self::NotConfigured => ("internal", "An internal error occurred."),
+        };
+        let mut response = ErrorBody::new(code, message).respond(self.status_code());
+        match self {
+            Self::MissingCredentials => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, challenge(false));
+            }
+            Self::InvalidToken => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, challenge(true));
+            }
+            _ => {}
+        }
+        response
+    }
+}

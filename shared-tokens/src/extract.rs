@@ -1,0 +1,112 @@
+//! The request extractor: `Authorization: Bearer` or the access cookie in, verified claims out.
+//!
+//! Query strings are never looked at. A request carrying two different tokens is refused, and a
+//! cookie-authenticated unsafe request must pass the origin check of SPEC §5.
+
+use crate::claims::AccessClaims;
+use crate::config::{AccessConfig, CookieNames};
+use crate::error::AuthError;
+use crate::keys::KeyRing;
+use crate::origin::{check_origin, is_unsafe};
+use crate::token::{TokenProfile, ACCESS_TYP};
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{web, FromRequest, HttpRequest};
+use std::future::{ready, Ready};
+
+/// What a service needs to accept access tokens; registered once as `web::Data<AccessPolicy>`.
+#[derive(Debug)]
+pub struct AccessPolicy {
+    pub profile: TokenProfile,
+    pub cookies: CookieNames,
+    pub allowed_origins: Vec<String>,
+}
+
+impl AccessPolicy {
+    pub fn from_config(config: &AccessConfig) -> Self {
+        let keys = KeyRing::new(&config.secret, &config.previous_secrets);
+        Self {
+            profile: TokenProfile::new(
+                ACCESS_TYP,
+                keys,
+                &config.issuer,
+                &config.audience,
+                config.expiry,
+                config.leeway,
+            ),
+            cookies: config.cookies,
+            allowed_origins: config.allowed_origins.clone(),
+        }
+    }
+}
+
+/// Where the access token of a request came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialSource {
+    Bearer,
+    Cookie,
+}
+
+/// A request whose access token verified.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub claims: AccessClaims,
+    pub source: CredentialSource,
+}
+
+/// The bearer token of the `Authorization` header; other schemes are not ours and are ignored.
+fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, AuthError> {
+    let Some(value) = req.headers().get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| AuthError::InvalidToken)?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            let token = token.trim();
+            if token.is_empty() {
+                Err(AuthError::InvalidToken)
+            } else {
+                Ok(Some(token))
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Finds, verifies and origin-checks the access token of `req`.
+pub fn authenticate(req: &HttpRequest, policy: &AccessPolicy) -> Result<Authenticated, AuthError> {
+    let bearer = bearer_token(req)?;
+    let cookie = req.cookie(policy.cookies.access);
+    let cookie_token = cookie.as_ref().map(|c| c.value()).filter(|v| !v.is_empty());
+
+    let (token, source) = match (bearer, cookie_token) {
+        (Some(b), Some(c)) if b != c => return Err(AuthError::ConflictingTokens),
+        (Some(b), _) => (b, CredentialSource::Bearer),
+        (None, Some(c)) => (c, CredentialSource::Cookie),
+        (None, None) => return Err(AuthError::MissingCredentials),
+    };
+    let claims: AccessClaims = policy.profile.verify(token).map_err(|reason| {
+        log::debug!("access token rejected: {reason}");
+        AuthError::InvalidToken
+    })?;
+    if source == CredentialSource::Cookie && is_unsafe(req.method()) {
+        check_origin(req, &policy.allowed_origins)?;
+    }
+    Ok(Authenticated { claims, source })
+}
+
+impl FromRequest for Authenticated {
+    type Error = AuthError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.app_data::<web::Data<AccessPolicy>>() {
+            Some(policy) => authenticate(req, policy),
+            None => {
+                log::error!("AccessPolicy is not registered as app data");
+                Err(AuthError::NotConfigured)
+            }
+        };
+        ready(result)
+    }
+}

@@ -1,0 +1,29 @@
+//! The token contract both services share (SPEC §1, §4, §5).
+//!
+//! Everything that decides whether a token is good lives here, in one place, so the issuer and every
+//! verifier apply identical rules: claim types, the key ring, `sign`/`verify`, the browser origin
+//! check, the request extractor and the error body. No database code and no service logic.
+
+pub mod claims;
+pub mod config;
+pub mod duration;
+pub mod error;
+pub mod extract;
+pub mod keys;
+pub mod origin;
+pub mod token;
+
+pub use claims::{AccessClaims, RefreshClaims};
+pub use config::{AccessConfig, ConfigError, CookieNames};
+pub use error::{AuthError, ErrorBody};
+pub use extract::{AccessPolicy, Authenticated, CredentialSource};
+pub use keys::{KeyRing, Secret};
+pub use token::{Rejection, TokenProfile, ACCESS_TYP, REFRESH_TYP};
+
+/// Seconds since the Unix epoch; the clock every time rule is checked against.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

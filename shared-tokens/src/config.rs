@@ -46,17 +46,38 @@ impl<'a> Env<'a> {
         self.get(var).ok_or_else(|| ConfigError::new(var, expected))
     }
 
+    /// `APP_ENV`: `development` (default) or `production`.
+    pub fn is_production(&self) -> Result<bool, ConfigError> {
+        match self.string_or("APP_ENV", "development").trim() {
+            "development" => Ok(false),
+            "production" => Ok(true),
+            _ => Err(ConfigError::new("APP_ENV", "development or production")),
+        }
+    }
+
     pub fn secret(&self, var: &'static str) -> Result<Secret, ConfigError> {
         let value = self.required(var, "a secret of at least 32 bytes (it is not set)")?;
-        Secret::parse(&value).map_err(|e| ConfigError::new(var, e))
+        self.checked_secret(var, &value)
     }
 
     /// A comma-separated list of secrets; empty when unset.
     pub fn secrets(&self, var: &'static str) -> Result<Vec<Secret>, ConfigError> {
         self.list(var)
             .iter()
-            .map(|s| Secret::parse(s).map_err(|e| ConfigError::new(var, format!("each {e}"))))
+            .map(|s| self.checked_secret(var, s))
             .collect()
+    }
+
+    fn checked_secret(&self, var: &'static str, value: &str) -> Result<Secret, ConfigError> {
+        let secret = Secret::parse(value).map_err(|e| ConfigError::new(var, e))?;
+        if self.is_production()? && value.trim().starts_with(DEVELOPMENT_SECRET_PREFIX) {
+            return Err(ConfigError::new(
+                var,
+                "a real secret: APP_ENV=production refuses the development secrets of \
+                 docker-compose.yml (generate one with `openssl rand -hex 32`)",
+            ));
+        }
+        Ok(secret)
     }
 
     pub fn duration(&self, var: &'static str, default: &str) -> Result<Duration, ConfigError> {
@@ -101,6 +122,10 @@ impl<'a> Env<'a> {
             .unwrap_or_default()
     }
 }
+
+/// Every development secret in `docker-compose.yml` and `.env.example` starts with this, and a
+/// service started with `APP_ENV=production` refuses any secret that does.
+pub const DEVELOPMENT_SECRET_PREFIX: &str = "dev-only-";
 
 /// The longest clock skew SPEC §1 allows.
 pub const MAX_LEEWAY: Duration = Duration::from_secs(30);
@@ -147,6 +172,7 @@ pub struct AccessConfig {
 
 impl AccessConfig {
     pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
+        env.is_production()?;
         let expiry = env.duration("ACCESS_TOKEN_EXPIRY", "15m")?;
         if expiry.is_zero() {
             return Err(ConfigError::new(
@@ -229,12 +255,22 @@ mod tests {
     }
 
     #[test]
+    fn production_refuses_development_secrets() {
+        let dev = "dev-only-0123456789abcdef0123456789abcdef";
+        assert!(read(&[("ACCESS_TOKEN_SECRET", dev)]).is_ok());
+        let err = read(&[("ACCESS_TOKEN_SECRET", dev), ("APP_ENV", "production")]).unwrap_err();
+        assert_eq!(err.var, "ACCESS_TOKEN_SECRET");
+        assert!(read(&[("ACCESS_TOKEN_SECRET", SECRET), ("APP_ENV", "production")]).is_ok());
+    }
+
+    #[test]
     fn bad_values_name_their_variable() {
         for (var, value) in [
             ("ACCESS_TOKEN_EXPIRY", "soon"),
             ("COOKIE_SECURE", "maybe"),
             ("ALLOWED_ORIGINS", "not an origin"),
             ("ACCESS_TOKEN_PREVIOUS_SECRETS", "short"),
+            ("APP_ENV", "staging"),
         ] {
             let err = read(&[("ACCESS_TOKEN_SECRET", SECRET), (var, value)]).unwrap_err();
             assert_eq!(err.var, var);

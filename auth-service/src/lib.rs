@@ -1,0 +1,16 @@
+//! auth-service: the issuer. Users, sessions and refresh-token families in PostgreSQL; login,
+//! rotation with reuse detection, and the account endpoints of SPEC §2.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod cookies;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod passwords;
+pub mod rotation;
+pub mod routes;
+pub mod startup;
+pub mod tokens;
+pub mod views;

@@ -43,7 +43,16 @@ mod tests {
 
     #[test]
     fn malformed_durations_are_refused() {
-        for bad in ["", "m", "15", "15x", "-1s", "1.5h", "15 m", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "m",
+            "15",
+            "15x",
+            "-1s",
+            "1.5h",
+            "15 m",
+            "99999999999999999999d",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -282,7 +282,10 @@ fn an_unknown_crit_header_is_refused() {
     let mut h = good_header();
     h.crit = Some(vec!["exp-ext".into()]);
     let token = forge(&h, &claims_json(now_unix()), ACCESS_SECRET);
-    assert_eq!(verify(&token).unwrap_err(), Rejection::UnknownCriticalHeader);
+    assert_eq!(
+        verify(&token).unwrap_err(),
+        Rejection::UnknownCriticalHeader
+    );
 }
 
 #[test]
@@ -314,7 +317,10 @@ fn a_tampered_payload_is_refused() {
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
     let forged = with(claims_json(now_unix()), "roles", json!(["user", "admin"]));
     parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
-    assert_eq!(verify(&parts.join(".")).unwrap_err(), Rejection::BadSignature);
+    assert_eq!(
+        verify(&parts.join(".")).unwrap_err(),
+        Rejection::BadSignature
+    );
 }
 
 #[test]
@@ -327,8 +333,7 @@ fn oversized_and_malformed_tokens_are_refused_cheaply() {
 
 #[test]
 fn self_test_passes_for_a_working_profile() {
-    let result = access_profile().self_test(|now| {
-        serde_json::from_value::<AccessClaims>(claims_json(now)).unwrap()
-    });
+    let result = access_profile()
+        .self_test(|now| serde_json::from_value::<AccessClaims>(claims_json(now)).unwrap());
     assert_eq!(result, Ok(()));
 }

@@ -1,0 +1,151 @@
+//! auth-service configuration (SPEC §6): one typed struct, read once at start.
+
+use shared_tokens::config::Env;
+use shared_tokens::{AccessConfig, ConfigError, Secret};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind_addr: String,
+    pub access: AccessConfig,
+    pub refresh_secret: Secret,
+    pub refresh_previous_secrets: Vec<Secret>,
+    /// Refresh-token lifetime, which is also the session's idle limit.
+    pub refresh_expiry: Duration,
+    /// The absolute session limit that refreshes never extend.
+    pub session_max_lifetime: Duration,
+    /// How long a just-used refresh token may be presented again (zero disables).
+    pub refresh_reuse_grace: Duration,
+    pub bcrypt_cost: u32,
+    pub db_pool_size: u32,
+}
+
+impl Settings {
+    /// Reads `.env` when present, then the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(&|var| std::env::var(var).ok())
+    }
+
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env::new(lookup);
+        let access = AccessConfig::from_env(&env)?;
+        let refresh_secret = env.secret("REFRESH_TOKEN_SECRET")?;
+        let refresh_previous_secrets = env.secrets("REFRESH_TOKEN_PREVIOUS_SECRETS")?;
+        let access_secrets: Vec<&Secret> = std::iter::once(&access.secret)
+            .chain(&access.previous_secrets)
+            .collect();
+        if std::iter::once(&refresh_secret)
+            .chain(&refresh_previous_secrets)
+            .any(|s| access_secrets.contains(&s))
+        {
+            return Err(ConfigError::new(
+                "REFRESH_TOKEN_SECRET",
+                "a secret different from every ACCESS_TOKEN secret",
+            ));
+        }
+        let refresh_expiry = env.duration("REFRESH_TOKEN_EXPIRY", "7d")?;
+        if refresh_expiry.is_zero() {
+            return Err(ConfigError::new(
+                "REFRESH_TOKEN_EXPIRY",
+                "a duration longer than zero",
+            ));
+        }
+        let session_max_lifetime = env.duration("SESSION_MAX_LIFETIME", "30d")?;
+        if session_max_lifetime.is_zero() {
+            return Err(ConfigError::new(
+                "SESSION_MAX_LIFETIME",
+                "a duration longer than zero",
+            ));
+        }
+        let bcrypt_cost = env.number("BCRYPT_COST", 12u32, "a whole number from 4 to 31")?;
+        if !(4..=31).contains(&bcrypt_cost) {
+            return Err(ConfigError::new(
+                "BCRYPT_COST",
+                "a whole number from 4 to 31",
+            ));
+        }
+        let db_pool_size = env.number("DB_POOL_SIZE", 10u32, "a whole number from 1 to 1000")?;
+        if !(1..=1000).contains(&db_pool_size) {
+            return Err(ConfigError::new(
+                "DB_POOL_SIZE",
+                "a whole number from 1 to 1000",
+            ));
+        }
+        Ok(Self {
+            database_url: env.required("DATABASE_URL", "a postgres:// connection URL")?,
+            bind_addr: env.string_or("BIND_ADDR", "0.0.0.0:8080"),
+            access,
+            refresh_secret,
+            refresh_previous_secrets,
+            refresh_expiry,
+            session_max_lifetime,
+            refresh_reuse_grace: env.duration("REFRESH_REUSE_GRACE", "10s")?,
+            bcrypt_cost,
+            db_pool_size,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const A: &str = "access-secret-access-secret-access-secret";
+    const R: &str = "refresh-secret-refresh-secret-refresh-secret";
+
+    fn read(extra: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let mut map: HashMap<&str, &str> = HashMap::from([
+            ("DATABASE_URL", "postgres://localhost/auth"),
+            ("ACCESS_TOKEN_SECRET", A),
+            ("REFRESH_TOKEN_SECRET", R),
+        ]);
+        map.extend(extra.iter().copied());
+        Settings::from_lookup(&|k| map.get(k).map(|v| v.to_string()))
+    }
+
+    #[test]
+    fn defaults_match_the_spec() {
+        let s = read(&[]).unwrap();
+        assert_eq!(s.bind_addr, "0.0.0.0:8080");
+        assert_eq!(s.refresh_expiry, Duration::from_secs(7 * 86_400));
+        assert_eq!(s.session_max_lifetime, Duration::from_secs(30 * 86_400));
+        assert_eq!(s.refresh_reuse_grace, Duration::from_secs(10));
+        assert_eq!(s.bcrypt_cost, 12);
+        assert_eq!(s.db_pool_size, 10);
+    }
+
+    #[test]
+    fn equal_access_and_refresh_secrets_are_refused() {
+        let err = read(&[("REFRESH_TOKEN_SECRET", A)]).unwrap_err();
+        assert_eq!(err.var, "REFRESH_TOKEN_SECRET");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (var, value) in [
+            ("DATABASE_URL", ""),
+            ("REFRESH_TOKEN_SECRET", "short"),
+            ("REFRESH_TOKEN_EXPIRY", "week"),
+            ("SESSION_MAX_LIFETIME", "0"),
+            ("REFRESH_REUSE_GRACE", "ten"),
+            ("BCRYPT_COST", "3"),
+            ("DB_POOL_SIZE", "many"),
+        ] {
+            let err = read(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{var}={value}");
+        }
+    }
+
+    #[test]
+    fn grace_zero_is_allowed() {
+        assert_eq!(
+            read(&[("REFRESH_REUSE_GRACE", "0")])
+                .unwrap()
+                .refresh_reuse_grace,
+            Duration::ZERO
+        );
+    }
+}

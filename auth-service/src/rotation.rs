@@ -1,0 +1,194 @@
+//! Sessions as refresh-token families: starting one at login, and rotation with reuse detection
+//! (SPEC §1) in one transaction that locks the session row.
+
+use crate::db::models::{NewRefreshToken, NewSession, UserRow};
+use crate::db::{refresh_tokens, sessions, users};
+use crate::error::ApiError;
+use crate::tokens::{token_hash, Issuer};
+use chrono::{DateTime, TimeDelta, Utc};
+use diesel::{Connection, PgConnection};
+use shared_tokens::RefreshClaims;
+use uuid::Uuid;
+
+/// A session's new or current refresh token, with everything a token response needs.
+pub struct Granted {
+    pub user: UserRow,
+    pub session_id: Uuid,
+    pub refresh_token: String,
+    pub refresh_expires_at: i64,
+}
+
+/// What presenting a refresh token led to.
+pub enum Rotation {
+    /// The current token: it is now used and a successor is current.
+    Rotated(Granted),
+    /// The immediate predecessor within the grace period: the same current successor again.
+    Reissued(Granted),
+    /// An older token: the whole family was revoked, and that is committed.
+    ReuseDetected { session_id: Uuid, user_id: Uuid },
+    /// Unknown token, or a revoked or expired session.
+    Rejected(&'static str),
+}
+
+/// Where a login came from, remembered on its session.
+pub struct Client<'a> {
+    pub user_agent: Option<&'a str>,
+    pub ip: Option<&'a str>,
+}
+
+fn seconds(d: std::time::Duration) -> TimeDelta {
+    TimeDelta::seconds(d.as_secs() as i64)
+}
+
+/// Whole-second timestamps, so a token's `iat`/`exp` and its row agree exactly.
+fn at(unix: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(unix, 0).unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// Mints the refresh token of generation `generation` and stores its hash.
+fn mint(
+    conn: &mut PgConnection,
+    issuer: &Issuer,
+    user_id: Uuid,
+    session_id: Uuid,
+    generation: i32,
+    now: i64,
+    exp: i64,
+) -> Result<String, ApiError> {
+    let claims = issuer.refresh_claims(user_id, session_id, Uuid::new_v4(), now, exp);
+    let token = issuer.sign_refresh(&claims)?;
+    refresh_tokens::insert(
+        conn,
+        &NewRefreshToken {
+            jti: claims.jti,
+            session_id,
+            token_hash: &token_hash(&token),
+            generation,
+            issued_at: at(claims.iat),
+            expires_at: at(claims.exp),
+        },
+    )?;
+    Ok(token)
+}
+
+/// Creates a session for `user` with its first refresh token, in one transaction.
+pub fn start_session(
+    conn: &mut PgConnection,
+    issuer: &Issuer,
+    user: UserRow,
+    client: &Client<'_>,
+) -> Result<Granted, ApiError> {
+    conn.transaction(|conn| {
+        let now = Utc::now().timestamp();
+        let absolute = now + issuer.session_max_lifetime.as_secs() as i64;
+        let exp = (now + issuer.refresh_expiry.as_secs() as i64).min(absolute);
+        let session_id = Uuid::new_v4();
+        sessions::insert(
+            conn,
+            &NewSession {
+                id: session_id,
+                user_id: user.id,
+                created_at: at(now),
+                last_used_at: at(now),
+                idle_expires_at: at(exp),
+                absolute_expires_at: at(absolute),
+                generation: 0,
+                user_agent: client.user_agent,
+                ip: client.ip,
+            },
+        )?;
+        let refresh_token = mint(conn, issuer, user.id, session_id, 0, now, exp)?;
+        Ok(Granted {
+            user,
+            session_id,
+            refresh_token,
+            refresh_expires_at: exp,
+        })
+    })
+}
+
+/// Presents refresh token `presented` (already signature-checked into `claims`).
+pub fn rotate(
+    conn: &mut PgConnection,
+    issuer: &Issuer,
+    presented: &str,
+    claims: &RefreshClaims,
+) -> Result<Rotation, ApiError> {
+    conn.transaction(|conn| {
+        let now_dt = Utc::now();
+        let now = now_dt.timestamp();
+        let Some(session) = sessions::lock(conn, claims.sid)? else {
+            return Ok(Rotation::Rejected("unknown session"));
+        };
+        if session.user_id != claims.sub {
+            return Ok(Rotation::Rejected("session belongs to another user"));
+        }
+        if !session.is_live(now_dt) {
+            return Ok(Rotation::Rejected("session revoked or expired"));
+        }
+        let Some(token) = refresh_tokens::find_by_hash(conn, session.id, &token_hash(presented))?
+        else {
+            return Ok(Rotation::Rejected("unknown refresh token"));
+        };
+
+        if token.generation == session.generation && token.used_at.is_none() {
+            refresh_tokens::mark_used(conn, token.jti, now_dt)?;
+            let generation = session.generation + 1;
+            let absolute = session.absolute_expires_at.timestamp();
+            let exp = (now + issuer.refresh_expiry.as_secs() as i64).min(absolute);
+            let refresh_token = mint(
+                conn,
+                issuer,
+                session.user_id,
+                session.id,
+                generation,
+                now,
+                exp,
+            )?;
+            sessions::advance(conn, session.id, generation, at(now), at(exp))?;
+            let user = users::find(conn, session.user_id)?;
+            return Ok(Rotation::Rotated(Granted {
+                user,
+                session_id: session.id,
+                refresh_token,
+                refresh_expires_at: exp,
+            }));
+        }
+
+        let within_grace = !issuer.reuse_grace.is_zero()
+            && token.generation == session.generation - 1
+            && token
+                .used_at
+                .is_some_and(|used| now_dt - used < seconds(issuer.reuse_grace));
+        if within_grace {
+            if let Some(current) =
+                refresh_tokens::find_generation(conn, session.id, session.generation)?
+            {
+                let again = issuer.sign_refresh(&issuer.refresh_claims(
+                    session.user_id,
+                    session.id,
+                    current.jti,
+                    current.issued_at.timestamp(),
+                    current.expires_at.timestamp(),
+                ))?;
+                // Only when the bytes are the ones handed out before (the refresh key may have
+                // been rotated in between, and then we cannot give the same token back).
+                if token_hash(&again) == current.token_hash {
+                    let user = users::find(conn, session.user_id)?;
+                    return Ok(Rotation::Reissued(Granted {
+                        user,
+                        session_id: session.id,
+                        refresh_token: again,
+                        refresh_expires_at: current.expires_at.timestamp(),
+                    }));
+                }
+            }
+        }
+
+        sessions::revoke(conn, session.id, "refresh_token_reused", now_dt)?;
+        Ok(Rotation::ReuseDetected {
+            session_id: session.id,
+            user_id: session.user_id,
+        })
+    })
+}

@@ -1,0 +1,93 @@
+use super::no_content_clearing_cookies;
+use crate::auth::CurrentSession;
+use crate::db::models::UserChanges;
+use crate::db::{self, users, PgPool};
+use crate::domain::{Email, FieldErrors, FullName, Username};
+use crate::error::ApiError;
+use crate::passwords::PasswordHasher;
+use crate::tokens::Issuer;
+use crate::views::User;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+
+pub async fn show(
+    session: CurrentSession,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = session.claims.sub;
+    let user = db::blocking(&pool, move |conn| Ok(users::find(conn, id)?)).await?;
+    Ok(HttpResponse::Ok().json(User::from(user)))
+}
+
+#[derive(Deserialize)]
+pub struct UpdateBody {
+    username: Option<String>,
+    email: Option<String>,
+    full_name: Option<String>,
+}
+
+impl TryFrom<UpdateBody> for UserChanges {
+    type Error = ApiError;
+
+    fn try_from(body: UpdateBody) -> Result<Self, ApiError> {
+        let mut errors = FieldErrors::default();
+        let changes = UserChanges {
+            username: body
+                .username
+                .and_then(|v| errors.check("username", Username::parse(&v)))
+                .map(Username::into_inner),
+            email: body
+                .email
+                .and_then(|v| errors.check("email", Email::parse(&v)))
+                .map(Email::into_inner),
+            full_name: body
+                .full_name
+                .and_then(|v| errors.check("full_name", FullName::parse(&v)))
+                .map(FullName::into_inner),
+        };
+        errors.finish()?;
+        Ok(changes)
+    }
+}
+
+/// Changes username, email or full name. Access tokens already issued keep the old values until
+/// they are refreshed.
+pub async fn update(
+    session: CurrentSession,
+    body: web::Json<UpdateBody>,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = UserChanges::try_from(body.into_inner())?;
+    let id = session.claims.sub;
+    let user = db::blocking(&pool, move |conn| {
+        Ok(if changes.is_empty() {
+            users::find(conn, id)?
+        } else {
+            users::update_profile(conn, id, &changes, Utc::now())?
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(User::from(user)))
+}
+
+#[derive(Deserialize)]
+pub struct DeleteBody {
+    password: Option<String>,
+}
+
+/// Deletes the account after re-checking the password; sessions and tokens go with it.
+pub async fn delete(
+    session: CurrentSession,
+    body: web::Json<DeleteBody>,
+    pool: web::Data<PgPool>,
+    hasher: web::Data<PasswordHasher>,
+    issuer: web::Data<Issuer>,
+) -> Result<HttpResponse, ApiError> {
+    let password = body.into_inner().password.unwrap_or_default();
+    let id = session.claims.sub;
+    super::password::confirm_password(&pool, &hasher, id, password).await?;
+    db::blocking(&pool, move |conn| Ok(users::delete(conn, id)?)).await?;
+    log::info!("account deleted: user_id={id}");
+    Ok(no_content_clearing_cookies(&issuer))
+}

@@ -1,0 +1,45 @@
+use super::{presented_refresh_token, token_response};
+use crate::db::{self, PgPool};
+use crate::error::ApiError;
+use crate::rotation::{rotate, Rotation};
+use crate::tokens::Issuer;
+use actix_web::{web, HttpRequest, HttpResponse};
+use shared_tokens::origin::check_origin;
+use shared_tokens::AuthError;
+
+pub async fn refresh(
+    req: HttpRequest,
+    body: web::Bytes,
+    pool: web::Data<PgPool>,
+    issuer: web::Data<Issuer>,
+) -> Result<HttpResponse, ApiError> {
+    let (token, from_cookie) =
+        presented_refresh_token(&req, &body, &issuer)?.ok_or(AuthError::MissingCredentials)?;
+    if from_cookie {
+        check_origin(&req, &issuer.access_policy().allowed_origins)?;
+    }
+    let claims = issuer.verify_refresh(&token)?;
+    let issuer_for_db = issuer.clone();
+    let outcome = db::blocking(&pool, move |conn| {
+        rotate(conn, &issuer_for_db, &token, &claims)
+    })
+    .await?;
+    match outcome {
+        Rotation::Rotated(granted) | Rotation::Reissued(granted) => {
+            token_response(&issuer, granted)
+        }
+        Rotation::ReuseDetected {
+            session_id,
+            user_id,
+        } => {
+            log::warn!(
+                "refresh token reuse detected; session revoked: session_id={session_id} user_id={user_id}"
+            );
+            Err(ApiError::RefreshTokenReused)
+        }
+        Rotation::Rejected(reason) => {
+            log::debug!("refresh token rejected: {reason}");
+            Err(ApiError::invalid_token())
+        }
+    }
+}

@@ -1,0 +1,49 @@
+use crate::auth::CurrentSession;
+use crate::db::{self, sessions, PgPool};
+use crate::error::ApiError;
+use crate::views::{SessionList, SessionView};
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use uuid::Uuid;
+
+pub async fn list(
+    session: CurrentSession,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let (user_id, current) = (session.claims.sub, session.claims.sid);
+    let rows = db::blocking(&pool, move |conn| {
+        Ok(sessions::list_live(conn, user_id, Utc::now())?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(SessionList {
+        sessions: rows
+            .into_iter()
+            .map(|row| SessionView::new(row, current))
+            .collect(),
+    }))
+}
+
+/// Revokes one of the caller's sessions; someone else's, or no session at all, is 404.
+pub async fn revoke(
+    session: CurrentSession,
+    path: web::Path<String>,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&path).map_err(|_| ApiError::NotFound)?;
+    let user_id = session.claims.sub;
+    let revoked = db::blocking(&pool, move |conn| {
+        Ok(sessions::revoke_owned(
+            conn,
+            id,
+            user_id,
+            "revoked_by_user",
+            Utc::now(),
+        )?)
+    })
+    .await?;
+    if revoked == 0 {
+        return Err(ApiError::NotFound);
+    }
+    log::info!("session revoked: session_id={id} user_id={user_id}");
+    Ok(HttpResponse::NoContent().finish())
+}

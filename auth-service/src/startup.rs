@@ -1,0 +1,174 @@
+//! Builds the application: pool, migrations, key self-test, HTTP server. Tests build the same
+//! `Application` on port 0.
+
+use crate::config::Settings;
+use crate::db::{self, PgPool};
+use crate::error::ApiError;
+use crate::passwords::PasswordHasher;
+use crate::routes;
+use crate::tokens::Issuer;
+use actix_web::dev::Server;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::{web, App, HttpRequest, HttpServer};
+use shared_tokens::AccessPolicy;
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+/// JSON bodies on auth routes are small; anything larger is refused with 413.
+pub const MAX_JSON_BYTES: usize = 16 * 1024;
+
+/// How long the start waits for the database before giving up.
+const DATABASE_WAIT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("database not reachable within {0:?}: {1}")]
+    Database(Duration, String),
+    #[error("migrations failed: {0}")]
+    Migrations(String),
+    #[error("token self-test failed: {0}")]
+    SelfTest(String),
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let access = web::Data::new(AccessPolicy::from_config(&settings.access));
+        let issuer = web::Data::new(Issuer::new(&settings, access.clone()));
+        issuer.self_test().map_err(StartupError::SelfTest)?;
+
+        let pool = db::build_pool(&settings.database_url, settings.db_pool_size);
+        migrate_when_ready(&pool).await?;
+
+        let hasher = web::Data::new(PasswordHasher::new(settings.bcrypt_cost));
+        hasher.warm_up();
+
+        let listener =
+            TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.clone(),
+                source,
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.clone(),
+                source,
+            })?
+            .port();
+
+        let pool = web::Data::new(pool);
+        let allowed_origins = settings.access.allowed_origins.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(security_headers())
+                .wrap(shared_tokens::origin::cors(&allowed_origins))
+                .wrap(access_log())
+                .app_data(access.clone())
+                .app_data(issuer.clone())
+                .app_data(pool.clone())
+                .app_data(hasher.clone())
+                .app_data(json_config())
+                .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .configure(routes::configure)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            addr: settings.bind_addr.clone(),
+            source,
+        })?
+        .run();
+        log::info!("auth-service listening on port {port}");
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Waits for the database (compose may start us first), then migrates it: a service never serves
+/// against an unmigrated database.
+async fn migrate_when_ready(pool: &PgPool) -> Result<(), StartupError> {
+    let pool = pool.clone();
+    let started = Instant::now();
+    loop {
+        let attempt = pool.clone();
+        let result = web::block(move || match attempt.get() {
+            Ok(mut conn) => Ok(db::run_migrations(&mut conn).map_err(StartupError::Migrations)),
+            Err(e) => Err(e.to_string()),
+        })
+        .await
+        .map_err(|e| StartupError::Migrations(e.to_string()))?;
+        match result {
+            Ok(migrated) => return migrated,
+            Err(cause) if started.elapsed() >= DATABASE_WAIT => {
+                return Err(StartupError::Database(DATABASE_WAIT, cause))
+            }
+            Err(cause) => {
+                log::warn!("waiting for the database: {cause}");
+                actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+}
+
+/// Method, path, status and latency: never the query string (a token could be in it), a cookie
+/// or an `Authorization` header.
+fn access_log() -> Logger {
+    Logger::new("%{method}xi %U %s %Dms")
+        .custom_request_replace("method", |req| req.method().to_string())
+        .exclude("/healthz")
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Content-Security-Policy", "frame-ancestors 'none'"))
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_JSON_BYTES)
+        .error_handler(|err, _req| {
+            // The parser's own message may quote the input (a password), so it stays out.
+            let api_error = match err {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+                JsonPayloadError::ContentType => {
+                    ApiError::invalid("The body must be JSON (Content-Type: application/json).")
+                }
+                _ => ApiError::invalid("The request body is not valid JSON for this endpoint."),
+            };
+            api_error.into()
+        })
+}
+
+fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound.into()
+}
+
+fn query_error(_: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::invalid("The query string is invalid.").into()
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}

@@ -1,0 +1,128 @@
+//! The issuer: mints access and refresh tokens through `shared-tokens`, so the rules that sign are
+//! the rules that verify.
+
+use crate::config::Settings;
+use crate::db::models::UserRow;
+use crate::error::ApiError;
+use actix_web::web;
+use sha2::{Digest, Sha256};
+use shared_tokens::token::{TokenProfile, REFRESH_TYP};
+use shared_tokens::{AccessClaims, AccessPolicy, KeyRing, RefreshClaims};
+use std::time::Duration;
+use uuid::Uuid;
+
+pub struct Issuer {
+    access: web::Data<AccessPolicy>,
+    refresh: TokenProfile,
+    pub refresh_expiry: Duration,
+    pub session_max_lifetime: Duration,
+    pub reuse_grace: Duration,
+}
+
+impl Issuer {
+    pub fn new(settings: &Settings, access: web::Data<AccessPolicy>) -> Self {
+        // Refresh tokens are for this service alone: its issuer name is also their audience,
+        // distinct from the access audience, and they are signed with a secret only it knows.
+        let issuer = settings.access.issuer.clone();
+        let refresh = TokenProfile::new(
+            REFRESH_TYP,
+            KeyRing::new(&settings.refresh_secret, &settings.refresh_previous_secrets),
+            &issuer,
+            &issuer,
+            settings.refresh_expiry,
+            settings.access.leeway,
+        );
+        Self {
+            access,
+            refresh,
+            refresh_expiry: settings.refresh_expiry,
+            session_max_lifetime: settings.session_max_lifetime,
+            reuse_grace: settings.refresh_reuse_grace,
+        }
+    }
+
+    pub fn access_policy(&self) -> &AccessPolicy {
+        &self.access
+    }
+
+    pub fn access_lifetime(&self) -> Duration {
+        self.access.profile.lifetime()
+    }
+
+    /// A fresh access token for `user` in session `sid`, issued at `now` (Unix seconds).
+    pub fn access_token(&self, user: &UserRow, sid: Uuid, now: i64) -> Result<String, ApiError> {
+        let profile = &self.access.profile;
+        let claims = AccessClaims {
+            iss: profile.issuer().to_owned(),
+            aud: profile.audience().to_owned(),
+            sub: user.id,
+            sid,
+            jti: Uuid::new_v4(),
+            iat: now,
+            exp: now + profile.lifetime().as_secs() as i64,
+            username: user.username.clone(),
+            email: user.email.clone(),
+            name: user.full_name.clone(),
+            roles: user.roles.clone(),
+        };
+        profile.sign(&claims).map_err(ApiError::internal)
+    }
+
+    /// The refresh claims for one token of a family. Signing the same claims again gives the
+    /// same token byte for byte, which is how the grace rule returns the current successor
+    /// without the database ever holding a token.
+    pub fn refresh_claims(
+        &self,
+        user_id: Uuid,
+        sid: Uuid,
+        jti: Uuid,
+        iat: i64,
+        exp: i64,
+    ) -> RefreshClaims {
+        RefreshClaims {
+            iss: self.refresh.issuer().to_owned(),
+            aud: self.refresh.audience().to_owned(),
+            sub: user_id,
+            sid,
+            jti,
+            iat,
+            exp,
+        }
+    }
+
+    pub fn sign_refresh(&self, claims: &RefreshClaims) -> Result<String, ApiError> {
+        self.refresh.sign(claims).map_err(ApiError::internal)
+    }
+
+    pub fn verify_refresh(&self, token: &str) -> Result<RefreshClaims, ApiError> {
+        self.refresh.verify(token).map_err(|reason| {
+            log::debug!("refresh token rejected: {reason}");
+            ApiError::invalid_token()
+        })
+    }
+
+    /// Signs and verifies one token of each kind: a broken key setup stops the start.
+    pub fn self_test(&self) -> Result<(), String> {
+        let probe = Uuid::nil();
+        self.access.profile.self_test(|now| AccessClaims {
+            iss: self.access.profile.issuer().to_owned(),
+            aud: self.access.profile.audience().to_owned(),
+            sub: probe,
+            sid: probe,
+            jti: probe,
+            iat: now,
+            exp: now + 60,
+            username: "self-test".into(),
+            email: "self-test@localhost".into(),
+            name: "self-test".into(),
+            roles: vec![],
+        })?;
+        self.refresh
+            .self_test(|now| self.refresh_claims(probe, probe, probe, now, now + 60))
+    }
+}
+
+/// The only form in which a refresh token is stored.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}

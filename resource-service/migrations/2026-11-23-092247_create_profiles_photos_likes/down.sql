@@ -1,0 +1,4 @@
+DROP TABLE profiles;
+DROP TABLE photo_likes;
+DROP TABLE photo_contents;
+DROP TABLE photos;

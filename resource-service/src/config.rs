@@ -1,0 +1,169 @@
+//! The service's configuration (SPEC §6): one typed struct, read once at start.
+
+use shared_tokens::config::Env;
+use shared_tokens::{AccessConfig, ConfigError};
+use std::fmt;
+
+/// The default upload limit: 5 MiB.
+pub const DEFAULT_MAX_PHOTO_BYTES: usize = 5_242_880;
+
+#[derive(Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`: this service's own database (it may hold a password: never printed).
+    pub database_url: String,
+    /// `BIND_ADDR`, default `0.0.0.0:8081`; tests pass `127.0.0.1:0`.
+    pub bind_addr: String,
+    /// Access-token, cookie and origin settings, read exactly as auth-service reads them.
+    pub access: AccessConfig,
+    /// `MAX_PHOTO_BYTES`, default 5 MiB.
+    pub max_photo_bytes: usize,
+    /// `DB_POOL_SIZE`, default 10.
+    pub db_pool_size: u32,
+}
+
+impl Settings {
+    /// Reads every variable through `lookup`, so tests can pass a map instead of the process
+    /// environment.
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let env = Env::new(lookup);
+        let database_url = env.required(
+            "DATABASE_URL",
+            "a PostgreSQL URL like postgres://user:password@host:5432/resources (it is not set)",
+        )?;
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "a PostgreSQL URL like postgres://user:password@host:5432/resources",
+            ));
+        }
+        let bind_addr = env.string_or("BIND_ADDR", "0.0.0.0:8081").trim().to_owned();
+        let port_ok = bind_addr
+            .rsplit_once(':')
+            .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+        if !port_ok {
+            return Err(ConfigError::new(
+                "BIND_ADDR",
+                "host:port, for example 0.0.0.0:8081",
+            ));
+        }
+        let access = AccessConfig::from_env(&env)?;
+        let max_photo_bytes = env.number(
+            "MAX_PHOTO_BYTES",
+            DEFAULT_MAX_PHOTO_BYTES,
+            "a number of bytes greater than zero, like 5242880",
+        )?;
+        if max_photo_bytes == 0 {
+            return Err(ConfigError::new(
+                "MAX_PHOTO_BYTES",
+                "a number of bytes greater than zero, like 5242880",
+            ));
+        }
+        let db_pool_size = env.number("DB_POOL_SIZE", 10u32, "a whole number from 1 to 1000")?;
+        if !(1..=1000).contains(&db_pool_size) {
+            return Err(ConfigError::new(
+                "DB_POOL_SIZE",
+                "a whole number from 1 to 1000",
+            ));
+        }
+        Ok(Settings {
+            database_url,
+            bind_addr,
+            access,
+            max_photo_bytes,
+            db_pool_size,
+        })
+    }
+
+    /// Reads `.env` when present, then the process environment (which wins).
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        // A missing `.env` is normal; a broken one shows up as missing variables below.
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(&|var| std::env::var(var).ok())
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &"<redacted>")
+            .field("bind_addr", &self.bind_addr)
+            .field("access", &self.access)
+            .field("max_photo_bytes", &self.max_photo_bytes)
+            .field("db_pool_size", &self.db_pool_size)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "resource-config-test-secret-0123456789";
+
+    fn read(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(&move |k: &str| map.get(k).cloned())
+    }
+
+    fn minimal() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("DATABASE_URL", "postgres://postgres@localhost/resources"),
+            ("ACCESS_TOKEN_SECRET", SECRET),
+        ]
+    }
+
+    #[test]
+    fn defaults_apply_when_only_required_variables_are_set() {
+        let settings = read(&minimal()).unwrap();
+        assert_eq!(settings.bind_addr, "0.0.0.0:8081");
+        assert_eq!(settings.max_photo_bytes, 5_242_880);
+        assert_eq!(settings.db_pool_size, 10);
+        assert_eq!(settings.access.audience, "resource-service");
+    }
+
+    #[test]
+    fn a_missing_database_url_names_the_variable() {
+        let err = read(&[("ACCESS_TOKEN_SECRET", SECRET)]).unwrap_err();
+        assert_eq!(err.var, "DATABASE_URL");
+    }
+
+    #[test]
+    fn a_missing_access_secret_names_the_variable() {
+        let err = read(&[("DATABASE_URL", "postgres://localhost/x")]).unwrap_err();
+        assert_eq!(err.var, "ACCESS_TOKEN_SECRET");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("DATABASE_URL", "mysql://localhost/x"),
+            ("BIND_ADDR", "8081"),
+            ("BIND_ADDR", "0.0.0.0:http"),
+            ("MAX_PHOTO_BYTES", "5MB"),
+            ("MAX_PHOTO_BYTES", "0"),
+            ("DB_POOL_SIZE", "0"),
+            ("DB_POOL_SIZE", "-3"),
+            ("JWT_LEEWAY", "5m"),
+        ] {
+            let mut vars = minimal();
+            vars.retain(|(k, _)| *k != var);
+            vars.push((var, value));
+            let err = read(&vars).unwrap_err();
+            assert_eq!(err.var, var, "{var}={value}");
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_url() {
+        let mut vars = minimal();
+        vars[0] = ("DATABASE_URL", "postgres://app:hunter2@db/resources");
+        let settings = read(&vars).unwrap();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2"));
+        assert!(!printed.contains(SECRET));
+    }
+}

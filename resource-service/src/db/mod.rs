@@ -1,0 +1,11 @@
+//! Everything that talks to PostgreSQL: the pool, the generated schema, row structs and one
+//! module of small synchronous queries per table. Handlers reach it only through [`blocking`].
+
+pub mod likes;
+pub mod models;
+pub mod photos;
+pub mod pool;
+pub mod profiles;
+pub mod schema;
+
+pub use pool::{blocking, connect, run_migrations, DbPool};

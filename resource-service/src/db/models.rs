@@ -1,0 +1,65 @@
+//! Row structs (what a query returns) and insert forms (what a write takes), checked for Pg.
+
+use crate::db::schema::{photo_contents, photos, profiles};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+/// A photo's metadata; its bytes live in `photo_contents`.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = photos, check_for_backend(diesel::pg::Pg))]
+pub struct PhotoRow {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub owner_username: String,
+    pub caption: Option<String>,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = photos)]
+pub struct NewPhoto<'a> {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub owner_username: &'a str,
+    pub caption: Option<&'a str>,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = photo_contents)]
+pub struct NewPhotoContent<'a> {
+    pub photo_id: Uuid,
+    pub bytes: &'a [u8],
+}
+
+/// What the content endpoint needs before deciding whether to read the bytes at all.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = photos, check_for_backend(diesel::pg::Pg))]
+pub struct ContentMeta {
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = profiles, check_for_backend(diesel::pg::Pg))]
+pub struct ProfileRow {
+    pub user_id: Uuid,
+    pub bio: Option<String>,
+    pub avatar_photo_id: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A partial update: `None` leaves a column alone, `Some(None)` clears it.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = profiles)]
+pub struct ProfileChanges<'a> {
+    pub bio: Option<Option<&'a str>>,
+    pub avatar_photo_id: Option<Option<Uuid>>,
+}

@@ -1,0 +1,43 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    photo_contents (photo_id) {
+        photo_id -> Uuid,
+        bytes -> Bytea,
+    }
+}
+
+diesel::table! {
+    photo_likes (photo_id, user_id) {
+        photo_id -> Uuid,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    photos (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        owner_username -> Text,
+        caption -> Nullable<Text>,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    profiles (user_id) {
+        user_id -> Uuid,
+        bio -> Nullable<Text>,
+        avatar_photo_id -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(photo_contents -> photos (photo_id));
+diesel::joinable!(photo_likes -> photos (photo_id));
+
+diesel::allow_tables_to_appear_in_same_query!(photo_contents, photo_likes, photos, profiles,);

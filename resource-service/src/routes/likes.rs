@@ -1,0 +1,46 @@
+//! `PUT` and `DELETE /photos/{id}/like`: idempotent, 204 either way.
+
+use super::photo_id;
+use crate::db::{blocking, likes, photos, DbPool};
+use crate::error::ApiError;
+use actix_web::{web, HttpResponse};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use shared_tokens::Authenticated;
+
+pub async fn like(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = photo_id(&path)?;
+    let user_id = auth.claims.sub;
+    blocking(&pool, move |conn| {
+        // The foreign key answers "no such photo" in the same statement.
+        match likes::like(conn, id, user_id) {
+            Err(DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)) => {
+                Err(ApiError::NotFound)
+            }
+            other => other.map(|_| ()).map_err(ApiError::from),
+        }
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn unlike(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = photo_id(&path)?;
+    let user_id = auth.claims.sub;
+    blocking(&pool, move |conn| {
+        if !likes::unlike(conn, id, user_id)? {
+            // Nothing to remove: fine, unless the photo itself does not exist.
+            photos::find(conn, id)?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

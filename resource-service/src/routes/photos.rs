@@ -1,0 +1,421 @@
+//! Photos: upload (streamed, capped, sniffed), read, list with keyset pagination, delete.
+
+use super::photo_id;
+use crate::db::models::{ContentMeta, NewPhoto, PhotoRow};
+use crate::db::{blocking, likes, photos, DbPool};
+use crate::domain::{Caption, ImageType, ListLimit, OwnerFilter, PhotoCursor};
+use crate::error::ApiError;
+use actix_multipart::{Field, Multipart, MultipartError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::pg::PgConnection;
+use diesel::{Connection, QueryResult};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use shared_tokens::Authenticated;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Upload limits, registered as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct PhotoLimits {
+    pub max_bytes: usize,
+}
+
+/// Room for the multipart framing and the caption on top of the photo itself.
+const MULTIPART_OVERHEAD: usize = 16 * 1024;
+
+/// The most bytes a caption field may take before it is refused (300 characters of up to four
+/// bytes each, with room to spare).
+const CAPTION_FIELD_BYTES: usize = 4 * 1024;
+
+/// `Photo` of SPEC §3, as one viewer sees it.
+#[derive(Debug, Serialize)]
+pub struct PhotoView {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub owner_username: String,
+    pub caption: Option<String>,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub like_count: i64,
+    pub liked_by_me: bool,
+    pub created_at: DateTime<Utc>,
+    pub content_url: String,
+}
+
+impl PhotoView {
+    fn new(row: PhotoRow, like_count: i64, liked_by_me: bool) -> Self {
+        Self {
+            content_url: format!("/photos/{}/content", row.id),
+            id: row.id,
+            owner_id: row.owner_id,
+            owner_username: row.owner_username,
+            caption: row.caption,
+            content_type: row.content_type,
+            size_bytes: row.size_bytes,
+            like_count,
+            liked_by_me,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// Adds like counts and the viewer's own likes to `rows`, in two queries for the whole page.
+fn views(
+    conn: &mut PgConnection,
+    viewer: Uuid,
+    rows: Vec<PhotoRow>,
+) -> QueryResult<Vec<PhotoView>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let counts = likes::counts(conn, &ids)?;
+    let mine = likes::liked_by(conn, viewer, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let count = counts.get(&row.id).copied().unwrap_or(0);
+            let liked = mine.contains(&row.id);
+            PhotoView::new(row, count, liked)
+        })
+        .collect())
+}
+
+fn multipart_error(error: MultipartError) -> ApiError {
+    match error {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible => ApiError::UnsupportedMediaType(
+            "Upload photos as multipart/form-data with a `file` field.",
+        ),
+        other => ApiError::invalid(format!("The multipart body could not be read: {other}.")),
+    }
+}
+
+/// Reads a field into memory, refusing it as soon as it grows past `limit`: the rest of the
+/// body is never read.
+async fn read_capped(
+    field: &mut Field,
+    limit: usize,
+    too_large: impl Fn() -> ApiError,
+    mut check_start: impl FnMut(&[u8]) -> Result<(), ApiError>,
+) -> Result<Vec<u8>, ApiError> {
+    let mut buffer = Vec::new();
+    let mut checked = false;
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(multipart_error)?;
+        if buffer.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        buffer.extend_from_slice(&chunk);
+        if !checked && buffer.len() >= ImageType::SNIFF_BYTES {
+            check_start(&buffer)?;
+            checked = true;
+        }
+    }
+    if !checked {
+        check_start(&buffer)?;
+    }
+    Ok(buffer)
+}
+
+fn not_an_image() -> ApiError {
+    ApiError::UnsupportedMediaType("Photos must be JPEG, PNG, GIF or WebP images.")
+}
+
+/// `POST /photos`: `file` (required) and `caption` (optional) as multipart/form-data.
+pub async fn upload(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    limits: web::Data<PhotoLimits>,
+    req: HttpRequest,
+    mut form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let max = limits.max_bytes;
+    let too_large = || ApiError::PayloadTooLarge {
+        what: "Photos",
+        limit: max,
+    };
+    // A declared length already past the limit is refused before reading a byte.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > max.saturating_add(MULTIPART_OVERHEAD)) {
+        return Err(too_large());
+    }
+
+    let mut file: Option<Vec<u8>> = None;
+    let mut caption: Option<Caption> = None;
+    let mut fields = BTreeMap::new();
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(multipart_error)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "file" if file.is_none() => {
+                let bytes = read_capped(&mut field, max, too_large, |start| {
+                    ImageType::sniff(start).map(|_| ()).ok_or_else(not_an_image)
+                })
+                .await?;
+                file = Some(bytes);
+            }
+            "caption" if caption.is_none() && !fields.contains_key("caption") => {
+                let bytes = read_capped(
+                    &mut field,
+                    CAPTION_FIELD_BYTES,
+                    || ApiError::invalid_field("caption", "must be at most 300 characters"),
+                    |_| Ok(()),
+                )
+                .await?;
+                match String::from_utf8(bytes)
+                    .map_err(|_| "must be UTF-8 text".to_owned())
+                    .and_then(|text| Caption::parse(&text))
+                {
+                    Ok(parsed) => caption = parsed,
+                    Err(reason) => {
+                        fields.insert("caption".to_owned(), reason);
+                    }
+                }
+            }
+            "file" | "caption" => {
+                return Err(ApiError::invalid_field(&name, "must be sent only once"));
+            }
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "Unexpected form field `{name}`: send `file` and optionally `caption`."
+                )));
+            }
+        }
+    }
+    let Some(bytes) = file else {
+        fields.insert("file".to_owned(), "is required".to_owned());
+        return Err(ApiError::invalid_fields(fields));
+    };
+    if !fields.is_empty() {
+        return Err(ApiError::invalid_fields(fields));
+    }
+    let image = ImageType::sniff(&bytes).ok_or_else(not_an_image)?;
+
+    let claims = auth.claims;
+    let viewer = claims.sub;
+    let view = blocking(&pool, move |conn| {
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let size_bytes = i64::try_from(bytes.len()).map_err(ApiError::internal)?;
+        let new = NewPhoto {
+            id: Uuid::new_v4(),
+            owner_id: viewer,
+            owner_username: &claims.username,
+            caption: caption.as_ref().map(Caption::as_str),
+            content_type: image.mime(),
+            size_bytes,
+            sha256: &sha256,
+        };
+        let row = photos::insert(conn, &new, &bytes)?;
+        Ok(PhotoView::new(row, 0, false))
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/photos/{}", view.id)))
+        .json(view))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    owner: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// Parses an optional query parameter, recording why it failed under its name.
+fn parse_param<T>(
+    fields: &mut BTreeMap<String, String>,
+    name: &str,
+    raw: Option<String>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
+    match parse(raw.as_deref()?) {
+        Ok(value) => Some(value),
+        Err(reason) => {
+            fields.insert(name.to_owned(), reason);
+            None
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct PhotoPage {
+    photos: Vec<PhotoView>,
+    next_cursor: Option<String>,
+}
+
+/// `GET /photos?owner=me|<uuid>&limit=1..100&cursor=...`: newest first. Without `owner`, every
+/// user's photos.
+pub async fn list(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let viewer = auth.claims.sub;
+    let mut fields = BTreeMap::new();
+    let owner = parse_param(&mut fields, "owner", params.owner, OwnerFilter::parse);
+    let limit = parse_param(&mut fields, "limit", params.limit, ListLimit::parse);
+    let cursor = parse_param(&mut fields, "cursor", params.cursor, PhotoCursor::parse);
+    if !fields.is_empty() {
+        return Err(ApiError::invalid_fields(fields));
+    }
+    let owner = owner.map(|o| o.resolve(viewer));
+    let limit = limit.unwrap_or(ListLimit::DEFAULT);
+
+    let page = blocking(&pool, move |conn| {
+        // One extra row tells whether another page follows.
+        let mut rows = photos::list(conn, owner, cursor.as_ref(), limit.get() + 1)?;
+        let more = rows.len() as i64 > limit.get();
+        rows.truncate(limit.get() as usize);
+        let next_cursor = more
+            .then(|| {
+                rows.last()
+                    .map(|r| PhotoCursor::new(r.created_at, r.id).encode())
+            })
+            .flatten();
+        Ok(PhotoPage {
+            photos: views(conn, viewer, rows)?,
+            next_cursor,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// `GET /photos/{id}`.
+pub async fn get(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = photo_id(&path)?;
+    let viewer = auth.claims.sub;
+    let mut found = blocking(&pool, move |conn| {
+        let row = photos::find(conn, id)?;
+        Ok(views(conn, viewer, vec![row])?)
+    })
+    .await?;
+    let view = found.pop().ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+enum Content {
+    NotModified {
+        etag: String,
+    },
+    Full {
+        meta: ContentMeta,
+        etag: String,
+        bytes: Vec<u8>,
+    },
+}
+
+/// True when an `If-None-Match` value names `etag` (or is `*`); weak tags compare by value.
+fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    if_none_match.split(',').map(str::trim).any(|candidate| {
+        candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
+    })
+}
+
+/// `GET /photos/{id}/content`: the exact bytes, with the stored type and a strong ETag; 304 when
+/// the client already has them (without reading the bytes).
+pub async fn content(
+    _auth: Authenticated,
+    pool: web::Data<DbPool>,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = photo_id(&path)?;
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let content = blocking(&pool, move |conn| {
+        let meta = photos::content_meta(conn, id)?;
+        let etag = format!("\"{}\"", meta.sha256);
+        if if_none_match.is_some_and(|value| etag_matches(&value, &etag)) {
+            return Ok(Content::NotModified { etag });
+        }
+        let bytes = photos::content_bytes(conn, id)?;
+        Ok(Content::Full { meta, etag, bytes })
+    })
+    .await?;
+
+    let (mut response, etag) = match content {
+        Content::NotModified { etag } => (HttpResponse::NotModified(), etag),
+        Content::Full { meta, etag, bytes } => {
+            if i64::try_from(bytes.len()).ok() != Some(meta.size_bytes) {
+                log::error!("photo {id}: stored size and bytes disagree");
+            }
+            let mut response = HttpResponse::Ok();
+            response.content_type(meta.content_type);
+            return Ok(with_content_headers(&mut response, &etag).body(bytes));
+        }
+    };
+    Ok(with_content_headers(&mut response, &etag).finish())
+}
+
+fn with_content_headers<'a>(
+    response: &'a mut actix_web::HttpResponseBuilder,
+    etag: &str,
+) -> &'a mut actix_web::HttpResponseBuilder {
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        response.insert_header((header::ETAG, value));
+    }
+    response
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // Behind authentication: private caches only, and revalidate (the ETag makes it cheap).
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        // User content: should a browser ever render it as a document, it runs nothing.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ))
+}
+
+/// `DELETE /photos/{id}`: the owner or an `admin`.
+pub async fn delete(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = photo_id(&path)?;
+    let caller = auth.claims.sub;
+    let is_admin = auth.claims.has_role("admin");
+    blocking(&pool, move |conn| {
+        conn.transaction(|conn| {
+            let photo = photos::find(conn, id)?;
+            if photo.owner_id != caller && !is_admin {
+                return Err(ApiError::Forbidden);
+            }
+            photos::delete(conn, id)?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_match_exactly_weakly_in_lists_and_by_star() {
+        let etag = "\"abc\"";
+        assert!(etag_matches("\"abc\"", etag));
+        assert!(etag_matches("W/\"abc\"", etag));
+        assert!(etag_matches("\"x\", \"abc\"", etag));
+        assert!(etag_matches("*", etag));
+        assert!(!etag_matches("\"abd\"", etag));
+        assert!(!etag_matches("abc", etag));
+    }
+}

@@ -1,0 +1,138 @@
+//! `GET /profile` and `PATCH /profile`: the token's identity merged with what is stored.
+
+use crate::db::models::{ProfileChanges, ProfileRow};
+use crate::db::{blocking, photos, profiles, DbPool};
+use crate::domain::Bio;
+use crate::error::ApiError;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::{Deserialize, Deserializer, Serialize};
+use shared_tokens::{AccessClaims, Authenticated};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Serialize)]
+pub struct ProfileView {
+    pub user_id: Uuid,
+    pub username: String,
+    pub email: String,
+    pub full_name: String,
+    pub roles: Vec<String>,
+    pub bio: Option<String>,
+    pub avatar_photo_id: Option<Uuid>,
+    pub photo_count: i64,
+    /// `null` until the profile is first saved.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl ProfileView {
+    fn new(claims: AccessClaims, stored: Option<ProfileRow>, photo_count: i64) -> Self {
+        let (bio, avatar_photo_id, updated_at) = match stored {
+            Some(row) => (row.bio, row.avatar_photo_id, Some(row.updated_at)),
+            None => (None, None, None),
+        };
+        Self {
+            user_id: claims.sub,
+            username: claims.username,
+            email: claims.email,
+            full_name: claims.name,
+            roles: claims.roles,
+            bio,
+            avatar_photo_id,
+            photo_count,
+            updated_at,
+        }
+    }
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    #[serde(default, deserialize_with = "present")]
+    bio: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    avatar_photo_id: Option<Option<String>>,
+}
+
+pub async fn get_profile(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = auth.claims.sub;
+    let (stored, count) = blocking(&pool, move |conn| {
+        Ok((
+            profiles::find(conn, user_id)?,
+            photos::count_by_owner(conn, user_id)?,
+        ))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ProfileView::new(auth.claims, stored, count)))
+}
+
+const NOT_YOUR_PHOTO: &str = "must be the id of one of your photos, or null";
+
+pub async fn patch_profile(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
+) -> Result<HttpResponse, ApiError> {
+    // Read as an object first: serde would also fill a struct from a JSON array.
+    let patch: ProfilePatch = serde_json::from_value(serde_json::Value::Object(body.into_inner()))
+        .map_err(|e| ApiError::invalid(format!("The JSON body is not valid here: {e}.")))?;
+    let mut fields = BTreeMap::new();
+    let bio: Option<Option<Bio>> = match patch.bio {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(text)) => match Bio::parse(&text) {
+            Ok(bio) => Some(bio),
+            Err(reason) => {
+                fields.insert("bio".to_owned(), reason);
+                None
+            }
+        },
+    };
+    let avatar: Option<Option<Uuid>> = match patch.avatar_photo_id {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(text)) => match Uuid::try_parse(&text) {
+            Ok(id) => Some(Some(id)),
+            Err(_) => {
+                fields.insert("avatar_photo_id".to_owned(), NOT_YOUR_PHOTO.to_owned());
+                None
+            }
+        },
+    };
+    if !fields.is_empty() {
+        return Err(ApiError::invalid_fields(fields));
+    }
+
+    let user_id = auth.claims.sub;
+    let (stored, count) = blocking(&pool, move |conn| {
+        let changes = ProfileChanges {
+            bio: bio.as_ref().map(|b| b.as_ref().map(Bio::as_str)),
+            avatar_photo_id: avatar,
+        };
+        // The database guarantees the avatar is one of the caller's photos.
+        let row = match profiles::upsert(conn, user_id, &changes) {
+            Err(DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info))
+                if info.constraint_name() == Some(profiles::AVATAR_CONSTRAINT) =>
+            {
+                return Err(ApiError::invalid_field("avatar_photo_id", NOT_YOUR_PHOTO));
+            }
+            other => other?,
+        };
+        Ok((row, photos::count_by_owner(conn, user_id)?))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ProfileView::new(auth.claims, Some(stored), count)))
+}

@@ -1,0 +1,157 @@
+//! Builds the application: binds the listener, reaches and migrates the database, self-tests the
+//! access-token keys, and wires routes and middleware.
+
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::routes::{self, PhotoLimits};
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::{web, App, HttpServer};
+use shared_tokens::{AccessClaims, AccessPolicy};
+use std::net::TcpListener;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("BIND_ADDR: cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("DATABASE_URL: the database did not answer: {0}")]
+    Database(String),
+    #[error("database migrations failed: {0}")]
+    Migrations(String),
+    #[error("ACCESS_TOKEN_SECRET: the access-token self-test failed: {0}")]
+    SelfTest(String),
+    #[error("the server could not start: {0}")]
+    Server(std::io::Error),
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        let policy = AccessPolicy::from_config(&settings.access);
+        self_test(&policy)?;
+
+        let listener =
+            TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.clone(),
+                source,
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.clone(),
+                source,
+            })?
+            .port();
+
+        let url = settings.database_url.clone();
+        let size = settings.db_pool_size;
+        let pool = actix_web::rt::task::spawn_blocking(move || {
+            let pool =
+                db::connect(&url, size).map_err(|e| StartupError::Database(e.to_string()))?;
+            db::run_migrations(&pool).map_err(|e| StartupError::Migrations(e.to_string()))?;
+            Ok::<_, StartupError>(pool)
+        })
+        .await
+        .map_err(|e| StartupError::Database(e.to_string()))??;
+
+        let server = serve(listener, pool, policy, &settings).map_err(StartupError::Server)?;
+        Ok(Application { port, server })
+    }
+
+    /// The port actually bound (useful when `BIND_ADDR` asked for port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Signs and verifies one token with the configured keys, so a broken setup stops the start.
+fn self_test(policy: &AccessPolicy) -> Result<(), StartupError> {
+    let profile = &policy.profile;
+    profile
+        .self_test(|now| AccessClaims {
+            iss: profile.issuer().to_owned(),
+            aud: profile.audience().to_owned(),
+            sub: Uuid::nil(),
+            sid: Uuid::nil(),
+            jti: Uuid::new_v4(),
+            iat: now,
+            exp: now + profile.lifetime().as_secs() as i64,
+            username: "self-test".to_owned(),
+            email: "self-test@invalid".to_owned(),
+            name: "Self Test".to_owned(),
+            roles: Vec::new(),
+        })
+        .map_err(StartupError::SelfTest)
+}
+
+/// CORS for the configured origins: credentials and the `Authorization` header allowed.
+fn cors(allowed_origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_NONE_MATCH,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::HeaderName::from_static("x-user-id"),
+            header::HeaderName::from_static("x-user-roles"),
+        ])
+        .supports_credentials()
+        .max_age(600);
+    for origin in allowed_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+fn serve(
+    listener: TcpListener,
+    pool: DbPool,
+    policy: AccessPolicy,
+    settings: &Settings,
+) -> std::io::Result<Server> {
+    let pool = web::Data::new(pool);
+    let policy = web::Data::new(policy);
+    let limits = web::Data::new(PhotoLimits {
+        max_bytes: settings.max_photo_bytes,
+    });
+    let allowed_origins = settings.access.allowed_origins.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(cors(&allowed_origins))
+            .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+            // The path only: a query string may carry anything, and tokens are never logged.
+            .wrap(
+                Logger::new(r#"%a "%{method}xi %U" %s %b %Dms"#)
+                    .custom_request_replace("method", |req| req.method().to_string()),
+            )
+            .app_data(pool.clone())
+            .app_data(policy.clone())
+            .app_data(limits.clone())
+            .app_data(routes::json_config())
+            .app_data(routes::query_config())
+            .app_data(routes::path_config())
+            .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,205 @@
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use resource_service::config::Settings;
+use resource_service::startup::Application;
+use serde_json::Value;
+use shared_tokens::{now_unix, AccessClaims, AccessPolicy};
+use std::collections::HashMap;
+use test_support::TestDatabase;
+use uuid::Uuid;
+
+pub const SECRET: &str = "resource-tests-access-secret-0123456789abcdef";
+pub const PREVIOUS_SECRET: &str = "resource-tests-previous-secret-0123456789abcd";
+pub const OTHER_SECRET: &str = "resource-tests-unrelated-secret-0123456789ab";
+pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
+/// Small, so the size cap is cheap to cross.
+pub const MAX_PHOTO_BYTES: usize = 64 * 1024;
+
+/// A real 1x1 PNG.
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00,
+    0x00, 0x03, 0x01, 0x01, 0x00, 0xc9, 0xfe, 0x92, 0xef, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
+    0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// Starts of the other accepted formats (the service sniffs signatures, it does not decode).
+pub const JPEG: &[u8] =
+    b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xD9";
+pub const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+pub const WEBP: &[u8] = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00";
+
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: Uuid,
+    pub username: String,
+    pub roles: Vec<String>,
+}
+
+impl TestUser {
+    pub fn new(username: &str) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            username: username.to_owned(),
+            roles: vec!["user".to_owned()],
+        }
+    }
+
+    pub fn admin(username: &str) -> Self {
+        Self {
+            roles: vec!["user".to_owned(), "admin".to_owned()],
+            ..Self::new(username)
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    /// Kept alive for the test; dropped (and the database with it) at the end.
+    pub db: TestDatabase,
+    /// The same access policy the app was configured with: mints tokens it accepts.
+    pub policy: AccessPolicy,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the app with the test defaults, overridden or extended by `extra`.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let db = TestDatabase::create();
+    let mut vars: HashMap<String, String> = [
+        ("DATABASE_URL", db.url()),
+        ("BIND_ADDR", "127.0.0.1:0"),
+        ("ACCESS_TOKEN_SECRET", SECRET),
+        ("ACCESS_TOKEN_PREVIOUS_SECRETS", PREVIOUS_SECRET),
+        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
+        ("DB_POOL_SIZE", "4"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    vars.insert("MAX_PHOTO_BYTES".into(), MAX_PHOTO_BYTES.to_string());
+    for (k, v) in extra {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let settings = Settings::from_lookup(&|k: &str| vars.get(k).cloned()).expect("test settings");
+    let policy = AccessPolicy::from_config(&settings.access);
+    let app = Application::build(settings).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        db,
+        policy,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Valid claims for `user`, good for the configured lifetime.
+    pub fn claims(&self, user: &TestUser) -> AccessClaims {
+        let now = now_unix();
+        AccessClaims {
+            iss: self.policy.profile.issuer().to_owned(),
+            aud: self.policy.profile.audience().to_owned(),
+            sub: user.id,
+            sid: Uuid::new_v4(),
+            jti: Uuid::new_v4(),
+            iat: now,
+            exp: now + 900,
+            username: user.username.clone(),
+            email: format!("{}@example.com", user.username),
+            name: format!("{} Example", user.username),
+            roles: user.roles.clone(),
+        }
+    }
+
+    /// A token the app accepts for `user`, signed through `shared-tokens`.
+    pub fn mint_token(&self, user: &TestUser) -> String {
+        self.sign(&self.claims(user))
+    }
+
+    pub fn sign(&self, claims: &AccessClaims) -> String {
+        self.policy.profile.sign(claims).unwrap()
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str, token: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> RequestBuilder {
+        self.request(reqwest::Method::GET, path, token)
+    }
+
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let response = self.get(path, token).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn upload(
+        &self,
+        token: &str,
+        bytes: &[u8],
+        filename: &str,
+        caption: Option<&str>,
+    ) -> Response {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(filename.to_owned());
+        let mut form = reqwest::multipart::Form::new().part("file", part);
+        if let Some(caption) = caption {
+            form = form.text("caption", caption.to_owned());
+        }
+        self.request(reqwest::Method::POST, "/photos", token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads the test PNG and returns the created `Photo`.
+    pub async fn upload_png(&self, token: &str) -> Value {
+        let response = self.upload(token, PNG, "photo.png", None).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    pub async fn patch_profile(&self, token: &str, body: &Value) -> Response {
+        self.request(reqwest::Method::PATCH, "/profile", token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Asserts a SPEC §4 error body with `code` and returns it.
+pub async fn assert_error(response: Response, status: StatusCode, code: &str) -> Value {
+    let url = response.url().clone();
+    assert_eq!(
+        response.status(),
+        status,
+        "expected {status} {code} from {url}"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    body
+}
+
+pub fn id_of(photo: &Value) -> String {
+    photo["id"].as_str().unwrap().to_owned()
+}

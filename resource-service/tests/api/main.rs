@@ -1,0 +1,13 @@
+//! The one integration-test binary of resource-service: the real app on port 0 against a fresh
+//! PostgreSQL database per test, spoken to over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod browsers;
+mod health;
+mod helpers;
+mod likes;
+mod outage;
+mod photos;
+mod profile;
+mod tokens;
+mod whoami;

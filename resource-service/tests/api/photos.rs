@@ -1,0 +1,392 @@
+use crate::helpers::*;
+use futures_util::stream::{self, StreamExt};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::time::Duration;
+
+#[tokio::test]
+async fn uploading_a_png_returns_the_photo() {
+    let app = spawn_app().await;
+    let user = TestUser::new("lena");
+    let token = app.mint_token(&user);
+    let response = app
+        .upload(&token, PNG, "holiday.png", Some("At the beach"))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let photo: Value = response.json().await.unwrap();
+    let id = id_of(&photo);
+    assert_eq!(location, format!("/photos/{id}"));
+    assert_eq!(photo["owner_id"], user.id.to_string());
+    assert_eq!(photo["owner_username"], "lena");
+    assert_eq!(photo["caption"], "At the beach");
+    assert_eq!(photo["content_type"], "image/png");
+    assert_eq!(photo["size_bytes"], PNG.len());
+    assert_eq!(photo["like_count"], 0);
+    assert_eq!(photo["liked_by_me"], false);
+    assert!(photo["created_at"].is_string());
+    assert_eq!(photo["content_url"], format!("/photos/{id}/content"));
+
+    let fetched = app.get_json(&format!("/photos/{id}"), &token).await;
+    assert_eq!(fetched, photo);
+}
+
+#[tokio::test]
+async fn every_accepted_format_is_recognised_by_content_not_name() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("mia"));
+    for (bytes, name, expected) in [
+        (JPEG, "a.txt", "image/jpeg"),
+        (PNG, "no-extension", "image/png"),
+        (GIF, "b.jpg", "image/gif"),
+        (WEBP, "c.png", "image/webp"),
+    ] {
+        let response = app.upload(&token, bytes, name, None).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{expected}");
+        let photo: Value = response.json().await.unwrap();
+        assert_eq!(photo["content_type"], expected);
+    }
+}
+
+#[tokio::test]
+async fn content_that_is_not_an_image_is_415_whatever_its_name() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("ned"));
+    let cases: [(&[u8], &str); 5] = [
+        (b"just some text pretending to be a picture", "photo.png"),
+        (
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+            "x.svg",
+        ),
+        (b"%PDF-1.7 not a photo", "scan.jpg"),
+        (b"\x89PNG", "short.png"),
+        (b"", "empty.png"),
+    ];
+    for (bytes, name) in cases {
+        let response = app.upload(&token, bytes, name, None).await;
+        assert_error(
+            response,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        )
+        .await;
+    }
+    let listed = app.get_json("/photos?owner=me", &token).await;
+    assert_eq!(listed["photos"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_non_multipart_upload_is_415() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("olga"));
+    let response = app
+        .request(Method::POST, "/photos", &token)
+        .header("content-type", "image/png")
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        response,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_photo_over_the_size_cap_is_413() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("paul"));
+    let mut big = PNG.to_vec();
+    big.resize(MAX_PHOTO_BYTES + 1, 0);
+    let response = app.upload(&token, &big, "big.png", None).await;
+    assert_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+
+    let mut exact = PNG.to_vec();
+    exact.resize(MAX_PHOTO_BYTES, 0);
+    let response = app.upload(&token, &exact, "exact.png", None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_size_cap_answers_413_before_the_whole_body_is_read() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("quinn"));
+    // A body that sends a little more than the cap and then never ends: only a server that
+    // enforces the cap while streaming can answer at all.
+    let mut first = PNG.to_vec();
+    first.resize(MAX_PHOTO_BYTES + 1024, 0);
+    let endless = stream::iter(vec![Ok::<Vec<u8>, std::io::Error>(first)]).chain(stream::pending());
+    let part = reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(endless))
+        .file_name("endless.png");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let response = tokio::time::timeout(
+        Duration::from_secs(10),
+        app.request(Method::POST, "/photos", &token)
+            .multipart(form)
+            .send(),
+    )
+    .await
+    .expect("the server answered before the body ended")
+    .unwrap();
+    assert_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn a_declared_length_far_over_the_cap_is_refused_up_front() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("rita"));
+    let mut huge = PNG.to_vec();
+    huge.resize(MAX_PHOTO_BYTES * 4, 0);
+    let part = reqwest::multipart::Part::bytes(huge).file_name("huge.png");
+    let response = app
+        .request(Method::POST, "/photos", &token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn bad_upload_forms_are_400_invalid_request() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("sam"));
+    let png = || reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("p.png");
+    let long_caption = "c".repeat(301);
+    let cases: Vec<(&str, reqwest::multipart::Form, Option<&str>)> = vec![
+        (
+            "no file",
+            reqwest::multipart::Form::new().text("caption", "lonely"),
+            Some("file"),
+        ),
+        (
+            "caption too long",
+            reqwest::multipart::Form::new()
+                .part("file", png())
+                .text("caption", long_caption),
+            Some("caption"),
+        ),
+        (
+            "caption with NUL",
+            reqwest::multipart::Form::new()
+                .part("file", png())
+                .text("caption", "a\0b"),
+            Some("caption"),
+        ),
+        (
+            "two files",
+            reqwest::multipart::Form::new()
+                .part("file", png())
+                .part("file", png()),
+            Some("file"),
+        ),
+        (
+            "unknown field",
+            reqwest::multipart::Form::new()
+                .part("file", png())
+                .text("owner_id", "someone-else"),
+            None,
+        ),
+    ];
+    for (name, form, field) in cases {
+        let response = app
+            .request(Method::POST, "/photos", &token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let body = assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+        if let Some(field) = field {
+            assert!(body["fields"][field].is_string(), "{name}: {body}");
+        }
+    }
+    let listed = app.get_json("/photos?owner=me", &token).await;
+    assert_eq!(listed["photos"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn content_returns_the_exact_bytes_with_type_length_and_etag() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("tina"));
+    let photo = id_of(&app.upload_png(&token).await);
+    let viewer = app.mint_token(&TestUser::new("viewer"));
+
+    let response = app
+        .get(&format!("/photos/{photo}/content"), &viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "image/png");
+    assert_eq!(headers["content-length"], PNG.len().to_string());
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag, format!("\"{}\"", hex::encode(Sha256::digest(PNG))));
+    assert_eq!(response.bytes().await.unwrap().as_ref(), PNG);
+
+    let response = app
+        .get(&format!("/photos/{photo}/content"), &viewer)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(response.headers()["etag"], etag.as_str());
+    assert!(response.bytes().await.unwrap().is_empty());
+
+    let response = app
+        .get(&format!("/photos/{photo}/content"), &viewer)
+        .header("if-none-match", "\"something-else\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_or_malformed_photo_ids_are_404_on_every_photo_route() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::admin("umar"));
+    let unknown = uuid::Uuid::new_v4().to_string();
+    for id in [unknown.as_str(), "not-a-uuid", "123", "%00", "..%2f"] {
+        for (method, path) in [
+            (Method::GET, format!("/photos/{id}")),
+            (Method::GET, format!("/photos/{id}/content")),
+            (Method::DELETE, format!("/photos/{id}")),
+        ] {
+            let response = app
+                .request(method.clone(), &path, &token)
+                .send()
+                .await
+                .unwrap();
+            assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn listing_pages_through_more_photos_than_the_limit_newest_first() {
+    let app = spawn_app().await;
+    let owner = TestUser::new("vera");
+    let token = app.mint_token(&owner);
+    let mut uploaded = Vec::new();
+    for _ in 0..7 {
+        uploaded.push(id_of(&app.upload_png(&token).await));
+    }
+    // Someone else's photo never shows up in vera's listing.
+    let other = app.mint_token(&TestUser::new("walt"));
+    let foreign = id_of(&app.upload_png(&other).await);
+
+    let mut seen = Vec::new();
+    let mut path = "/photos?owner=me&limit=3".to_owned();
+    let mut pages = 0;
+    loop {
+        let page = app.get_json(&path, &token).await;
+        pages += 1;
+        let photos = page["photos"].as_array().unwrap();
+        assert!(photos.len() <= 3);
+        seen.extend(photos.iter().map(id_of));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/photos?owner=me&limit=3&cursor={cursor}"),
+            None => break,
+        }
+        assert!(pages < 10, "pagination does not end");
+    }
+    assert_eq!(pages, 3);
+    let newest_first: Vec<String> = uploaded.iter().rev().cloned().collect();
+    assert_eq!(seen, newest_first);
+    assert!(!seen.contains(&foreign));
+
+    // By explicit owner id, from another viewer, the same photos.
+    let by_id = app
+        .get_json(&format!("/photos?owner={}&limit=100", owner.id), &other)
+        .await;
+    let ids: HashSet<String> = by_id["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id_of)
+        .collect();
+    assert_eq!(ids, uploaded.iter().cloned().collect());
+    assert_eq!(by_id["next_cursor"], Value::Null);
+
+    // Without an owner: everyone's photos.
+    let all = app.get_json("/photos?limit=100", &other).await;
+    assert_eq!(all["photos"].as_array().unwrap().len(), 8);
+    assert_eq!(id_of(&all["photos"][0]), foreign);
+}
+
+#[tokio::test]
+async fn bad_listing_parameters_are_400_invalid_request() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("xena"));
+    let cases = [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=-1", "limit"),
+        ("limit=ten", "limit"),
+        ("owner=someone", "owner"),
+        ("owner=", "owner"),
+        ("cursor=not-a-cursor", "cursor"),
+        ("cursor=AAAA", "cursor"),
+    ];
+    for (query, field) in cases {
+        let response = app
+            .get(&format!("/photos?{query}"), &token)
+            .send()
+            .await
+            .unwrap();
+        let body = assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+        assert!(body["fields"][field].is_string(), "{query}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn only_the_owner_or_an_admin_may_delete_a_photo() {
+    let app = spawn_app().await;
+    let owner = app.mint_token(&TestUser::new("yuri"));
+    let stranger = app.mint_token(&TestUser::new("zed"));
+    let admin = app.mint_token(&TestUser::admin("root"));
+    let first = id_of(&app.upload_png(&owner).await);
+    let second = id_of(&app.upload_png(&owner).await);
+
+    let response = app
+        .request(Method::DELETE, &format!("/photos/{first}"), &stranger)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::FORBIDDEN, "forbidden").await;
+    app.get_json(&format!("/photos/{first}"), &owner).await;
+
+    let response = app
+        .request(Method::DELETE, &format!("/photos/{first}"), &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    let response = app
+        .request(Method::DELETE, &format!("/photos/{second}"), &owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    for id in [&first, &second] {
+        for path in [format!("/photos/{id}"), format!("/photos/{id}/content")] {
+            let response = app.get(&path, &owner).send().await.unwrap();
+            assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
+        }
+    }
+    let response = app
+        .request(Method::DELETE, &format!("/photos/{first}"), &owner)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
+}

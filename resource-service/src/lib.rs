@@ -1,6 +1,7 @@
 //! resource-service: verifies access tokens statelessly (through `shared-tokens`, never calling
 //! auth-service) and serves profiles and photos from its own PostgreSQL database (SPEC §3).
 
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -2,12 +2,40 @@ use resource_service::config::Settings;
 use resource_service::startup::Application;
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: resource-service [serve | healthcheck]";
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     // `.env` first, so RUST_LOG from it counts too.
     let _ = dotenvy::dotenv();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
 
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] | ["serve"] => serve().await,
+        ["healthcheck"] => {
+            let bind_addr = std::env::var("BIND_ADDR").unwrap_or_else(|_| "0.0.0.0:8081".into());
+            match resource_service::cli::healthcheck(&bind_addr) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("resource-service: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn serve() -> ExitCode {
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {

@@ -20,7 +20,27 @@ pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<Str
     let pool = db::build_pool(&settings.database_url, 1);
     let mut conn = pool.get().map_err(|e| format!("database: {e}"))?;
     db::run_migrations(&mut conn)?;
-    match db::users::grant_role(&mut conn, &username, role).map_err(|e| e.to_string())? {
+    let granted = diesel::Connection::transaction(&mut conn, |conn| {
+        let roles = db::users::grant_role(conn, &username, role)?;
+        if let Some(user_id) = roles
+            .as_ref()
+            .and(db::users::find_by_username(conn, &username)?.map(|u| u.id))
+        {
+            let operator = crate::client::ClientInfo {
+                ip: None,
+                user_agent: Some("auth-service grant-role".into()),
+            };
+            db::audit::record(
+                conn,
+                &db::audit::AuditEvent::by(db::audit::AuditKind::RoleGranted, &operator)
+                    .user(user_id)
+                    .detail(serde_json::json!({ "role": role })),
+            )?;
+        }
+        diesel::QueryResult::Ok(roles)
+    })
+    .map_err(|e| e.to_string())?;
+    match granted {
         Some(roles) => {
             log::info!("role granted: username={username} role={role}");
             Ok(format!("{username} now has roles: {}", roles.join(", ")))
@@ -59,5 +79,31 @@ pub fn healthcheck(bind_addr: &str) -> Result<(), String> {
             "unhealthy: {}",
             String::from_utf8_lossy(&head).trim()
         ))
+    }
+}
+
+/// `auth-service gen-secret`: a fresh 256-bit secret from the operating system's CSPRNG, as 64
+/// hex digits, for `ACCESS_TOKEN_SECRET` or `REFRESH_TOKEN_SECRET`.
+pub fn gen_secret() -> Result<String, String> {
+    use rand::TryRngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| format!("the OS random source failed: {e}"))?;
+    Ok(hex::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secrets_are_256_bits_of_hex_and_differ() {
+        let a = gen_secret().unwrap();
+        let b = gen_secret().unwrap();
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+        assert!(shared_tokens::Secret::parse(&a).is_ok());
     }
 }

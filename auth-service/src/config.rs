@@ -1,5 +1,7 @@
 //! auth-service configuration (SPEC §6): one typed struct, read once at start.
 
+use crate::client::TrustedProxies;
+use crate::ratelimit::RateLimit;
 use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError, Secret};
 use std::time::Duration;
@@ -19,6 +21,17 @@ pub struct Settings {
     pub refresh_reuse_grace: Duration,
     pub bcrypt_cost: u32,
     pub db_pool_size: u32,
+    /// Per-address limit on login, register and refresh; `None` when switched off.
+    pub rate_limit: Option<RateLimit>,
+    pub trusted_proxies: TrustedProxies,
+    /// Failed logins from one address before the backoff starts.
+    pub login_max_failures: u32,
+    /// How often the cleanup task runs.
+    pub cleanup_interval: Duration,
+    /// How long dead sessions and expired tokens are kept before cleanup removes them.
+    pub cleanup_retention: Duration,
+    /// How long audit events are kept.
+    pub audit_retention: Duration,
 }
 
 impl Settings {
@@ -73,7 +86,32 @@ impl Settings {
                 "a whole number from 1 to 1000",
             ));
         }
+        let rate_limit = RateLimit::parse(&env.string_or("RATE_LIMIT_PER_IP", "20/min"))
+            .map_err(|e| ConfigError::new("RATE_LIMIT_PER_IP", e))?;
+        let trusted_proxies = TrustedProxies::parse(&env.list("TRUSTED_PROXIES"))
+            .map_err(|e| ConfigError::new("TRUSTED_PROXIES", e))?;
+        let login_max_failures =
+            env.number("LOGIN_MAX_FAILURES", 5u32, "a whole number from 1 to 100")?;
+        if !(1..=100).contains(&login_max_failures) {
+            return Err(ConfigError::new(
+                "LOGIN_MAX_FAILURES",
+                "a whole number from 1 to 100",
+            ));
+        }
+        let cleanup_interval = env.duration("CLEANUP_INTERVAL", "10m")?;
+        if cleanup_interval.is_zero() {
+            return Err(ConfigError::new(
+                "CLEANUP_INTERVAL",
+                "a duration longer than zero",
+            ));
+        }
         Ok(Self {
+            rate_limit,
+            trusted_proxies,
+            login_max_failures,
+            cleanup_interval,
+            cleanup_retention: env.duration("CLEANUP_RETENTION", "7d")?,
+            audit_retention: env.duration("AUDIT_RETENTION", "90d")?,
             database_url: env.required("DATABASE_URL", "a postgres:// connection URL")?,
             bind_addr: env.string_or("BIND_ADDR", "0.0.0.0:8080"),
             access,
@@ -115,6 +153,11 @@ mod tests {
         assert_eq!(s.refresh_reuse_grace, Duration::from_secs(10));
         assert_eq!(s.bcrypt_cost, 12);
         assert_eq!(s.db_pool_size, 10);
+        assert_eq!(s.login_max_failures, 5);
+        assert_eq!(
+            s.rate_limit.map(|r| (r.count.get(), r.period)),
+            Some((20, Duration::from_secs(60)))
+        );
     }
 
     #[test]
@@ -133,6 +176,12 @@ mod tests {
             ("REFRESH_REUSE_GRACE", "ten"),
             ("BCRYPT_COST", "3"),
             ("DB_POOL_SIZE", "many"),
+            ("RATE_LIMIT_PER_IP", "lots"),
+            ("TRUSTED_PROXIES", "proxy.local"),
+            ("LOGIN_MAX_FAILURES", "0"),
+            ("CLEANUP_INTERVAL", "0"),
+            ("CLEANUP_RETENTION", "forever"),
+            ("AUDIT_RETENTION", "1y"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

@@ -19,8 +19,12 @@ pub enum ApiError {
     },
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// A failed login; `retry_after` once the address is in backoff (a throttled attempt looks
+    /// exactly like this).
     #[error("login failed")]
-    InvalidCredentials,
+    InvalidCredentials { retry_after: Option<u64> },
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
     #[error("refresh token reused")]
     RefreshTokenReused,
     #[error("forbidden")]
@@ -98,7 +102,8 @@ impl ResponseError for ApiError {
         match self {
             Self::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Auth(inner) => inner.status_code(),
-            Self::InvalidCredentials | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
+            Self::InvalidCredentials { .. } | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -120,11 +125,28 @@ impl ResponseError for ApiError {
                 }
             }
             Self::Auth(inner) => inner.error_response(),
-            Self::InvalidCredentials => ErrorBody::new(
-                "invalid_credentials",
-                "The username, email or password is incorrect.",
-            )
-            .respond(status),
+            Self::InvalidCredentials { retry_after } => {
+                let mut response = ErrorBody::new(
+                    "invalid_credentials",
+                    "The username, email or password is incorrect.",
+                )
+                .respond(status);
+                if let Some(seconds) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+                }
+                response
+            }
+            Self::TooManyRequests { retry_after } => {
+                let mut response =
+                    ErrorBody::new("too_many_requests", "Too many requests; try again later.")
+                        .respond(status);
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+                response
+            }
             Self::RefreshTokenReused => {
                 let mut response = ErrorBody::new(
                     "refresh_token_reused",

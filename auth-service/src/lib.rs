@@ -2,15 +2,19 @@
 //! rotation with reuse detection, and the account endpoints of SPEC §2.
 
 pub mod auth;
+pub mod cleanup;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod cookies;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod passwords;
+pub mod ratelimit;
 pub mod rotation;
 pub mod routes;
 pub mod startup;
+pub mod throttle;
 pub mod tokens;
 pub mod views;

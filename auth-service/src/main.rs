@@ -2,12 +2,25 @@ use auth_service::config::Settings;
 use auth_service::startup::Application;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: auth-service [serve | grant-role <username> <role> | healthcheck]";
+const USAGE: &str =
+    "usage: auth-service [serve | grant-role <username> <role> | gen-secret | healthcheck]";
 
 #[actix_web::main]
 async fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("gen-secret") {
+        return match auth_service::cli::gen_secret() {
+            Ok(secret) => {
+                println!("{secret}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("auth-service: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if args.first().map(String::as_str) == Some("healthcheck") {
         let _ = dotenvy::dotenv();
         let bind_addr = std::env::var("BIND_ADDR").unwrap_or_else(|_| "0.0.0.0:8080".into());

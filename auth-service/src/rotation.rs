@@ -1,9 +1,12 @@
 //! Sessions as refresh-token families: starting one at login, and rotation with reuse detection
 //! (SPEC §1) in one transaction that locks the session row.
 
+use crate::client::ClientInfo;
+use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::{NewRefreshToken, NewSession, UserRow};
-use crate::db::{refresh_tokens, sessions, users};
+use crate::db::{login_failures, refresh_tokens, sessions, users};
 use crate::error::ApiError;
+use crate::throttle;
 use crate::tokens::{token_hash, Issuer};
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::{Connection, PgConnection};
@@ -28,12 +31,6 @@ pub enum Rotation {
     ReuseDetected { session_id: Uuid, user_id: Uuid },
     /// Unknown token, or a revoked or expired session.
     Rejected(&'static str),
-}
-
-/// Where a login came from, remembered on its session.
-pub struct Client<'a> {
-    pub user_agent: Option<&'a str>,
-    pub ip: Option<&'a str>,
 }
 
 fn seconds(d: std::time::Duration) -> TimeDelta {
@@ -71,12 +68,13 @@ fn mint(
     Ok(token)
 }
 
-/// Creates a session for `user` with its first refresh token, in one transaction.
+/// Creates a session for `user` with its first refresh token, in one transaction that also
+/// records the login and clears the failed-login count of the client's address.
 pub fn start_session(
     conn: &mut PgConnection,
     issuer: &Issuer,
     user: UserRow,
-    client: &Client<'_>,
+    client: &ClientInfo,
 ) -> Result<Granted, ApiError> {
     conn.transaction(|conn| {
         let now = Utc::now().timestamp();
@@ -93,11 +91,22 @@ pub fn start_session(
                 idle_expires_at: at(exp),
                 absolute_expires_at: at(absolute),
                 generation: 0,
-                user_agent: client.user_agent,
-                ip: client.ip,
+                user_agent: client.user_agent.as_deref(),
+                ip: client.ip.as_deref(),
             },
         )?;
         let refresh_token = mint(conn, issuer, user.id, session_id, 0, now, exp)?;
+        login_failures::clear(
+            conn,
+            &throttle::subject(Some(user.id), ""),
+            client.ip_or_unknown(),
+        )?;
+        audit::record(
+            conn,
+            &AuditEvent::by(AuditKind::LoginSucceeded, client)
+                .user(user.id)
+                .session(session_id),
+        )?;
         Ok(Granted {
             user,
             session_id,
@@ -113,6 +122,7 @@ pub fn rotate(
     issuer: &Issuer,
     presented: &str,
     claims: &RefreshClaims,
+    client: &ClientInfo,
 ) -> Result<Rotation, ApiError> {
     conn.transaction(|conn| {
         let now_dt = Utc::now();
@@ -186,6 +196,16 @@ pub fn rotate(
         }
 
         sessions::revoke(conn, session.id, "refresh_token_reused", now_dt)?;
+        audit::record(
+            conn,
+            &AuditEvent::by(AuditKind::RefreshReuseDetected, client)
+                .user(session.user_id)
+                .session(session.id)
+                .detail(serde_json::json!({
+                    "presented_generation": token.generation,
+                    "current_generation": session.generation,
+                })),
+        )?;
         Ok(Rotation::ReuseDetected {
             session_id: session.id,
             user_id: session.user_id,

@@ -1,15 +1,18 @@
 //! Builds the application: pool, migrations, key self-test, HTTP server. Tests build the same
 //! `Application` on port 0.
 
+use crate::cleanup::{self, Retention};
 use crate::config::Settings;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::passwords::PasswordHasher;
+use crate::ratelimit::{self, RateLimiters};
 use crate::routes;
+use crate::throttle::ThrottlePolicy;
 use crate::tokens::Issuer;
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpRequest, HttpServer};
 use shared_tokens::AccessPolicy;
 use std::net::TcpListener;
@@ -66,6 +69,26 @@ impl Application {
             })?
             .port();
 
+        let limiters = settings
+            .rate_limit
+            .map(|limit| web::Data::new(RateLimiters::new(limit)));
+        if limiters.is_none() {
+            log::warn!("RATE_LIMIT_PER_IP=0: per-address rate limits are OFF");
+        }
+        cleanup::spawn(
+            pool.clone(),
+            Retention {
+                sessions_and_tokens: settings.cleanup_retention,
+                audit_events: settings.audit_retention,
+            },
+            settings.cleanup_interval,
+            limiters.clone(),
+        );
+        let proxies = web::Data::new(settings.trusted_proxies.clone());
+        let throttle = web::Data::new(ThrottlePolicy {
+            max_failures: settings.login_max_failures,
+        });
+
         let pool = web::Data::new(pool);
         let allowed_origins = settings.access.allowed_origins.clone();
         let server = HttpServer::new(move || {
@@ -73,10 +96,14 @@ impl Application {
                 .wrap(security_headers())
                 .wrap(shared_tokens::origin::cors(&allowed_origins))
                 .wrap(access_log())
+                .wrap(from_fn(ratelimit::limit))
                 .app_data(access.clone())
+                .app_data(proxies.clone())
+                .app_data(throttle.clone())
                 .app_data(issuer.clone())
                 .app_data(pool.clone())
                 .app_data(hasher.clone())
+                .app_data(limiters.clone())
                 .app_data(json_config())
                 .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
                 .app_data(web::PathConfig::default().error_handler(path_error))

@@ -1,6 +1,9 @@
 //! PostgreSQL through Diesel + r2d2. Every query is a small sync function on `&mut PgConnection`;
 //! [`blocking`] runs them on the blocking pool so the async workers never wait on the database.
 
+pub mod audit;
+pub mod cleanup;
+pub mod login_failures;
 pub mod models;
 pub mod refresh_tokens;
 pub mod schema;

@@ -1,6 +1,28 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        kind -> Text,
+        user_id -> Nullable<Uuid>,
+        session_id -> Nullable<Uuid>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        detail -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    login_failures (subject, ip) {
+        subject -> Text,
+        ip -> Text,
+        failures -> Int4,
+        last_failed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     refresh_tokens (jti) {
         jti -> Uuid,
         session_id -> Uuid,
@@ -44,4 +66,10 @@ diesel::table! {
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(refresh_tokens, sessions, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_events,
+    login_failures,
+    refresh_tokens,
+    sessions,
+    users,
+);

@@ -1,11 +1,17 @@
-use super::{client_of, token_response};
-use crate::db::{self, users, PgPool};
+use super::token_response;
+use crate::client::ClientInfo;
+use crate::db::audit::{self, AuditEvent, AuditKind};
+use crate::db::models::UserRow;
+use crate::db::{self, login_failures, users, PgPool};
 use crate::domain::{Email, Username};
 use crate::error::ApiError;
 use crate::passwords::PasswordHasher;
-use crate::rotation::{start_session, Client};
+use crate::rotation::start_session;
+use crate::throttle::{self, History, ThrottlePolicy, Verdict};
 use crate::tokens::Issuer;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
+use chrono::{TimeDelta, Utc};
+use diesel::Connection;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -21,14 +27,52 @@ enum Identifier {
     Email(String),
 }
 
-/// Unknown user and wrong password take the same path: one lookup, one bcrypt comparison (against
-/// a dummy hash when there is no user), one answer.
+impl Identifier {
+    /// The typed identifier, normalised, tagged with its kind (for the throttle subject of an
+    /// account that does not exist).
+    fn key(&self) -> String {
+        match self {
+            Self::Username(u) => format!("u:{u}"),
+            Self::Email(e) => format!("e:{e}"),
+        }
+    }
+}
+
+fn window_start() -> chrono::DateTime<Utc> {
+    Utc::now() - TimeDelta::seconds(throttle::WINDOW.as_secs() as i64)
+}
+
+/// Finds the account and reads its failed-login history for this address, in one trip.
+fn lookup(
+    conn: &mut diesel::PgConnection,
+    identifier: &Identifier,
+    ip: &str,
+) -> Result<(Option<UserRow>, String, History), ApiError> {
+    let user = match identifier {
+        Identifier::Username(u) => users::find_by_username(conn, u)?,
+        Identifier::Email(e) => users::find_by_email(conn, e)?,
+    };
+    let subject = throttle::subject(user.as_ref().map(|u| u.id), &identifier.key());
+    let since = window_start();
+    let history = History {
+        from_address: login_failures::recent(conn, &subject, ip, since)?
+            .map(|(failures, at)| (failures.max(0) as u32, at)),
+        for_account: login_failures::recent_for_subject(conn, &subject, since)?.max(0) as u64,
+    };
+    Ok((user, subject, history))
+}
+
+/// Unknown user, wrong password and a throttled attempt take the same path and get the same
+/// answer: one lookup, one bcrypt comparison (against a dummy hash when there is no user or the
+/// attempt is throttled), 401 `invalid_credentials`, and `Retry-After` once the address is in
+/// backoff.
 pub async fn login(
-    req: HttpRequest,
     body: web::Json<LoginBody>,
+    client: ClientInfo,
     pool: web::Data<PgPool>,
     hasher: web::Data<PasswordHasher>,
     issuer: web::Data<Issuer>,
+    policy: web::Data<ThrottlePolicy>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let identifier = match (body.username, body.email) {
@@ -48,38 +92,68 @@ pub async fn login(
         )])));
     };
 
-    let user = db::blocking(&pool, move |conn| {
-        Ok(match identifier {
-            Identifier::Username(u) => users::find_by_username(conn, &u)?,
-            Identifier::Email(e) => users::find_by_email(conn, &e)?,
-        })
-    })
-    .await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let ip = client.ip_or_unknown().to_owned();
+    let (user, subject, history) = {
+        let ip = ip.clone();
+        db::blocking(&pool, move |conn| lookup(conn, &identifier, &ip)).await?
+    };
+    let verdict = policy.verdict(&history, Utc::now());
+    // A throttled attempt is not evaluated, but costs the same bcrypt work as one that is.
+    let stored = match verdict {
+        Verdict::Allowed => user.as_ref().map(|u| u.password_hash.clone()),
+        Verdict::Throttled { .. } => None,
+    };
     let hasher = hasher.get_ref().clone();
     let verified = web::block(move || hasher.verify(&password, stored.as_deref())).await?;
-    let user = match (verified, user) {
-        (true, Some(user)) => user,
-        _ => {
-            log::info!("login failed");
-            return Err(ApiError::InvalidCredentials);
-        }
-    };
 
-    let (user_agent, ip) = client_of(&req);
-    let issuer_for_db = issuer.clone();
-    let granted = db::blocking(&pool, move |conn| {
-        let client = Client {
-            user_agent: user_agent.as_deref(),
-            ip: ip.as_deref(),
-        };
-        start_session(conn, &issuer_for_db, user, &client)
-    })
-    .await?;
-    log::info!(
-        "login succeeded: user_id={} session_id={}",
-        granted.user.id,
-        granted.session_id
-    );
-    token_response(&issuer, granted)
+    match (verdict, verified, user) {
+        (Verdict::Allowed, true, Some(user)) => {
+            let issuer_for_db = issuer.clone();
+            let granted = db::blocking(&pool, move |conn| {
+                start_session(conn, &issuer_for_db, user, &client)
+            })
+            .await?;
+            log::info!(
+                "login succeeded: user_id={} session_id={}",
+                granted.user.id,
+                granted.session_id
+            );
+            token_response(&issuer, granted)
+        }
+        (Verdict::Throttled { retry_after }, _, user) => {
+            let user_id = user.map(|u| u.id);
+            db::blocking(&pool, move |conn| {
+                let mut event = AuditEvent::by(AuditKind::LoginThrottled, &client)
+                    .detail(serde_json::json!({ "retry_after": retry_after }));
+                event.user_id = user_id;
+                Ok(audit::record(conn, &event)?)
+            })
+            .await?;
+            log::info!("login throttled: retry_after={retry_after}s");
+            Err(ApiError::InvalidCredentials {
+                retry_after: Some(retry_after),
+            })
+        }
+        (Verdict::Allowed, _, user) => {
+            let user_id = user.map(|u| u.id);
+            let failures = db::blocking(&pool, move |conn| {
+                conn.transaction(|conn| {
+                    let failures =
+                        login_failures::record(conn, &subject, &ip, Utc::now(), window_start())?;
+                    let mut event = AuditEvent::by(AuditKind::LoginFailed, &client)
+                        .detail(serde_json::json!({ "failures_from_address": failures }));
+                    event.user_id = user_id;
+                    audit::record(conn, &event)?;
+                    Ok::<_, diesel::result::Error>(failures)
+                })
+                .map_err(ApiError::from)
+            })
+            .await?;
+            let wait = policy.wait_after(failures.max(0) as u32, history.for_account + 1);
+            log::info!("login failed");
+            Err(ApiError::InvalidCredentials {
+                retry_after: (!wait.is_zero()).then_some(wait.as_secs()),
+            })
+        }
+    }
 }

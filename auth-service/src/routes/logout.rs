@@ -1,10 +1,13 @@
 use super::{no_content_clearing_cookies, presented_refresh_token};
 use crate::auth::CurrentSession;
+use crate::client::ClientInfo;
+use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::{self, sessions, PgPool};
 use crate::error::ApiError;
 use crate::tokens::Issuer;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use diesel::Connection;
 use shared_tokens::extract::authenticate;
 use shared_tokens::origin::check_origin;
 
@@ -13,6 +16,7 @@ use shared_tokens::origin::check_origin;
 pub async fn logout(
     req: HttpRequest,
     body: web::Bytes,
+    client: ClientInfo,
     pool: web::Data<PgPool>,
     issuer: web::Data<Issuer>,
 ) -> Result<HttpResponse, ApiError> {
@@ -30,13 +34,19 @@ pub async fn logout(
         }
     };
     db::blocking(&pool, move |conn| {
-        Ok(sessions::revoke_owned(
-            conn,
-            session_id,
-            user_id,
-            "logout",
-            Utc::now(),
-        )?)
+        Ok(conn.transaction(|conn| {
+            let revoked = sessions::revoke_owned(conn, session_id, user_id, "logout", Utc::now())?;
+            if revoked > 0 {
+                audit::record(
+                    conn,
+                    &AuditEvent::by(AuditKind::SessionRevoked, &client)
+                        .user(user_id)
+                        .session(session_id)
+                        .detail(serde_json::json!({"reason": "logout"})),
+                )?;
+            }
+            diesel::QueryResult::Ok(())
+        })?)
     })
     .await?;
     log::info!("logout: session_id={session_id} user_id={user_id}");
@@ -46,18 +56,24 @@ pub async fn logout(
 /// Ends every session of the caller.
 pub async fn logout_all(
     session: CurrentSession,
+    client: ClientInfo,
     pool: web::Data<PgPool>,
     issuer: web::Data<Issuer>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = session.claims.sub;
+    let (user_id, session_id) = (session.claims.sub, session.claims.sid);
     let revoked = db::blocking(&pool, move |conn| {
-        Ok(sessions::revoke_all_for_user(
-            conn,
-            user_id,
-            None,
-            "logout_all",
-            Utc::now(),
-        )?)
+        Ok(conn.transaction(|conn| {
+            let revoked =
+                sessions::revoke_all_for_user(conn, user_id, None, "logout_all", Utc::now())?;
+            audit::record(
+                conn,
+                &AuditEvent::by(AuditKind::LogoutAll, &client)
+                    .user(user_id)
+                    .session(session_id)
+                    .detail(serde_json::json!({"sessions_revoked": revoked})),
+            )?;
+            diesel::QueryResult::Ok(revoked)
+        })?)
     })
     .await?;
     log::info!("logout-all: user_id={user_id} sessions_revoked={revoked}");

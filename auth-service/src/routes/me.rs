@@ -1,5 +1,7 @@
 use super::no_content_clearing_cookies;
 use crate::auth::CurrentSession;
+use crate::client::ClientInfo;
+use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::UserChanges;
 use crate::db::{self, users, PgPool};
 use crate::domain::{Email, FieldErrors, FullName, Username};
@@ -9,6 +11,7 @@ use crate::tokens::Issuer;
 use crate::views::User;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
+use diesel::Connection;
 use serde::Deserialize;
 
 pub async fn show(
@@ -80,6 +83,7 @@ pub struct DeleteBody {
 pub async fn delete(
     session: CurrentSession,
     body: web::Json<DeleteBody>,
+    client: ClientInfo,
     pool: web::Data<PgPool>,
     hasher: web::Data<PasswordHasher>,
     issuer: web::Data<Issuer>,
@@ -87,7 +91,19 @@ pub async fn delete(
     let password = body.into_inner().password.unwrap_or_default();
     let id = session.claims.sub;
     super::password::confirm_password(&pool, &hasher, id, password).await?;
-    db::blocking(&pool, move |conn| Ok(users::delete(conn, id)?)).await?;
+    let session_id = session.claims.sid;
+    db::blocking(&pool, move |conn| {
+        Ok(conn.transaction(|conn| {
+            users::delete(conn, id)?;
+            audit::record(
+                conn,
+                &AuditEvent::by(AuditKind::AccountDeleted, &client)
+                    .user(id)
+                    .session(session_id),
+            )
+        })?)
+    })
+    .await?;
     log::info!("account deleted: user_id={id}");
     Ok(no_content_clearing_cookies(&issuer))
 }

@@ -105,14 +105,3 @@ fn presented_refresh_token(
         (None, None) => Ok(None),
     }
 }
-
-/// Where a request came from, as remembered on a new session.
-fn client_of(req: &HttpRequest) -> (Option<String>, Option<String>) {
-    let user_agent = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|ua| ua.chars().take(256).collect());
-    let ip = req.peer_addr().map(|a| a.ip().to_string());
-    (user_agent, ip)
-}

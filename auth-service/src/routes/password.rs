@@ -1,4 +1,6 @@
 use crate::auth::CurrentSession;
+use crate::client::ClientInfo;
+use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::{self, sessions, users, PgPool};
 use crate::domain::{FieldErrors, Password};
 use crate::error::ApiError;
@@ -36,6 +38,7 @@ pub struct ChangeBody {
 pub async fn change(
     session: CurrentSession,
     body: web::Json<ChangeBody>,
+    client: ClientInfo,
     pool: web::Data<PgPool>,
     hasher: web::Data<PasswordHasher>,
 ) -> Result<HttpResponse, ApiError> {
@@ -64,7 +67,16 @@ pub async fn change(
         conn.transaction(|conn| {
             let now = Utc::now();
             users::set_password_hash(conn, user_id, &hash, now)?;
-            sessions::revoke_all_for_user(conn, user_id, Some(keep), "password_changed", now)
+            let revoked =
+                sessions::revoke_all_for_user(conn, user_id, Some(keep), "password_changed", now)?;
+            audit::record(
+                conn,
+                &AuditEvent::by(AuditKind::PasswordChanged, &client)
+                    .user(user_id)
+                    .session(keep)
+                    .detail(serde_json::json!({"other_sessions_revoked": revoked})),
+            )?;
+            diesel::QueryResult::Ok(revoked)
         })
         .map_err(ApiError::from)
     })

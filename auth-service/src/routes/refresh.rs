@@ -1,4 +1,5 @@
 use super::{presented_refresh_token, token_response};
+use crate::client::ClientInfo;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::rotation::{rotate, Rotation};
@@ -10,6 +11,7 @@ use shared_tokens::AuthError;
 pub async fn refresh(
     req: HttpRequest,
     body: web::Bytes,
+    client: ClientInfo,
     pool: web::Data<PgPool>,
     issuer: web::Data<Issuer>,
 ) -> Result<HttpResponse, ApiError> {
@@ -21,7 +23,7 @@ pub async fn refresh(
     let claims = issuer.verify_refresh(&token)?;
     let issuer_for_db = issuer.clone();
     let outcome = db::blocking(&pool, move |conn| {
-        rotate(conn, &issuer_for_db, &token, &claims)
+        rotate(conn, &issuer_for_db, &token, &claims, &client)
     })
     .await?;
     match outcome {

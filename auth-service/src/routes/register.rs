@@ -1,3 +1,5 @@
+use crate::client::ClientInfo;
+use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::NewUser;
 use crate::db::{self, users, PgPool};
 use crate::domain::{Email, FieldErrors, FullName, Password, Username};
@@ -5,6 +7,7 @@ use crate::error::ApiError;
 use crate::passwords::PasswordHasher;
 use crate::views::User;
 use actix_web::{web, HttpResponse};
+use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -62,6 +65,7 @@ impl TryFrom<RegisterBody> for Registration {
 
 pub async fn register(
     body: web::Json<RegisterBody>,
+    client: ClientInfo,
     pool: web::Data<PgPool>,
     hasher: web::Data<PasswordHasher>,
 ) -> Result<HttpResponse, ApiError> {
@@ -70,16 +74,23 @@ pub async fn register(
     let password = registration.password.clone();
     let hash = web::block(move || hasher.hash(password.expose())).await??;
     let user = db::blocking(&pool, move |conn| {
-        Ok(users::insert(
-            conn,
-            &NewUser {
-                id: Uuid::new_v4(),
-                username: registration.username.as_str(),
-                email: registration.email.as_str(),
-                full_name: &registration.full_name.into_inner(),
-                password_hash: &hash,
-            },
-        )?)
+        conn.transaction(|conn| {
+            let user = users::insert(
+                conn,
+                &NewUser {
+                    id: Uuid::new_v4(),
+                    username: registration.username.as_str(),
+                    email: registration.email.as_str(),
+                    full_name: &registration.full_name.into_inner(),
+                    password_hash: &hash,
+                },
+            )?;
+            audit::record(
+                conn,
+                &AuditEvent::by(AuditKind::Registered, &client).user(user.id),
+            )?;
+            Ok(user)
+        })
     })
     .await?;
     log::info!("user registered: user_id={}", user.id);

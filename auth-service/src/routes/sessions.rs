@@ -1,9 +1,12 @@
 use crate::auth::CurrentSession;
+use crate::client::ClientInfo;
+use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::{self, sessions, PgPool};
 use crate::error::ApiError;
 use crate::views::{SessionList, SessionView};
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
+use diesel::Connection;
 use uuid::Uuid;
 
 pub async fn list(
@@ -27,18 +30,25 @@ pub async fn list(
 pub async fn revoke(
     session: CurrentSession,
     path: web::Path<String>,
+    client: ClientInfo,
     pool: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&path).map_err(|_| ApiError::NotFound)?;
     let user_id = session.claims.sub;
     let revoked = db::blocking(&pool, move |conn| {
-        Ok(sessions::revoke_owned(
-            conn,
-            id,
-            user_id,
-            "revoked_by_user",
-            Utc::now(),
-        )?)
+        Ok(conn.transaction(|conn| {
+            let revoked = sessions::revoke_owned(conn, id, user_id, "revoked_by_user", Utc::now())?;
+            if revoked > 0 {
+                audit::record(
+                    conn,
+                    &AuditEvent::by(AuditKind::SessionRevoked, &client)
+                        .user(user_id)
+                        .session(id)
+                        .detail(serde_json::json!({"reason": "revoked_by_user"})),
+                )?;
+            }
+            diesel::QueryResult::Ok(revoked)
+        })?)
     })
     .await?;
     if revoked == 0 {

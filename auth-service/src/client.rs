@@ -1,0 +1,150 @@
+//! Who is calling: the client address (the TCP peer, or the right-most untrusted
+//! `X-Forwarded-For` entry when the peer is a trusted proxy) and the user agent.
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{HeaderMap, USER_AGENT};
+use actix_web::{web, FromRequest, HttpRequest};
+use ipnet::IpNet;
+use std::convert::Infallible;
+use std::future::{ready, Ready};
+use std::net::IpAddr;
+
+/// `TRUSTED_PROXIES`: addresses or CIDRs whose `X-Forwarded-For` we believe.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    pub fn parse(list: &[String]) -> Result<Self, String> {
+        list.iter()
+            .map(|entry| {
+                entry
+                    .parse::<IpNet>()
+                    .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| format!("addresses or CIDRs, not {entry:?}"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    fn trusts(&self, ip: &IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(ip))
+    }
+
+    /// The address a request is counted against. Without trusted proxies it is the peer, and
+    /// `X-Forwarded-For` (which anyone can send) is ignored.
+    pub fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        let peer = peer?;
+        if !self.trusts(&peer) {
+            return Some(peer);
+        }
+        let mut last_trusted = peer;
+        for value in headers.get_all("x-forwarded-for").rev() {
+            let Ok(value) = value.to_str() else {
+                return Some(last_trusted);
+            };
+            for entry in value.rsplit(',') {
+                match entry.trim().parse::<IpAddr>() {
+                    Ok(ip) if self.trusts(&ip) => last_trusted = ip,
+                    Ok(ip) => return Some(ip),
+                    // A garbled entry: nothing left of it can be believed.
+                    Err(_) => return Some(last_trusted),
+                }
+            }
+        }
+        Some(last_trusted)
+    }
+
+    pub fn of_request(&self, req: &HttpRequest) -> Option<IpAddr> {
+        self.client_ip(req.peer_addr().map(|a| a.ip()), req.headers())
+    }
+}
+
+/// The caller's address and user agent, as sessions and the audit trail remember them.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl ClientInfo {
+    /// The key failed logins are counted under.
+    pub fn ip_or_unknown(&self) -> &str {
+        self.ip.as_deref().unwrap_or("unknown")
+    }
+}
+
+impl FromRequest for ClientInfo {
+    type Error = Infallible;
+    type Future = Ready<Result<Self, Infallible>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let proxies = req.app_data::<web::Data<TrustedProxies>>();
+        let ip = match proxies {
+            Some(p) => p.of_request(req),
+            None => req.peer_addr().map(|a| a.ip()),
+        };
+        let user_agent = req
+            .headers()
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(256).collect());
+        ready(Ok(Self {
+            ip: ip.map(|ip| ip.to_string()),
+            user_agent,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::{HeaderName, HeaderValue};
+
+    fn headers(xff: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for v in xff {
+            map.append(
+                HeaderName::from_static("x-forwarded-for"),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        map
+    }
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_peer_counts_and_xff_is_ignored() {
+        let none = TrustedProxies::default();
+        assert_eq!(
+            none.client_ip(ip("10.0.0.1"), &headers(&["6.6.6.6"])),
+            ip("10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_right_most_untrusted_entry_counts() {
+        let proxies = TrustedProxies::parse(&["10.0.0.0/8".into(), "192.168.1.1".into()]).unwrap();
+        // The client can put anything on the left; only what our proxies appended counts.
+        let h = headers(&["6.6.6.6, 203.0.113.7, 10.0.0.5"]);
+        assert_eq!(proxies.client_ip(ip("10.0.0.2"), &h), ip("203.0.113.7"));
+        let h = headers(&["6.6.6.6", "203.0.113.9"]);
+        assert_eq!(proxies.client_ip(ip("192.168.1.1"), &h), ip("203.0.113.9"));
+        // All trusted: the left-most trusted hop is the best we know.
+        let h = headers(&["10.1.1.1"]);
+        assert_eq!(proxies.client_ip(ip("10.0.0.2"), &h), ip("10.1.1.1"));
+        // Not from a trusted peer: its header is ignored.
+        assert_eq!(proxies.client_ip(ip("8.8.8.8"), &h), ip("8.8.8.8"));
+        // Garbage stops the walk.
+        let h = headers(&["1.2.3.4, garbage, 10.0.0.9"]);
+        assert_eq!(proxies.client_ip(ip("10.0.0.2"), &h), ip("10.0.0.9"));
+    }
+
+    #[test]
+    fn bad_entries_are_refused() {
+        assert!(TrustedProxies::parse(&["not-an-ip".into()]).is_err());
+        assert!(TrustedProxies::parse(&["10.0.0.0/33".into()]).is_err());
+    }
+}

@@ -1,4 +1,4 @@
-use super::{no_content_clearing_cookies, presented_refresh_token};
+use super::{no_content_clearing_cookies, presented_refresh_token, read_body};
 use crate::auth::CurrentSession;
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -15,12 +15,12 @@ use shared_tokens::origin::check_origin;
 /// token, and clears the cookies.
 pub async fn logout(
     req: HttpRequest,
-    body: web::Bytes,
+    body: Result<web::Bytes, actix_web::Error>,
     client: ClientInfo,
     pool: web::Data<PgPool>,
     issuer: web::Data<Issuer>,
 ) -> Result<HttpResponse, ApiError> {
-    let (session_id, user_id) = match presented_refresh_token(&req, &body, &issuer)? {
+    let (session_id, user_id) = match presented_refresh_token(&req, &read_body(body)?, &issuer)? {
         Some((token, from_cookie)) => {
             if from_cookie {
                 check_origin(&req, &issuer.access_policy().allowed_origins)?;

@@ -73,6 +73,18 @@ fn no_content_clearing_cookies(issuer: &Issuer) -> HttpResponse {
     response.finish()
 }
 
+/// The raw body of refresh and logout, whose extractor errors would otherwise be actix's plain
+/// text: an oversized body is 413 `payload_too_large`, anything else unreadable a 400.
+fn read_body(body: Result<web::Bytes, actix_web::Error>) -> Result<web::Bytes, ApiError> {
+    body.map_err(|e| {
+        if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::invalid("The request body could not be read.")
+        }
+    })
+}
+
 /// The refresh token of a request, from the JSON body `{refresh_token}` or the refresh cookie,
 /// and whether it came from the cookie. Two different tokens are a 400.
 fn presented_refresh_token(

@@ -1,4 +1,4 @@
-use super::{presented_refresh_token, token_response};
+use super::{presented_refresh_token, read_body, token_response};
 use crate::client::ClientInfo;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
@@ -10,13 +10,13 @@ use shared_tokens::AuthError;
 
 pub async fn refresh(
     req: HttpRequest,
-    body: web::Bytes,
+    body: Result<web::Bytes, actix_web::Error>,
     client: ClientInfo,
     pool: web::Data<PgPool>,
     issuer: web::Data<Issuer>,
 ) -> Result<HttpResponse, ApiError> {
-    let (token, from_cookie) =
-        presented_refresh_token(&req, &body, &issuer)?.ok_or(AuthError::MissingCredentials)?;
+    let (token, from_cookie) = presented_refresh_token(&req, &read_body(body)?, &issuer)?
+        .ok_or(AuthError::MissingCredentials)?;
     if from_cookie {
         check_origin(&req, &issuer.access_policy().allowed_origins)?;
     }

@@ -1,0 +1,19 @@
+//! auth-service integration tests: the real app on port 0, a fresh PostgreSQL database per test,
+//! HTTP in and out (SPEC §8).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod cookies_csrf;
+mod health;
+mod logging;
+mod login;
+mod logout;
+mod me;
+mod outage;
+mod password;
+mod refresh;
+mod register;
+mod requests;
+mod roles;
+mod sessions;

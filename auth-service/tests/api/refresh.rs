@@ -1,0 +1,288 @@
+use crate::helpers::{assert_error, refresh_at, spawn_app, spawn_app_with, TestApp, Tokens};
+use futures_util::future::join_all;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+async fn logged_in(app: &TestApp) -> Tokens {
+    let user = app.register_user("alice").await;
+    app.login_as(&user).await
+}
+
+#[actix_web::test]
+async fn refresh_returns_a_new_refresh_token_and_a_working_access_token() {
+    let app = spawn_app().await;
+    let first = logged_in(&app).await;
+
+    let response = app.refresh(&first.refresh).await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let second = Tokens::from_body(response.json().await.unwrap());
+    assert_ne!(second.refresh, first.refresh);
+    assert_ne!(second.access, first.access);
+    assert_eq!(second.session_id, first.session_id);
+    assert_eq!(second.body["token_type"], "Bearer");
+    assert_eq!(second.body["user"]["username"], "alice");
+    let me = app.get("/auth/me", Some(&second.access)).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    let session = app.session(first.session_id);
+    assert_eq!(session.generation, 1);
+    assert_eq!(session.token_rows, 2);
+}
+
+#[actix_web::test]
+async fn the_successor_can_itself_be_refreshed() {
+    let app = spawn_app().await;
+    let first = logged_in(&app).await;
+
+    let second = app.refreshed(&first.refresh).await;
+    let third = app.refreshed(&second.refresh).await;
+
+    assert_ne!(third.refresh, second.refresh);
+    assert_eq!(app.session(first.session_id).generation, 2);
+}
+
+#[actix_web::test]
+async fn within_the_grace_period_the_old_token_returns_the_same_successor_byte_for_byte() {
+    let app = spawn_app().await;
+    let first = logged_in(&app).await;
+    let second = app.refreshed(&first.refresh).await;
+
+    let again = app.refreshed(&first.refresh).await;
+
+    assert_eq!(
+        again.refresh, second.refresh,
+        "the same successor, byte for byte"
+    );
+    assert_eq!(again.session_id, second.session_id);
+    let me = app.get("/auth/me", Some(&again.access)).await;
+    assert_eq!(
+        me.status(),
+        StatusCode::OK,
+        "a fresh access token comes with it"
+    );
+    let session = app.session(first.session_id);
+    assert_eq!(session.generation, 1, "the family did not fork");
+    assert_eq!(session.token_rows, 2);
+    assert!(session.revoked_at.is_none());
+    // The successor is still the live current token.
+    let third = app.refreshed(&second.refresh).await;
+    assert_ne!(third.refresh, second.refresh);
+}
+
+#[actix_web::test]
+async fn with_grace_zero_reusing_the_old_token_revokes_the_session() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("REFRESH_REUSE_GRACE".into(), "0".into());
+    })
+    .await;
+    let first = logged_in(&app).await;
+    let second = app.refreshed(&first.refresh).await;
+
+    let reuse = app.refresh(&first.refresh).await;
+
+    assert_error(reuse, StatusCode::UNAUTHORIZED, "refresh_token_reused").await;
+    let session = app.session(first.session_id);
+    assert!(session.revoked_at.is_some(), "the revocation is committed");
+    assert_eq!(
+        session.revoked_reason.as_deref(),
+        Some("refresh_token_reused")
+    );
+    let newest = app.refresh(&second.refresh).await;
+    assert_error(newest, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let me = app.get("/auth/me", Some(&second.access)).await;
+    assert_error(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+}
+
+#[actix_web::test]
+async fn reuse_after_the_grace_period_revokes_the_session_and_kills_the_newest_token() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("REFRESH_REUSE_GRACE".into(), "1s".into());
+    })
+    .await;
+    let first = logged_in(&app).await;
+    let second = app.refreshed(&first.refresh).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let reuse = app.refresh(&first.refresh).await;
+
+    let body = assert_error(reuse, StatusCode::UNAUTHORIZED, "refresh_token_reused").await;
+    assert!(body.get("refresh_token").is_none());
+    assert!(app.session(first.session_id).revoked_at.is_some());
+    let newest = app.refresh(&second.refresh).await;
+    assert_error(newest, StatusCode::UNAUTHORIZED, "invalid_token").await;
+}
+
+#[actix_web::test]
+async fn reusing_a_token_two_generations_old_revokes_the_session() {
+    let app = spawn_app().await;
+    let first = logged_in(&app).await;
+    let second = app.refreshed(&first.refresh).await;
+    let third = app.refreshed(&second.refresh).await;
+
+    let reuse = app.refresh(&first.refresh).await;
+
+    assert_error(reuse, StatusCode::UNAUTHORIZED, "refresh_token_reused").await;
+    let session = app.session(first.session_id);
+    assert!(session.revoked_at.is_some(), "the revocation is committed");
+    let newest = app.refresh(&third.refresh).await;
+    assert_error(newest, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let me = app.get("/auth/me", Some(&third.access)).await;
+    assert_error(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+}
+
+#[actix_web::test]
+async fn reuse_leaves_the_users_other_sessions_alone() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("REFRESH_REUSE_GRACE".into(), "0".into());
+    })
+    .await;
+    let user = app.register_user("alice").await;
+    let stolen = app.login_as(&user).await;
+    let other = app.login_as(&user).await;
+    app.refreshed(&stolen.refresh).await;
+
+    let reuse = app.refresh(&stolen.refresh).await;
+
+    assert_eq!(reuse.status(), StatusCode::UNAUTHORIZED);
+    assert!(app.session(other.session_id).revoked_at.is_none());
+    assert_eq!(app.refresh(&other.refresh).await.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn bad_refresh_tokens_are_401_invalid_token() {
+    let app = spawn_app().await;
+    let tokens = logged_in(&app).await;
+    // Flip one character in the middle of the signature.
+    let mut tampered: Vec<char> = tokens.refresh.chars().collect();
+    let at = tampered.len() - 10;
+    tampered[at] = if tampered[at] == 'A' { 'B' } else { 'A' };
+    let tampered: String = tampered.into_iter().collect();
+    let cases = [
+        ("not a jwt".to_owned(), "garbage"),
+        (tampered, "bad signature"),
+        (tokens.access.clone(), "an access token"),
+    ];
+
+    for (token, why) in cases {
+        let response = app.refresh(&token).await;
+
+        let body = assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+        assert!(body.get("access_token").is_none(), "{why}");
+    }
+}
+
+#[actix_web::test]
+async fn refresh_without_a_token_is_401_unauthorized() {
+    let app = spawn_app().await;
+
+    for body in [json!({}), json!({"refresh_token": ""})] {
+        let response = app.post_json("/auth/refresh", &body, None).await;
+
+        assert_eq!(response.headers()["www-authenticate"], "Bearer");
+        assert_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+    let empty = app.post_empty("/auth/refresh", None).await;
+    assert_error(empty, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
+fn distinct_successors(results: &[(StatusCode, Option<String>)]) -> BTreeSet<String> {
+    results.iter().filter_map(|(_, t)| t.clone()).collect()
+}
+
+async fn refresh_outcome(
+    client: &reqwest::Client,
+    address: &str,
+    token: &str,
+) -> (StatusCode, Option<String>) {
+    let response = refresh_at(client, address, token).await;
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.unwrap();
+    let token =
+        (status == StatusCode::OK).then(|| body["refresh_token"].as_str().unwrap().to_owned());
+    (status, token)
+}
+
+#[actix_web::test]
+async fn twenty_concurrent_refreshes_of_one_token_yield_exactly_one_successor() {
+    let app = spawn_app().await;
+    let tokens = logged_in(&app).await;
+
+    let results =
+        join_all((0..20).map(|_| refresh_outcome(&app.client, &app.address, &tokens.refresh)))
+            .await;
+
+    for (status, _) in &results {
+        assert!(!status.is_server_error(), "no 5xx: {results:?}");
+        assert_eq!(
+            *status,
+            StatusCode::OK,
+            "within grace all succeed: {results:?}"
+        );
+    }
+    assert_eq!(distinct_successors(&results).len(), 1, "{results:?}");
+    let session = app.session(tokens.session_id);
+    assert_eq!(session.generation, 1);
+    assert_eq!(session.token_rows, 2);
+    assert!(session.revoked_at.is_none());
+}
+
+#[actix_web::test]
+async fn concurrent_refreshes_across_two_instances_yield_exactly_one_successor() {
+    let app = spawn_app().await;
+    let second_instance = app.spawn_second_instance().await;
+    let tokens = logged_in(&app).await;
+
+    let results = join_all((0..20).map(|i| {
+        let address = if i % 2 == 0 {
+            app.address.clone()
+        } else {
+            second_instance.clone()
+        };
+        let (client, token) = (app.client.clone(), tokens.refresh.clone());
+        async move { refresh_outcome(&client, &address, &token).await }
+    }))
+    .await;
+
+    for (status, _) in &results {
+        assert!(!status.is_server_error(), "no 5xx: {results:?}");
+        assert_eq!(*status, StatusCode::OK, "{results:?}");
+    }
+    assert_eq!(distinct_successors(&results).len(), 1, "{results:?}");
+    let session = app.session(tokens.session_id);
+    assert_eq!(session.generation, 1);
+    assert_eq!(session.token_rows, 2);
+}
+
+#[actix_web::test]
+async fn with_grace_zero_concurrent_refreshes_leave_at_most_one_live_successor() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("REFRESH_REUSE_GRACE".into(), "0".into());
+    })
+    .await;
+    let tokens = logged_in(&app).await;
+
+    let results =
+        join_all((0..20).map(|_| refresh_outcome(&app.client, &app.address, &tokens.refresh)))
+            .await;
+
+    for (status, _) in &results {
+        assert!(
+            *status == StatusCode::OK || *status == StatusCode::UNAUTHORIZED,
+            "no 5xx: {results:?}"
+        );
+    }
+    let successors = distinct_successors(&results);
+    assert!(successors.len() <= 1, "{results:?}");
+    let session = app.session(tokens.session_id);
+    assert!(session.generation <= 1);
+    assert!(session.token_rows <= 2);
+    // Every other request was a reuse, so the family is revoked and no successor lives on.
+    assert!(session.revoked_at.is_some());
+    for successor in successors {
+        let response = app.refresh(&successor).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+}

@@ -1,0 +1,60 @@
+//! `bench`: the load generator behind `scripts/bench.sh` (issue 6).
+//!
+//! ```text
+//! bench start --name NAME --ready HOST:PORT --log FILE [--record FILE] -- BINARY [ARGS...]
+//!     Starts BINARY (environment inherited, output appended to FILE), polls GET /readyz on
+//!     HOST:PORT until it answers 200 and prints the pid. With --record it also appends the time
+//!     from spawn to ready (P5) and the idle VmRSS one second later (P4) to the record file.
+//! bench run --auth HOST:PORT --resource HOST:PORT --auth-pid PID --resource-pid PID
+//!           --record FILE --pgbench-db NAME --pgbench-script FILE [options]
+//!     Runs P1-P3 in alternating rounds, reads P4/P5 from the record file and process status,
+//!     and prints the markdown table on stdout (progress goes to stderr).
+//! ```
+//! The script is the intended entry point; see docs/BENCHMARKS.md.
+
+mod args;
+mod http;
+mod load;
+mod machine;
+mod pgbench;
+mod report;
+mod run;
+mod start;
+mod stats;
+
+use std::process::ExitCode;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+const USAGE: &str = "usage: bench start --name NAME --ready HOST:PORT --log FILE [--record FILE] -- BINARY [ARGS...]\n       bench run --auth HOST:PORT --resource HOST:PORT --auth-pid PID --resource-pid PID --record FILE --pgbench-db NAME --pgbench-script FILE [--rounds N --secs S --conns N --login-vus N --bcrypt-cost C --criterion-dir DIR --pgbench BIN --pg-host H --pg-port P --pg-user U --log-dir DIR]";
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = argv.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let parsed = match args::Args::parse(rest) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("bench: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command.as_str() {
+        "start" => start::start(&parsed).await,
+        "run" => run::run(&parsed).await,
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,688 @@
+//! `bench run`: P1-P3 in alternating rounds, P4/P5 from the record file and `/proc`, the
+//! criterion micro-benchmark read back from its estimates, and the table.
+
+use crate::args::Args;
+use crate::http::{self, Req};
+use crate::load::{self, Repeat, Round, VirtualUser};
+use crate::machine;
+use crate::pgbench::PgBench;
+use crate::report::{Goal, Report, Unit};
+use crate::stats::ratios;
+use crate::Error;
+use bytes::Bytes;
+use hyper::StatusCode;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Keycloak's sizing guide, the anchors the issue compares against (per vCPU, per instance).
+const KEYCLOAK_LOGINS_PER_VCPU: f64 = 15.0;
+const KEYCLOAK_REFRESHES_PER_VCPU: f64 = 120.0;
+const KEYCLOAK_MB_PER_INSTANCE: f64 = 1250.0;
+
+const USERNAME: &str = "bench_user";
+const PASSWORD: &str = "bench password, long enough";
+/// What auth-service hands bcrypt: base64 of a SHA-256, 44 bytes (see auth-service passwords.rs).
+const PREHASHED_LEN: usize = 44;
+/// Warm-up before the first measured round of each part (not counted).
+const WARMUP: Duration = Duration::from_secs(1);
+/// How often the healthz probe fires while logins load auth-service.
+const PROBE_EVERY: Duration = Duration::from_millis(5);
+/// The single-core bcrypt timing runs at least this long per round.
+const BCRYPT_TIMING: Duration = Duration::from_millis(1500);
+
+struct Config {
+    auth: SocketAddr,
+    resource: SocketAddr,
+    auth_pid: u32,
+    resource_pid: u32,
+    record: PathBuf,
+    rounds: usize,
+    round: Duration,
+    conns: usize,
+    login_vus: usize,
+    bcrypt_cost: u32,
+    criterion_dir: Option<PathBuf>,
+    pgbench: PgBench,
+}
+
+impl Config {
+    fn from_args(args: &Args) -> Result<Self, Error> {
+        let conns = args.parsed_or("conns", 64usize)?;
+        let log_dir = PathBuf::from(args.or("log-dir", "/tmp"));
+        Ok(Self {
+            auth: args.parsed("auth")?,
+            resource: args.parsed("resource")?,
+            auth_pid: args.parsed("auth-pid")?,
+            resource_pid: args.parsed("resource-pid")?,
+            record: PathBuf::from(args.required("record")?),
+            rounds: args.parsed_or("rounds", 3usize)?.max(1),
+            round: Duration::from_secs_f64(args.parsed_or("secs", 6.0f64)?),
+            conns,
+            login_vus: args.parsed_or("login-vus", 4 * machine::cores())?,
+            bcrypt_cost: args.parsed_or("bcrypt-cost", 12u32)?,
+            criterion_dir: args.optional("criterion-dir").map(PathBuf::from),
+            pgbench: PgBench {
+                bin: args.or("pgbench", "pgbench").to_owned(),
+                host: args.or("pg-host", "127.0.0.1").to_owned(),
+                port: args.or("pg-port", "5432").to_owned(),
+                user: args.or("pg-user", "postgres").to_owned(),
+                database: args.required("pgbench-db")?.to_owned(),
+                script: PathBuf::from(args.required("pgbench-script")?),
+                clients: conns,
+                threads: machine::cores(),
+                log_dir,
+            },
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenReply {
+    access_token: String,
+    refresh_token: String,
+}
+
+pub async fn run(args: &Args) -> Result<(), Error> {
+    let config = Config::from_args(args)?;
+    let machine = machine::describe();
+    let mut report = Report::default();
+
+    let access_token = register_and_login(config.auth).await?;
+    let resource_loaded = p1_verification(&config, &access_token, &mut report).await?;
+    let (tokens, mut auth_loaded) = p3_logins(&config, &mut report).await?;
+    auth_loaded.extend(p2_rotation(&config, tokens, &mut report).await?);
+    p4_memory(&config, &auth_loaded, &resource_loaded, &mut report)?;
+    p5_start(&config, &mut report)?;
+    micro(&config, &mut report)?;
+
+    report.note(format!("machine: {machine}"));
+    report.note(format!(
+        "settings: {} alternating rounds of {:.0} s per part (+{:.0} s warm-up), {} connections \
+         (P1) / virtual users (P2, pgbench clients too), {} login users (P3), BCRYPT_COST={}",
+        config.rounds,
+        config.round.as_secs_f64(),
+        WARMUP.as_secs_f64(),
+        config.conns,
+        config.login_vus,
+        config.bcrypt_cost
+    ));
+    report.note(
+        "min/max are over the rounds; each ratio is taken within one pair of back-to-back \
+         rounds; `met` judges the median; for µs rows min/max are criterion's 95% interval",
+    );
+    let missed = report.missed();
+    println!("{}", report.markdown());
+    if missed.is_empty() {
+        eprintln!("bench: every goal met");
+    } else {
+        eprintln!("bench: goals missed: {}", missed.join("; "));
+    }
+    Ok(())
+}
+
+fn json(value: serde_json::Value) -> Result<Vec<u8>, Error> {
+    Ok(serde_json::to_vec(&value)?)
+}
+
+/// Registers the bench user (a fresh database has none) and logs in once for an access token.
+async fn register_and_login(auth: SocketAddr) -> Result<String, Error> {
+    let register = Req::post_json(
+        "/auth/register",
+        json(serde_json::json!({
+            "username": USERNAME,
+            "email": "bench_user@example.com",
+            "full_name": "Bench User",
+            "password": PASSWORD,
+        }))?,
+    );
+    let (status, body) = http::once(auth, &register).await?;
+    if status != StatusCode::CREATED && status != StatusCode::CONFLICT {
+        return Err(format!(
+            "register answered {status}: {}",
+            String::from_utf8_lossy(&body)
+        )
+        .into());
+    }
+    let (status, body) = http::once(auth, &login_request()?).await?;
+    if status != StatusCode::OK {
+        return Err(format!(
+            "login answered {status}: {}",
+            String::from_utf8_lossy(&body)
+        )
+        .into());
+    }
+    Ok(serde_json::from_slice::<TokenReply>(&body)?.access_token)
+}
+
+fn login_request() -> Result<Req, Error> {
+    Ok(Req::post_json(
+        "/auth/login",
+        json(serde_json::json!({"username": USERNAME, "password": PASSWORD}))?,
+    ))
+}
+
+fn progress(part: &str, round: usize, rounds: usize, what: &str, r: &Round) {
+    eprintln!(
+        "bench: {part} round {}/{rounds} {what}: {:.0}/s p50 {:.2} ms p99 {:.2} ms errors {}",
+        round + 1,
+        r.per_second(),
+        r.quantile_ms(0.5),
+        r.quantile_ms(0.99),
+        r.errors
+    );
+}
+
+/// Rates, p50s, p99s and error counts of a series of rounds.
+#[derive(Default)]
+struct Series {
+    rate: Vec<f64>,
+    p50: Vec<f64>,
+    p99: Vec<f64>,
+    errors: Vec<f64>,
+}
+
+impl Series {
+    fn push(&mut self, r: &Round) {
+        self.rate.push(r.per_second());
+        self.p50.push(r.quantile_ms(0.5));
+        self.p99.push(r.quantile_ms(0.99));
+        self.errors.push(r.errors as f64);
+    }
+}
+
+/// P1: `GET /whoami` with a valid token against `GET /healthz` on resource-service. Returns
+/// resource-service's RSS (kB) at the end of each whoami round.
+async fn p1_verification(
+    config: &Config,
+    access_token: &str,
+    report: &mut Report,
+) -> Result<Vec<f64>, Error> {
+    let whoami = Repeat {
+        req: Req::get("/whoami").bearer(access_token)?,
+        expect: StatusCode::OK,
+    };
+    let healthz = Repeat {
+        req: Req::get("/healthz"),
+        expect: StatusCode::OK,
+    };
+    let users = |r: &Repeat| vec![r.clone(); config.conns];
+    load::run(config.resource, users(&whoami), WARMUP).await?;
+    load::run(config.resource, users(&healthz), WARMUP).await?;
+
+    let (mut w, mut h, mut rss) = (Series::default(), Series::default(), Vec::new());
+    for i in 0..config.rounds {
+        let (round, _) = load::run(config.resource, users(&whoami), config.round).await?;
+        progress("P1", i, config.rounds, "whoami", &round);
+        w.push(&round);
+        rss.push(machine::status_kb(config.resource_pid, "VmRSS")? as f64);
+        let (round, _) = load::run(config.resource, users(&healthz), config.round).await?;
+        progress("P1", i, config.rounds, "healthz", &round);
+        h.push(&round);
+    }
+    let c = config.conns;
+    report.row(
+        "P1",
+        format!("whoami, {c} conns"),
+        Unit::PerSecond,
+        &w.rate,
+        None,
+    );
+    report.row("P1", "whoami p50", Unit::Millis, &w.p50, None);
+    report.row("P1", "whoami p99", Unit::Millis, &w.p99, None);
+    report.row(
+        "P1",
+        "whoami errors",
+        Unit::Count,
+        &w.errors,
+        Some(Goal::Zero),
+    );
+    report.row(
+        "P1",
+        format!("healthz, {c} conns"),
+        Unit::PerSecond,
+        &h.rate,
+        None,
+    );
+    report.row("P1", "healthz p50", Unit::Millis, &h.p50, None);
+    report.row("P1", "healthz p99", Unit::Millis, &h.p99, None);
+    report.row(
+        "P1",
+        "**ratio whoami / healthz**",
+        Unit::Ratio,
+        &ratios(&w.rate, &h.rate),
+        Some(Goal::AtLeast(0.90)),
+    );
+    Ok(rss)
+}
+
+/// A login user: the same login again and again, keeping the refresh tokens it is handed so P2
+/// can walk those sessions' chains without paying for more logins.
+struct LoginUser {
+    req: Req,
+    harvested: Vec<String>,
+}
+
+impl VirtualUser for LoginUser {
+    fn next_request(&mut self) -> &Req {
+        &self.req
+    }
+    fn on_response(&mut self, status: StatusCode, body: &Bytes) -> bool {
+        if status != StatusCode::OK {
+            return false;
+        }
+        match serde_json::from_slice::<TokenReply>(body) {
+            Ok(reply) => {
+                self.harvested.push(reply.refresh_token);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// Seconds one `bcrypt::verify` takes at `cost` on one core, measured over at least
+/// [`BCRYPT_TIMING`] on a blocking thread while nothing else runs.
+async fn bcrypt_verify_secs(cost: u32) -> Result<f64, Error> {
+    tokio::task::spawn_blocking(move || -> Result<f64, Error> {
+        let password = "b".repeat(PREHASHED_LEN);
+        let hash = bcrypt::hash(&password, cost)?;
+        let started = Instant::now();
+        let mut n = 0u32;
+        while n < 2 || started.elapsed() < BCRYPT_TIMING {
+            if !bcrypt::verify(&password, &hash)? {
+                return Err("bcrypt verify of its own hash failed".into());
+            }
+            n += 1;
+        }
+        Ok(started.elapsed().as_secs_f64() / f64::from(n))
+    })
+    .await?
+}
+
+/// P3: logins/s against the bound `cores / bcrypt verify time`, with `/healthz` probed all the
+/// while. Returns the refresh tokens handed out, and auth-service's RSS (kB) after each round.
+async fn p3_logins(config: &Config, report: &mut Report) -> Result<(Vec<String>, Vec<f64>), Error> {
+    let cores = machine::cores() as f64;
+    let mut users: Vec<LoginUser> = (0..config.login_vus)
+        .map(|_| {
+            Ok(LoginUser {
+                req: login_request()?,
+                harvested: Vec::new(),
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    let (mut logins, mut bounds, mut probe_p99, mut probe_p50) =
+        (Series::default(), Vec::new(), Vec::new(), Vec::new());
+    let (mut verify_ms, mut probe_errors, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..config.rounds {
+        let verify = bcrypt_verify_secs(config.bcrypt_cost).await?;
+        verify_ms.push(verify * 1000.0);
+        bounds.push(cores / verify);
+
+        let deadline = Instant::now() + config.round;
+        let probe = tokio::spawn(load::probe(
+            config.auth,
+            Req::get("/healthz"),
+            PROBE_EVERY,
+            deadline,
+        ));
+        let (round, back) = load::run(config.auth, users, config.round).await?;
+        users = back;
+        let probe = probe.await??;
+        progress("P3", i, config.rounds, "logins", &round);
+        progress("P3", i, config.rounds, "healthz probe", &probe);
+        eprintln!(
+            "bench: P3 round {}/{} bound {:.2}/s (bcrypt verify {:.1} ms x {cores} cores)",
+            i + 1,
+            config.rounds,
+            cores / verify,
+            verify * 1000.0
+        );
+        logins.push(&round);
+        probe_p50.push(probe.quantile_ms(0.5));
+        probe_p99.push(probe.quantile_ms(0.99));
+        probe_errors.push(probe.errors as f64);
+        rss.push(machine::status_kb(config.auth_pid, "VmRSS")? as f64);
+    }
+    let cost = config.bcrypt_cost;
+    report.row(
+        "P3",
+        format!("bcrypt verify, cost {cost}, 1 core"),
+        Unit::Millis,
+        &verify_ms,
+        None,
+    );
+    report.row(
+        "P3",
+        format!("bound = {cores} cores / verify time"),
+        Unit::PerSecond,
+        &bounds,
+        None,
+    );
+    report.row(
+        "P3",
+        format!("logins, {} users", config.login_vus),
+        Unit::PerSecond,
+        &logins.rate,
+        None,
+    );
+    report.row("P3", "login p50", Unit::Millis, &logins.p50, None);
+    report.row("P3", "login p99", Unit::Millis, &logins.p99, None);
+    report.row(
+        "P3",
+        "login errors",
+        Unit::Count,
+        &logins.errors,
+        Some(Goal::Zero),
+    );
+    report.row(
+        "P3",
+        "**ratio logins / bound**",
+        Unit::Ratio,
+        &ratios(&logins.rate, &bounds),
+        Some(Goal::AtLeast(0.90)),
+    );
+    report.row(
+        "P3",
+        format!("Keycloak anchor: {KEYCLOAK_LOGINS_PER_VCPU}/s/vCPU x {cores}; ours / anchor"),
+        Unit::Ratio,
+        &logins
+            .rate
+            .iter()
+            .map(|r| r / (KEYCLOAK_LOGINS_PER_VCPU * cores))
+            .collect::<Vec<_>>(),
+        None,
+    );
+    report.row(
+        "P3",
+        "healthz p50 during logins",
+        Unit::Millis,
+        &probe_p50,
+        None,
+    );
+    report.row(
+        "P3",
+        "**healthz p99 during logins**",
+        Unit::Millis,
+        &probe_p99,
+        Some(Goal::Below(10.0)),
+    );
+    report.row(
+        "P3",
+        "healthz errors during logins",
+        Unit::Count,
+        &probe_errors,
+        Some(Goal::Zero),
+    );
+    let tokens = users.into_iter().flat_map(|u| u.harvested).collect();
+    Ok((tokens, rss))
+}
+
+/// A virtual user walking one session's refresh chain: each answer's refresh token is the next
+/// request's.
+struct ChainUser {
+    req: Req,
+}
+
+impl ChainUser {
+    fn new(token: &str) -> Result<Self, Error> {
+        Ok(Self {
+            req: Req::post_json(
+                "/auth/refresh",
+                json(serde_json::json!({"refresh_token": token}))?,
+            ),
+        })
+    }
+}
+
+impl VirtualUser for ChainUser {
+    fn next_request(&mut self) -> &Req {
+        &self.req
+    }
+    fn on_response(&mut self, status: StatusCode, body: &Bytes) -> bool {
+        if status != StatusCode::OK {
+            return false;
+        }
+        let next = serde_json::from_slice::<TokenReply>(body)
+            .map_err(Error::from)
+            .and_then(|reply| ChainUser::new(&reply.refresh_token));
+        match next {
+            Ok(next) => {
+                *self = next;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// P2: refresh rotations through auth-service against pgbench running the same transaction.
+/// Returns auth-service's RSS (kB) after each rotation round.
+async fn p2_rotation(
+    config: &Config,
+    mut tokens: Vec<String>,
+    report: &mut Report,
+) -> Result<Vec<f64>, Error> {
+    // One session per virtual user: the logins of P3 made them; top up if they were too few.
+    while tokens.len() < config.conns {
+        let (status, body) = http::once(config.auth, &login_request()?).await?;
+        if status != StatusCode::OK {
+            return Err(format!("login for P2 answered {status}").into());
+        }
+        tokens.push(serde_json::from_slice::<TokenReply>(&body)?.refresh_token);
+    }
+    let mut users: Vec<ChainUser> = tokens
+        .iter()
+        .rev()
+        .take(config.conns)
+        .map(|t| ChainUser::new(t))
+        .collect::<Result<_, _>>()?;
+    let (_, back) = load::run(config.auth, users, WARMUP).await?;
+    users = back;
+    config
+        .pgbench
+        .run(WARMUP.as_secs().max(1), "pgbench_warmup")
+        .await?;
+
+    let (mut svc, mut pg, mut rss) = (Series::default(), Series::default(), Vec::new());
+    let secs = config.round.as_secs().max(1);
+    for i in 0..config.rounds {
+        let (round, back) = load::run(config.auth, users, config.round).await?;
+        users = back;
+        progress("P2", i, config.rounds, "refresh", &round);
+        svc.push(&round);
+        rss.push(machine::status_kb(config.auth_pid, "VmRSS")? as f64);
+        let round = config.pgbench.run(secs, &format!("pgbench_{i}")).await?;
+        progress("P2", i, config.rounds, "pgbench", &round);
+        pg.push(&round);
+    }
+    let c = config.conns;
+    let cores = machine::cores() as f64;
+    report.row(
+        "P2",
+        format!("refresh rotations, {c} users"),
+        Unit::PerSecond,
+        &svc.rate,
+        None,
+    );
+    report.row("P2", "refresh p50", Unit::Millis, &svc.p50, None);
+    report.row(
+        "P2",
+        "**refresh p99**",
+        Unit::Millis,
+        &svc.p99,
+        Some(Goal::Below(20.0)),
+    );
+    report.row(
+        "P2",
+        "**refresh errors**",
+        Unit::Count,
+        &svc.errors,
+        Some(Goal::Zero),
+    );
+    report.row(
+        "P2",
+        format!("pgbench, same transaction, {c} clients"),
+        Unit::PerSecond,
+        &pg.rate,
+        None,
+    );
+    report.row("P2", "pgbench p50", Unit::Millis, &pg.p50, None);
+    report.row("P2", "pgbench p99", Unit::Millis, &pg.p99, None);
+    report.row("P2", "pgbench failed", Unit::Count, &pg.errors, None);
+    report.row(
+        "P2",
+        "**ratio rotations / pgbench**",
+        Unit::Ratio,
+        &ratios(&svc.rate, &pg.rate),
+        Some(Goal::AtLeast(0.50)),
+    );
+    report.row(
+        "P2",
+        format!("Keycloak anchor: {KEYCLOAK_REFRESHES_PER_VCPU}/s/vCPU x {cores}; ours / anchor"),
+        Unit::Ratio,
+        &svc.rate
+            .iter()
+            .map(|r| r / (KEYCLOAK_REFRESHES_PER_VCPU * cores))
+            .collect::<Vec<_>>(),
+        None,
+    );
+    Ok(rss)
+}
+
+/// `(name, value)` pairs of one kind from the record file `bench start` appends to.
+fn recorded(record: &Path, kind: &str) -> Result<Vec<(String, f64)>, Error> {
+    let text = std::fs::read_to_string(record)
+        .map_err(|e| format!("cannot read {}: {e}", record.display()))?;
+    Ok(text
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            if words.next()? != kind {
+                return None;
+            }
+            let name = words.next()?.to_owned();
+            Some((name, words.next()?.parse().ok()?))
+        })
+        .collect())
+}
+
+fn recorded_for(record: &[(String, f64)], name: &str) -> Vec<f64> {
+    record
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| *v)
+        .collect()
+}
+
+fn mb(kb: &[f64]) -> Vec<f64> {
+    kb.iter().map(|k| k / 1024.0).collect()
+}
+
+/// P4: resident memory idle (each recorded start, after a second's rest), at the end of each
+/// load round, and the peak the kernel saw.
+fn p4_memory(
+    config: &Config,
+    auth_loaded: &[f64],
+    resource_loaded: &[f64],
+    report: &mut Report,
+) -> Result<(), Error> {
+    let idle = recorded(&config.record, "idle_rss_kb")?;
+    for (name, pid, loaded) in [
+        ("auth-service", config.auth_pid, auth_loaded),
+        ("resource-service", config.resource_pid, resource_loaded),
+    ] {
+        report.row(
+            "P4",
+            format!("{name} RSS idle"),
+            Unit::Megabytes,
+            &mb(&recorded_for(&idle, name)),
+            Some(Goal::Below(20.0)),
+        );
+        report.row(
+            "P4",
+            format!("{name} RSS at the end of load rounds"),
+            Unit::Megabytes,
+            &mb(loaded),
+            Some(Goal::Below(64.0)),
+        );
+        let peak = machine::status_kb(pid, "VmHWM")? as f64;
+        report.row(
+            "P4",
+            format!("{name} peak RSS (VmHWM); Keycloak anchor {KEYCLOAK_MB_PER_INSTANCE:.0} MB"),
+            Unit::Megabytes,
+            &mb(&[peak]),
+            None,
+        );
+    }
+    Ok(())
+}
+
+/// P5: spawn to `/readyz` 200 on a migrated database, as `bench start` recorded it.
+fn p5_start(config: &Config, report: &mut Report) -> Result<(), Error> {
+    let starts = recorded(&config.record, "start_ms")?;
+    for name in ["auth-service", "resource-service"] {
+        report.row(
+            "P5",
+            format!("{name} start to /readyz 200"),
+            Unit::Millis,
+            &recorded_for(&starts, name),
+            Some(Goal::Below(200.0)),
+        );
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Estimates {
+    median: Estimate,
+}
+
+#[derive(Deserialize)]
+struct Estimate {
+    point_estimate: f64,
+    confidence_interval: Interval,
+}
+
+#[derive(Deserialize)]
+struct Interval {
+    lower_bound: f64,
+    upper_bound: f64,
+}
+
+/// The criterion micro-benchmark of shared-tokens, when it ran: the median in µs, with its 95%
+/// confidence interval in the min/max columns.
+fn micro(config: &Config, report: &mut Report) -> Result<(), Error> {
+    let Some(dir) = &config.criterion_dir else {
+        return Ok(());
+    };
+    for (name, goal) in [("sign", None), ("verify", Some(Goal::AtMost(4.0)))] {
+        let path = dir
+            .join("access_token")
+            .join(name)
+            .join("new/estimates.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            report.note(format!(
+                "micro-benchmark {name}: no estimates at {}",
+                path.display()
+            ));
+            continue;
+        };
+        let m = serde_json::from_str::<Estimates>(&text)?.median;
+        let ns = [
+            m.point_estimate,
+            m.confidence_interval.lower_bound,
+            m.confidence_interval.upper_bound,
+        ];
+        report.row(
+            "micro",
+            format!("shared-tokens access token {name} (criterion)"),
+            Unit::Micros,
+            &ns.map(|v| v / 1000.0),
+            goal,
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! Micro-benchmark of the access-token hot path: `sign` (auth-service, per login and refresh) and
+//! `verify` (every request to resource-service). Issue 6's goal: verify ≤ 4 µs.
+//!
+//! `cargo bench -p shared-tokens --bench tokens`; scripts/bench.sh runs it and reads the medians
+//! back from `target/criterion/access_token/{sign,verify}/new/estimates.json`.
+
+// Set-up failures here are bugs in the benchmark itself, and a benchmark has no caller to hand
+// an error to: stopping with a message is the right answer.
+#![allow(clippy::expect_used)]
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use shared_tokens::token::TokenProfile;
+use shared_tokens::{AccessClaims, KeyRing, Secret, ACCESS_TYP};
+use std::hint::black_box;
+use std::time::Duration;
+use uuid::Uuid;
+
+fn profile() -> TokenProfile {
+    let secret =
+        Secret::parse("benchmark-secret-benchmark-secret-benchmark").expect("a valid secret");
+    TokenProfile::new(
+        ACCESS_TYP,
+        KeyRing::new(&secret, &[]),
+        "auth-service",
+        "resource-service",
+        Duration::from_secs(15 * 60),
+        Duration::from_secs(30),
+    )
+}
+
+/// Claims the size of a real login's: ids, a username, an email, a full name, one role.
+fn claims() -> AccessClaims {
+    let now = shared_tokens::now_unix();
+    AccessClaims {
+        iss: "auth-service".into(),
+        aud: "resource-service".into(),
+        sub: Uuid::new_v4(),
+        sid: Uuid::new_v4(),
+        jti: Uuid::new_v4(),
+        iat: now,
+        exp: now + 15 * 60,
+        username: "ada_lovelace".into(),
+        email: "ada.lovelace@example.com".into(),
+        name: "Ada Lovelace".into(),
+        roles: vec!["user".into()],
+    }
+}
+
+fn access_token(c: &mut Criterion) {
+    let profile = profile();
+    let claims = claims();
+    let token = profile.sign(&claims).expect("the claims sign");
+    profile
+        .verify::<AccessClaims>(&token)
+        .expect("the token verifies");
+
+    let mut group = c.benchmark_group("access_token");
+    group.bench_function("sign", |b| b.iter(|| profile.sign(black_box(&claims))));
+    group.bench_function("verify", |b| {
+        b.iter(|| profile.verify::<AccessClaims>(black_box(&token)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, access_token);
+criterion_main!(benches);

@@ -9,6 +9,8 @@
 //!           --record FILE --pgbench-db NAME --pgbench-script FILE [options]
 //!     Runs P1-P3 in alternating rounds, reads P4/P5 from the record file and process status,
 //!     and prints the markdown table on stdout (progress goes to stderr).
+//! bench hammer --addr HOST:PORT --path PATH [--bearer TOKEN] [--conns N] [--secs S]
+//!     One closed-loop GET load, for profiling a single endpoint (perf, callgrind).
 //! ```
 //! The script is the intended entry point; see docs/BENCHMARKS.md.
 
@@ -26,7 +28,7 @@ use std::process::ExitCode;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-const USAGE: &str = "usage: bench start --name NAME --ready HOST:PORT --log FILE [--record FILE] -- BINARY [ARGS...]\n       bench run --auth HOST:PORT --resource HOST:PORT --auth-pid PID --resource-pid PID --record FILE --pgbench-db NAME --pgbench-script FILE [--rounds N --secs S --conns N --login-vus N --bcrypt-cost C --criterion-dir DIR --pgbench BIN --pg-host H --pg-port P --pg-user U --log-dir DIR]";
+const USAGE: &str = "usage: bench start --name NAME --ready HOST:PORT --log FILE [--record FILE] -- BINARY [ARGS...]\n       bench run --auth HOST:PORT --resource HOST:PORT --auth-pid PID --resource-pid PID --record FILE --pgbench-db NAME --pgbench-script FILE [--bare HOST:PORT --rounds N --secs S --conns N --login-vus N --bcrypt-cost C --criterion-dir DIR --pgbench BIN --pg-host H --pg-port P --pg-user U --log-dir DIR]\n       bench hammer --addr HOST:PORT --path PATH [--bearer TOKEN] [--conns N] [--secs S]";
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> ExitCode {
@@ -45,6 +47,7 @@ async fn main() -> ExitCode {
     let result = match command.as_str() {
         "start" => start::start(&parsed).await,
         "run" => run::run(&parsed).await,
+        "hammer" => run::hammer(&parsed).await,
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -35,6 +35,8 @@ const BCRYPT_TIMING: Duration = Duration::from_millis(1500);
 struct Config {
     auth: SocketAddr,
     resource: SocketAddr,
+    /// The bare actix-web + jsonwebtoken reference server (examples/bare_whoami.rs), if running.
+    bare: Option<SocketAddr>,
     auth_pid: u32,
     resource_pid: u32,
     record: PathBuf,
@@ -54,6 +56,10 @@ impl Config {
         Ok(Self {
             auth: args.parsed("auth")?,
             resource: args.parsed("resource")?,
+            bare: match args.optional("bare") {
+                Some(_) => Some(args.parsed("bare")?),
+                None => None,
+            },
             auth_pid: args.parsed("auth-pid")?,
             resource_pid: args.parsed("resource-pid")?,
             record: PathBuf::from(args.required("record")?),
@@ -119,6 +125,26 @@ pub async fn run(args: &Args) -> Result<(), Error> {
     } else {
         eprintln!("bench: goals missed: {}", missed.join("; "));
     }
+    Ok(())
+}
+
+/// `bench hammer`: one endpoint under closed-loop GET load, to profile it in isolation.
+pub async fn hammer(args: &Args) -> Result<(), Error> {
+    let addr: SocketAddr = args.parsed("addr")?;
+    // The path lives as long as the program: leaking this one string is how `Req` keeps it.
+    let path: &'static str = Box::leak(args.required("path")?.to_owned().into_boxed_str());
+    let mut req = Req::get(path);
+    if let Some(token) = args.optional("bearer") {
+        req = req.bearer(token)?;
+    }
+    let user = Repeat {
+        req,
+        expect: StatusCode::OK,
+    };
+    let conns = args.parsed_or("conns", 64usize)?;
+    let secs = Duration::from_secs_f64(args.parsed_or("secs", 10.0f64)?);
+    let (round, _) = load::run(addr, vec![user; conns], secs).await?;
+    progress("hammer", 0, 1, path, &round);
     Ok(())
 }
 
@@ -211,7 +237,13 @@ async fn p1_verification(
     load::run(config.resource, users(&whoami), WARMUP).await?;
     load::run(config.resource, users(&healthz), WARMUP).await?;
 
+    if let Some(bare) = config.bare {
+        load::run(bare, users(&whoami), WARMUP).await?;
+        load::run(bare, users(&healthz), WARMUP).await?;
+    }
+
     let (mut w, mut h, mut rss) = (Series::default(), Series::default(), Vec::new());
+    let (mut bw, mut bh) = (Series::default(), Series::default());
     for i in 0..config.rounds {
         let (round, _) = load::run(config.resource, users(&whoami), config.round).await?;
         progress("P1", i, config.rounds, "whoami", &round);
@@ -220,6 +252,14 @@ async fn p1_verification(
         let (round, _) = load::run(config.resource, users(&healthz), config.round).await?;
         progress("P1", i, config.rounds, "healthz", &round);
         h.push(&round);
+        if let Some(bare) = config.bare {
+            let (round, _) = load::run(bare, users(&whoami), config.round).await?;
+            progress("P1", i, config.rounds, "bare whoami", &round);
+            bw.push(&round);
+            let (round, _) = load::run(bare, users(&healthz), config.round).await?;
+            progress("P1", i, config.rounds, "bare healthz", &round);
+            bh.push(&round);
+        }
     }
     let c = config.conns;
     report.row(
@@ -254,6 +294,37 @@ async fn p1_verification(
         &ratios(&w.rate, &h.rate),
         Some(Goal::AtLeast(0.90)),
     );
+    if config.bare.is_some() {
+        let what = "bare actix-web + jsonwebtoken";
+        report.row(
+            "P1",
+            format!("{what}: whoami"),
+            Unit::PerSecond,
+            &bw.rate,
+            None,
+        );
+        report.row(
+            "P1",
+            format!("{what}: healthz"),
+            Unit::PerSecond,
+            &bh.rate,
+            None,
+        );
+        report.row(
+            "P1",
+            format!("{what}: ratio whoami / healthz"),
+            Unit::Ratio,
+            &ratios(&bw.rate, &bh.rate),
+            None,
+        );
+        report.row(
+            "P1",
+            format!("our whoami / {what} whoami"),
+            Unit::Ratio,
+            &ratios(&w.rate, &bw.rate),
+            None,
+        );
+    }
     Ok(rss)
 }
 

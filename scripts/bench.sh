@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark of issue 6, in one run on one machine (docs/BENCHMARKS.md).
+#
+# Builds in release mode, starts PostgreSQL if it is not running, creates fresh databases, starts
+# auth-service and resource-service from target/release (timing each start, P5), runs the
+# criterion micro-benchmark of shared-tokens, then the bench binary (P1-P4, with pgbench for
+# P2's comparison), and prints one markdown table. Everything it started is stopped on exit.
+# Only 127.0.0.1 is loaded.
+#
+# Knobs (environment):
+#   BENCH_BCRYPT_COST  bcrypt cost of auth-service and of the single-core timing (default 12)
+#   BENCH_ROUNDS       alternating rounds per part (default 3)
+#   BENCH_SECS         seconds per round (default 6)
+#   BENCH_CONNS        connections / virtual users for P1 and P2 (default 64)
+#   BENCH_LOGIN_VUS    concurrent login users for P3 (default 4 per core)
+#   BENCH_DB_POOL_SIZE DB_POOL_SIZE of both services (default: the services' default)
+#   BENCH_SKIP_MICRO=1 skip the criterion micro-benchmark
+#   BENCH_AUTH_PORT, BENCH_RESOURCE_PORT, BENCH_BARE_PORT (default 18080, 18081, 18082)
+#   PGHOST, PGPORT, PGUSER, PGPASSWORD (default 127.0.0.1, 5432, postgres, postgres)
+#   BENCH_OUT          also write the table to this file
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+log() { echo "bench.sh: $*" >&2; }
+
+COST=${BENCH_BCRYPT_COST:-12}
+ROUNDS=${BENCH_ROUNDS:-3}
+SECS=${BENCH_SECS:-6}
+CONNS=${BENCH_CONNS:-64}
+AUTH_PORT=${BENCH_AUTH_PORT:-18080}
+RESOURCE_PORT=${BENCH_RESOURCE_PORT:-18081}
+BARE_PORT=${BENCH_BARE_PORT:-18082}
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+export PGPASSWORD=${PGPASSWORD:-postgres}
+
+WORK=$(mktemp -d -t bench.XXXXXX)
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools ------------------------------------------------------------------------------------
+PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$PGBENCH" ] || ! command -v psql >/dev/null; then
+  log "pgbench and psql are needed (Debian: apt-get install postgresql postgresql-contrib)"
+  exit 1
+fi
+
+# --- build (once; reused by later runs) --------------------------------------------------------
+log "building in release mode"
+cargo build --release --locked -p auth-service -p resource-service -p bench
+cargo build --release --locked -p bench --example bare_whoami
+if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
+  cargo bench --locked -p shared-tokens --bench tokens --no-run
+fi
+BIN="$ROOT/target/release"
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+if ! pg_isready -h "$PGHOST" -p "$PGPORT" -q; then
+  log "PostgreSQL is not answering; starting it"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+  for _ in $(seq 1 30); do pg_isready -h "$PGHOST" -p "$PGPORT" -q && break; sleep 1; done
+fi
+PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+fresh_db() {
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
+}
+for db in bench_auth bench_resource bench_pgbench; do fresh_db "$db"; done
+# pgbench's side of P2 runs in exactly auth-service's tables.
+for up in "$ROOT"/migrations/*/up.sql; do "${PSQL[@]}" -d bench_pgbench -f "$up"; done
+"${PSQL[@]}" -d bench_pgbench -f "$ROOT/bench/pgbench/seed.sql"
+
+# --- criterion micro-benchmark (before the services, on a quiet machine) ------------------------
+CRITERION=()
+if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
+  log "micro-benchmark of shared-tokens sign/verify"
+  rm -rf "$ROOT/target/criterion/access_token"
+  cargo bench --locked -p shared-tokens --bench tokens -- --warm-up-time 1 --measurement-time 3 >&2
+  CRITERION=(--criterion-dir "$ROOT/target/criterion")
+fi
+
+# --- the services -----------------------------------------------------------------------------
+hexsecret() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
+export ACCESS_TOKEN_SECRET REFRESH_TOKEN_SECRET
+ACCESS_TOKEN_SECRET=$(hexsecret)
+REFRESH_TOKEN_SECRET=$(hexsecret)
+export BCRYPT_COST=$COST RUST_LOG=warn COOKIE_SECURE=false APP_ENV=development
+# Every request of the benchmark comes from 127.0.0.1: the per-address limiter would turn it
+# into a benchmark of 429s.
+export RATE_LIMIT_PER_IP=off
+if [ -n "${BENCH_DB_POOL_SIZE:-}" ]; then export DB_POOL_SIZE=$BENCH_DB_POOL_SIZE; fi
+DB_BASE="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT"
+RECORD="$WORK/record"
+: >"$RECORD"
+
+# start NAME PORT DATABASE [--record FILE]: prints the pid
+start() {
+  local name=$1 port=$2 db=$3
+  shift 3
+  DATABASE_URL="$DB_BASE/$db" BIND_ADDR="127.0.0.1:$port" \
+    "$BIN/bench" start --name "$name" --ready "127.0.0.1:$port" --log "$WORK/$name.log" "$@" \
+    -- "$BIN/$name"
+}
+stop() {
+  kill -TERM "$1"
+  for _ in $(seq 1 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+  log "pid $1 did not stop on TERM"; kill -KILL "$1"
+}
+forget() { local keep=() p; for p in "${PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done; PIDS=("${keep[@]}"); }
+
+# The first start of each migrates its fresh database; P5 is timed on the starts after it.
+log "first start of each service (migrates the fresh databases; not timed)"
+for svc in "auth-service $AUTH_PORT bench_auth" "resource-service $RESOURCE_PORT bench_resource"; do
+  set -- $svc
+  pid=$(start "$1" "$2" "$3"); PIDS+=("$pid")
+  stop "$pid"; forget "$pid"
+done
+log "P5: $ROUNDS timed starts of each, alternating"
+for round in $(seq 1 "$ROUNDS"); do
+  AUTH_PID=$(start auth-service "$AUTH_PORT" bench_auth --record "$RECORD"); PIDS+=("$AUTH_PID")
+  RESOURCE_PID=$(start resource-service "$RESOURCE_PORT" bench_resource --record "$RECORD")
+  PIDS+=("$RESOURCE_PID")
+  if [ "$round" -lt "$ROUNDS" ]; then
+    stop "$AUTH_PID"; forget "$AUTH_PID"
+    stop "$RESOURCE_PID"; forget "$RESOURCE_PID"
+  fi
+done
+
+# P1's reference point: bare actix-web + jsonwebtoken, same secret, same token.
+BARE_PID=$(BIND_ADDR="127.0.0.1:$BARE_PORT" "$BIN/bench" start --name bare_whoami \
+  --ready "127.0.0.1:$BARE_PORT" --log "$WORK/bare_whoami.log" -- "$BIN/examples/bare_whoami")
+PIDS+=("$BARE_PID")
+
+# --- P1-P4 ------------------------------------------------------------------------------------
+log "P1-P4 (about $((ROUNDS * SECS * 7 + 30)) s)"
+TABLE="$WORK/table.md"
+"$BIN/bench" run \
+  --auth "127.0.0.1:$AUTH_PORT" --resource "127.0.0.1:$RESOURCE_PORT" --bare "127.0.0.1:$BARE_PORT" \
+  --auth-pid "$AUTH_PID" --resource-pid "$RESOURCE_PID" --record "$RECORD" \
+  --rounds "$ROUNDS" --secs "$SECS" --conns "$CONNS" \
+  ${BENCH_LOGIN_VUS:+--login-vus "$BENCH_LOGIN_VUS"} --bcrypt-cost "$COST" \
+  --pgbench "$PGBENCH" --pg-host "$PGHOST" --pg-port "$PGPORT" --pg-user "$PGUSER" \
+  --pgbench-db bench_pgbench --pgbench-script "$ROOT/bench/pgbench/rotation.sql" \
+  --log-dir "$WORK" "${CRITERION[@]}" >"$TABLE"
+
+{
+  echo "### Benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
+  echo
+  echo "PostgreSQL $(psql -X -At -d postgres -c 'SHOW server_version'), $("$PGBENCH" --version | head -n 1)."
+  echo "Load average when the script started (before building): $LOAD_BEFORE."
+  echo
+  cat "$TABLE"
+} | tee ${BENCH_OUT:+"$BENCH_OUT"}
+for name in auth-service resource-service; do
+  if grep -qiE 'error|panic' "$WORK/$name.log"; then
+    log "$name logged errors during the run:"; grep -iE 'error|panic' "$WORK/$name.log" | tail -n 5 >&2
+  fi
+done

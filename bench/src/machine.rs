@@ -29,14 +29,21 @@ pub fn describe() -> String {
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
     let mem_gib = parse_status_kb(&meminfo, "MemTotal").unwrap_or(0) as f64 / 1024.0 / 1024.0;
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load: Vec<&str> = load.split_whitespace().take(3).collect();
     format!(
         "{model}, {} cores, {mem_gib:.1} GiB RAM, Linux {}; load average before the run: {}",
         cores(),
         kernel.trim(),
-        load.join(" ")
+        load_average()
     )
+}
+
+/// The 1, 5 and 15 minute load averages.
+pub fn load_average() -> String {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    load.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn cores() -> usize {

@@ -17,6 +17,7 @@ pub enum Unit {
 impl Unit {
     fn format(self, value: f64) -> String {
         match self {
+            Self::PerSecond if value.abs() < 100.0 => format!("{value:.2}"),
             Self::PerSecond | Self::Count => format!("{value:.0}"),
             Self::Millis | Self::Micros | Self::Ratio => format!("{value:.2}"),
             Self::Megabytes => format!("{value:.1}"),

@@ -105,6 +105,10 @@ pub async fn run(args: &Args) -> Result<(), Error> {
 
     report.note(format!("machine: {machine}"));
     report.note(format!(
+        "load average after the run: {}",
+        machine::load_average()
+    ));
+    report.note(format!(
         "settings: {} alternating rounds of {:.0} s per part (+{:.0} s warm-up), {} connections \
          (P1) / virtual users (P2, pgbench clients too), {} login users (P3), BCRYPT_COST={}",
         config.rounds,
@@ -729,7 +733,11 @@ fn micro(config: &Config, report: &mut Report) -> Result<(), Error> {
     let Some(dir) = &config.criterion_dir else {
         return Ok(());
     };
-    for (name, goal) in [("sign", None), ("verify", Some(Goal::AtMost(4.0)))] {
+    for (name, goal) in [
+        ("sign", None),
+        ("verify", Some(Goal::AtMost(4.0))),
+        ("decode_header", None),
+    ] {
         let path = dir
             .join("access_token")
             .join(name)

@@ -6,6 +6,9 @@ mod full_name;
 mod password;
 mod username;
 
+#[cfg(test)]
+mod properties;
+
 pub use email::Email;
 pub use full_name::FullName;
 pub use password::Password;

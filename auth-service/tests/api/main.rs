@@ -4,6 +4,9 @@
 
 mod helpers;
 
+mod abuse;
+mod audit;
+mod cleanup;
 mod cookies_csrf;
 mod health;
 mod logging;
@@ -16,4 +19,5 @@ mod refresh;
 mod register;
 mod requests;
 mod roles;
+mod rotation_model;
 mod sessions;

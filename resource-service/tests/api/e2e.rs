@@ -1,0 +1,199 @@
+//! End to end across the two REAL services: register -> login -> upload -> like -> list ->
+//! refresh -> replay detection -> logout, and resource-service verifying on its own while
+//! auth-service is down. The services share only the access secret.
+
+use crate::helpers::{spawn_app_with, PNG, SECRET};
+use auth_service::config::Settings as AuthSettings;
+use auth_service::startup::Application as AuthApp;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use test_support::TestDatabase;
+
+struct Auth {
+    address: String,
+    handle: actix_web::dev::ServerHandle,
+    _db: TestDatabase,
+}
+
+async fn spawn_auth() -> Auth {
+    let db = TestDatabase::create();
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", db.url().to_owned()),
+        ("BIND_ADDR", "127.0.0.1:0".into()),
+        ("ACCESS_TOKEN_SECRET", SECRET.into()),
+        (
+            "REFRESH_TOKEN_SECRET",
+            "e2e-refresh-secret-0123456789abcdef0123456789".into(),
+        ),
+        ("BCRYPT_COST", "4".into()),
+        ("REFRESH_REUSE_GRACE", "0".into()),
+        ("RATE_LIMIT_PER_IP", "off".into()),
+    ]);
+    let settings = AuthSettings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
+    let app = AuthApp::build(settings).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    actix_web::rt::spawn(app.run_until_stopped());
+    Auth {
+        address,
+        handle,
+        _db: db,
+    }
+}
+
+#[actix_web::test]
+async fn a_user_walks_the_whole_flow_across_both_services() {
+    let auth = spawn_auth().await;
+    let res = spawn_app_with(&[]).await;
+    let http = reqwest::Client::new();
+
+    let response = http
+        .post(format!("{}/auth/register", auth.address))
+        .json(&json!({"username": "Alice", "email": "alice@example.com",
+                      "full_name": "Alice Liddell", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let login: Value = http
+        .post(format!("{}/auth/login", auth.address))
+        .json(&json!({"username": "alice", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = login["access_token"].as_str().unwrap().to_owned();
+    let refresh = login["refresh_token"].as_str().unwrap().to_owned();
+
+    // resource-service trusts the issuer's token without calling it.
+    let me: Value = res.get_json("/whoami", &access).await;
+    assert_eq!(me["username"], "alice");
+    assert_eq!(me["user_id"], login["user"]["id"]);
+    assert_eq!(me["session_id"], login["session_id"]);
+
+    let photo = res.upload_png(&access).await;
+    let id = photo["id"].as_str().unwrap();
+    assert_eq!(photo["owner_username"], "alice");
+    let response = res
+        .request(reqwest::Method::PUT, &format!("/photos/{id}/like"), &access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let list = res.get_json("/photos?owner=me", &access).await;
+    assert_eq!(list["photos"][0]["id"], id);
+    assert_eq!(list["photos"][0]["like_count"], 1);
+    assert_eq!(list["photos"][0]["liked_by_me"], true);
+    let bytes = res
+        .get(&format!("/photos/{id}/content"), &access)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], PNG);
+
+    // Refresh: the new access token works on resource-service too.
+    let rotated: Value = http
+        .post(format!("{}/auth/refresh", auth.address))
+        .json(&json!({ "refresh_token": refresh }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new_access = rotated["access_token"].as_str().unwrap().to_owned();
+    let new_refresh = rotated["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(new_refresh, refresh);
+    assert_eq!(
+        res.get_json("/profile", &new_access).await["photo_count"],
+        1
+    );
+
+    // Replay of the old refresh token: detected, the family dies, the newest token with it.
+    let response = http
+        .post(format!("{}/auth/refresh", auth.address))
+        .json(&json!({ "refresh_token": refresh }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "refresh_token_reused");
+    let response = http
+        .post(format!("{}/auth/refresh", auth.address))
+        .json(&json!({ "refresh_token": new_refresh }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+    // A fresh login, then logout: auth-service refuses the access token at once; resource-service,
+    // being stateless, accepts it until it expires (the documented trade-off of short tokens).
+    let again: Value = http
+        .post(format!("{}/auth/login", auth.address))
+        .json(&json!({"email": "ALICE@example.com", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = again["access_token"].as_str().unwrap();
+    let response = http
+        .post(format!("{}/auth/logout", auth.address))
+        .bearer_auth(last)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let response = http
+        .get(format!("{}/auth/me", auth.address))
+        .bearer_auth(last)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn resource_service_keeps_verifying_while_auth_service_is_down() {
+    let auth = spawn_auth().await;
+    let res = spawn_app_with(&[]).await;
+    let http = reqwest::Client::new();
+    http.post(format!("{}/auth/register", auth.address))
+        .json(&json!({"username": "bob", "email": "bob@example.com",
+                      "full_name": "Bob", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    let login: Value = http
+        .post(format!("{}/auth/login", auth.address))
+        .json(&json!({"username": "bob", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = login["access_token"].as_str().unwrap().to_owned();
+
+    auth.handle.stop(true).await;
+    assert!(
+        http.get(format!("{}/healthz", auth.address))
+            .send()
+            .await
+            .is_err(),
+        "auth-service must really be down"
+    );
+
+    let me = res.get_json("/whoami", &access).await;
+    assert_eq!(me["username"], "bob");
+    let photo = res.upload_png(&access).await;
+    assert_eq!(photo["owner_username"], "bob");
+}

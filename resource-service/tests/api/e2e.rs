@@ -42,29 +42,35 @@ async fn spawn_auth() -> Auth {
     }
 }
 
+/// `POST {url}` with a JSON body.
+async fn post(http: &reqwest::Client, url: String, body: Value) -> reqwest::Response {
+    http.post(url).json(&body).send().await.unwrap()
+}
+
+async fn post_for_json(http: &reqwest::Client, url: String, body: Value) -> Value {
+    post(http, url, body).await.json().await.unwrap()
+}
+
 #[actix_web::test]
 async fn a_user_walks_the_whole_flow_across_both_services() {
     let auth = spawn_auth().await;
     let res = spawn_app_with(&[]).await;
     let http = reqwest::Client::new();
 
-    let response = http
-        .post(format!("{}/auth/register", auth.address))
-        .json(&json!({"username": "Alice", "email": "alice@example.com",
-                      "full_name": "Alice Liddell", "password": "correct horse battery"}))
-        .send()
-        .await
-        .unwrap();
+    let response = post(
+        &http,
+        format!("{}/auth/register", auth.address),
+        json!({"username": "Alice", "email": "alice@example.com",
+                      "full_name": "Alice Liddell", "password": "correct horse battery"}),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let login: Value = http
-        .post(format!("{}/auth/login", auth.address))
-        .json(&json!({"username": "alice", "password": "correct horse battery"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let login: Value = post_for_json(
+        &http,
+        format!("{}/auth/login", auth.address),
+        json!({"username": "alice", "password": "correct horse battery"}),
+    )
+    .await;
     let access = login["access_token"].as_str().unwrap().to_owned();
     let refresh = login["refresh_token"].as_str().unwrap().to_owned();
 
@@ -98,15 +104,12 @@ async fn a_user_walks_the_whole_flow_across_both_services() {
     assert_eq!(&bytes[..], PNG);
 
     // Refresh: the new access token works on resource-service too.
-    let rotated: Value = http
-        .post(format!("{}/auth/refresh", auth.address))
-        .json(&json!({ "refresh_token": refresh }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rotated: Value = post_for_json(
+        &http,
+        format!("{}/auth/refresh", auth.address),
+        json!({ "refresh_token": refresh }),
+    )
+    .await;
     let new_access = rotated["access_token"].as_str().unwrap().to_owned();
     let new_refresh = rotated["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(new_refresh, refresh);
@@ -116,34 +119,31 @@ async fn a_user_walks_the_whole_flow_across_both_services() {
     );
 
     // Replay of the old refresh token: detected, the family dies, the newest token with it.
-    let response = http
-        .post(format!("{}/auth/refresh", auth.address))
-        .json(&json!({ "refresh_token": refresh }))
-        .send()
-        .await
-        .unwrap();
+    let response = post(
+        &http,
+        format!("{}/auth/refresh", auth.address),
+        json!({ "refresh_token": refresh }),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "refresh_token_reused");
-    let response = http
-        .post(format!("{}/auth/refresh", auth.address))
-        .json(&json!({ "refresh_token": new_refresh }))
-        .send()
-        .await
-        .unwrap();
+    let response = post(
+        &http,
+        format!("{}/auth/refresh", auth.address),
+        json!({ "refresh_token": new_refresh }),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
     // A fresh login, then logout: auth-service refuses the access token at once; resource-service,
     // being stateless, accepts it until it expires (the documented trade-off of short tokens).
-    let again: Value = http
-        .post(format!("{}/auth/login", auth.address))
-        .json(&json!({"email": "ALICE@example.com", "password": "correct horse battery"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again: Value = post_for_json(
+        &http,
+        format!("{}/auth/login", auth.address),
+        json!({"email": "ALICE@example.com", "password": "correct horse battery"}),
+    )
+    .await;
     let last = again["access_token"].as_str().unwrap();
     let response = http
         .post(format!("{}/auth/logout", auth.address))
@@ -166,21 +166,19 @@ async fn resource_service_keeps_verifying_while_auth_service_is_down() {
     let auth = spawn_auth().await;
     let res = spawn_app_with(&[]).await;
     let http = reqwest::Client::new();
-    http.post(format!("{}/auth/register", auth.address))
-        .json(&json!({"username": "bob", "email": "bob@example.com",
-                      "full_name": "Bob", "password": "correct horse battery"}))
-        .send()
-        .await
-        .unwrap();
-    let login: Value = http
-        .post(format!("{}/auth/login", auth.address))
-        .json(&json!({"username": "bob", "password": "correct horse battery"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    post(
+        &http,
+        format!("{}/auth/register", auth.address),
+        json!({"username": "bob", "email": "bob@example.com",
+                      "full_name": "Bob", "password": "correct horse battery"}),
+    )
+    .await;
+    let login: Value = post_for_json(
+        &http,
+        format!("{}/auth/login", auth.address),
+        json!({"username": "bob", "password": "correct horse battery"}),
+    )
+    .await;
     let access = login["access_token"].as_str().unwrap().to_owned();
 
     auth.handle.stop(true).await;

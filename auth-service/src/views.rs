@@ -3,10 +3,11 @@
 use crate::db::models::{SessionRow, UserRow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A user as clients see it: never a hash.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct User {
     pub id: Uuid,
     pub username: String,
@@ -29,7 +30,7 @@ impl From<UserRow> for User {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
@@ -40,7 +41,7 @@ pub struct TokenResponse {
     pub user: User,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SessionView {
     pub id: Uuid,
     pub created_at: DateTime<Utc>,
@@ -65,7 +66,7 @@ impl SessionView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SessionList {
     pub sessions: Vec<SessionView>,
 }

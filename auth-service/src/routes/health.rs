@@ -1,8 +1,10 @@
+use super::openapi::ApiErrorBody;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+#[utoipa::path(get, path = "/", tag = "health", responses((status = 200, description = "Service name and version")))]
 pub async fn index() -> HttpResponse {
     HttpResponse::Ok().json(json!({
         "service": "auth-service",
@@ -11,11 +13,13 @@ pub async fn index() -> HttpResponse {
 }
 
 /// The process serves.
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process serves")))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
 /// The database answers; 503 `unavailable` otherwise.
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers"), (status = 503, description = "Database unavailable", body = ApiErrorBody)))]
 pub async fn readyz(pool: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     db::blocking(&pool, db::ping).await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready"})))

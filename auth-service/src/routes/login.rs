@@ -1,3 +1,4 @@
+use super::openapi::ApiErrorBody;
 use super::token_response;
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -9,13 +10,14 @@ use crate::passwords::PasswordHasher;
 use crate::rotation::start_session;
 use crate::throttle::{self, History, ThrottlePolicy, Verdict};
 use crate::tokens::Issuer;
+use crate::views::TokenResponse;
 use actix_web::{web, HttpResponse};
 use chrono::{TimeDelta, Utc};
 use diesel::Connection;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
     username: Option<String>,
     email: Option<String>,
@@ -66,6 +68,7 @@ fn lookup(
 /// answer: one lookup, one bcrypt comparison (against a dummy hash when there is no user or the
 /// attempt is throttled), 401 `invalid_credentials`, and `Retry-After` once the address is in
 /// backoff.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, description = "Tokens; also sets the token cookies", body = TokenResponse), (status = 400, body = ApiErrorBody), (status = 401, description = "invalid_credentials (unknown user, wrong password or throttled; Retry-After when in backoff)", body = ApiErrorBody), (status = 429, description = "Rate limited", body = ApiErrorBody), (status = 503, description = "Database unavailable", body = ApiErrorBody)))]
 pub async fn login(
     body: web::Json<LoginBody>,
     client: ClientInfo,

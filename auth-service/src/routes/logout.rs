@@ -1,3 +1,4 @@
+use super::openapi::{ApiErrorBody, RefreshBody};
 use super::{no_content_clearing_cookies, presented_refresh_token, read_body};
 use crate::auth::CurrentSession;
 use crate::client::ClientInfo;
@@ -13,6 +14,7 @@ use shared_tokens::origin::check_origin;
 
 /// Ends the session named by the refresh token (body or cookie) or, failing that, by the access
 /// token, and clears the cookies.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body(content = RefreshBody, description = "Optional: refresh token, else the access token identifies the session"), responses((status = 204, description = "Session revoked, cookies cleared"), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody), (status = 403, body = ApiErrorBody)), security(("bearer" = []), ("refresh_cookie" = []), ()))]
 pub async fn logout(
     req: HttpRequest,
     body: Result<web::Bytes, actix_web::Error>,
@@ -54,6 +56,7 @@ pub async fn logout(
 }
 
 /// Ends every session of the caller.
+#[utoipa::path(post, path = "/auth/logout-all", tag = "auth", responses((status = 204, description = "Every session of the user revoked"), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
 pub async fn logout_all(
     session: CurrentSession,
     client: ClientInfo,

@@ -1,4 +1,5 @@
 use super::no_content_clearing_cookies;
+use super::openapi::ApiErrorBody;
 use crate::auth::CurrentSession;
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -14,6 +15,7 @@ use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
 
+#[utoipa::path(get, path = "/auth/me", tag = "account", responses((status = 200, body = User), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
 pub async fn show(
     session: CurrentSession,
     pool: web::Data<PgPool>,
@@ -23,7 +25,7 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(User::from(user)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct UpdateBody {
     username: Option<String>,
     email: Option<String>,
@@ -56,6 +58,7 @@ impl TryFrom<UpdateBody> for UserChanges {
 
 /// Changes username, email or full name. Access tokens already issued keep the old values until
 /// they are refreshed.
+#[utoipa::path(patch, path = "/auth/me", tag = "account", request_body = UpdateBody, responses((status = 200, body = User), (status = 400, body = ApiErrorBody), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody), (status = 409, body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
 pub async fn update(
     session: CurrentSession,
     body: web::Json<UpdateBody>,
@@ -74,12 +77,13 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(User::from(user)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DeleteBody {
     password: Option<String>,
 }
 
 /// Deletes the account after re-checking the password; sessions and tokens go with it.
+#[utoipa::path(delete, path = "/auth/me", tag = "account", request_body = DeleteBody, responses((status = 204, description = "User, sessions and tokens gone"), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody), (status = 403, description = "Wrong password", body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
 pub async fn delete(
     session: CurrentSession,
     body: web::Json<DeleteBody>,

@@ -4,6 +4,7 @@ mod health;
 mod login;
 mod logout;
 mod me;
+pub mod openapi;
 mod password;
 mod refresh;
 mod register;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(health::index))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/openapi.json", web::get().to(openapi::document))
         .service(
             web::scope("/auth")
                 .route("/register", web::post().to(register::register))

@@ -1,3 +1,4 @@
+use super::openapi::ApiErrorBody;
 use crate::auth::CurrentSession;
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -28,13 +29,14 @@ pub async fn confirm_password(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ChangeBody {
     current_password: Option<String>,
     new_password: Option<String>,
 }
 
 /// Sets a new password and revokes every other session of the user.
+#[utoipa::path(post, path = "/auth/password", tag = "account", request_body = ChangeBody, responses((status = 204, description = "Password changed, other sessions revoked"), (status = 400, body = ApiErrorBody), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody), (status = 403, description = "Wrong current password", body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
 pub async fn change(
     session: CurrentSession,
     body: web::Json<ChangeBody>,

@@ -1,13 +1,16 @@
+use super::openapi::{ApiErrorBody, RefreshBody};
 use super::{presented_refresh_token, read_body, token_response};
 use crate::client::ClientInfo;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::rotation::{rotate, Rotation};
 use crate::tokens::Issuer;
+use crate::views::TokenResponse;
 use actix_web::{web, HttpRequest, HttpResponse};
 use shared_tokens::origin::check_origin;
 use shared_tokens::AuthError;
 
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body(content = RefreshBody, description = "Optional when the refresh cookie is sent"), responses((status = 200, body = TokenResponse), (status = 400, body = ApiErrorBody), (status = 401, description = "invalid_token or refresh_token_reused", body = ApiErrorBody), (status = 403, description = "csrf_rejected", body = ApiErrorBody), (status = 429, body = ApiErrorBody), (status = 503, description = "Database unavailable", body = ApiErrorBody)), security((), ("refresh_cookie" = [])))]
 pub async fn refresh(
     req: HttpRequest,
     body: Result<web::Bytes, actix_web::Error>,

@@ -1,3 +1,4 @@
+use super::openapi::ApiErrorBody;
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::NewUser;
@@ -11,7 +12,7 @@ use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RegisterBody {
     username: Option<String>,
     email: Option<String>,
@@ -63,6 +64,7 @@ impl TryFrom<RegisterBody> for Registration {
     }
 }
 
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterBody, responses((status = 201, body = User), (status = 400, description = "Invalid fields", body = ApiErrorBody), (status = 409, description = "Username or email taken", body = ApiErrorBody), (status = 429, description = "Rate limited", body = ApiErrorBody), (status = 503, description = "Database unavailable", body = ApiErrorBody)))]
 pub async fn register(
     body: web::Json<RegisterBody>,
     client: ClientInfo,

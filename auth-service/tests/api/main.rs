@@ -13,6 +13,7 @@ mod logging;
 mod login;
 mod logout;
 mod me;
+mod openapi;
 mod outage;
 mod password;
 mod refresh;

@@ -1,0 +1,84 @@
+//! `GET /openapi.json`: an OpenAPI 3 document that lists exactly the routes the app serves.
+
+use crate::helpers::spawn_app;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Every route of SPEC §2.
+const ROUTES: &[(&str, &str)] = &[
+    ("get", "/"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/openapi.json"),
+    ("post", "/auth/register"),
+    ("post", "/auth/login"),
+    ("post", "/auth/refresh"),
+    ("post", "/auth/logout"),
+    ("post", "/auth/logout-all"),
+    ("get", "/auth/sessions"),
+    ("delete", "/auth/sessions/{id}"),
+    ("get", "/auth/me"),
+    ("patch", "/auth/me"),
+    ("delete", "/auth/me"),
+    ("post", "/auth/password"),
+];
+
+#[actix_web::test]
+async fn the_document_lists_every_route_and_only_routes_that_are_served() {
+    let app = spawn_app().await;
+    let response = app.get("/openapi.json", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let doc: Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(documented, expected);
+
+    // Each documented route is really served: never the 404 of an unknown route.
+    for (method, path) in &documented {
+        let concrete = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let response = app.request(method.clone(), &concrete).send().await.unwrap();
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(
+            !(status == StatusCode::NOT_FOUND && path != "/auth/sessions/{id}")
+                && status != StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path} is documented but answered {status} {body}"
+        );
+    }
+
+    for scheme in ["bearer", "access_cookie", "refresh_cookie"] {
+        assert!(
+            doc["components"]["securitySchemes"][scheme].is_object(),
+            "no {scheme} scheme"
+        );
+    }
+    for schema in [
+        "User",
+        "TokenResponse",
+        "ApiErrorBody",
+        "LoginBody",
+        "RegisterBody",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "no {schema}"
+        );
+    }
+}

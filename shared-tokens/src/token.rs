@@ -149,10 +149,6 @@ impl TokenProfile {
         self.lifetime
     }
 
-    pub fn keys(&self) -> &KeyRing {
-        &self.keys
-    }
-
     /// Signs `claims` with the current key, stamping `typ` and `kid` in the header.
     pub fn sign<C: Serialize>(&self, claims: &C) -> Result<String, SignError> {
         let key = self.keys.current();

@@ -11,7 +11,7 @@ use crate::origin::{check_origin, is_unsafe};
 use crate::token::{TokenProfile, ACCESS_TYP};
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use std::future::{ready, Ready};
 
 /// What a service needs to accept access tokens; registered once as `web::Data<AccessPolicy>`.
@@ -73,24 +73,39 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, AuthError> {
     }
 }
 
+/// Left in the request's extensions when a token was refused, with a short stable reason, so the
+/// metrics middleware can count refusals by reason without this crate knowing about metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenRejected(pub &'static str);
+
+/// Records why a token of `req` was refused (see [`TokenRejected`]).
+pub fn record_rejection(req: &HttpRequest, reason: &'static str) {
+    req.extensions_mut().insert(TokenRejected(reason));
+}
+
 /// Finds, verifies and origin-checks the access token of `req`.
 pub fn authenticate(req: &HttpRequest, policy: &AccessPolicy) -> Result<Authenticated, AuthError> {
-    let bearer = bearer_token(req)?;
+    let bearer = bearer_token(req).inspect_err(|_| record_rejection(req, "malformed"))?;
     let cookie = req.cookie(policy.cookies.access);
     let cookie_token = cookie.as_ref().map(|c| c.value()).filter(|v| !v.is_empty());
 
     let (token, source) = match (bearer, cookie_token) {
-        (Some(b), Some(c)) if b != c => return Err(AuthError::ConflictingTokens),
+        (Some(b), Some(c)) if b != c => {
+            record_rejection(req, "conflicting_tokens");
+            return Err(AuthError::ConflictingTokens);
+        }
         (Some(b), _) => (b, CredentialSource::Bearer),
         (None, Some(c)) => (c, CredentialSource::Cookie),
         (None, None) => return Err(AuthError::MissingCredentials),
     };
     let claims: AccessClaims = policy.profile.verify(token).map_err(|reason| {
         log::debug!("access token rejected: {reason}");
+        record_rejection(req, reason.label());
         AuthError::InvalidToken
     })?;
     if source == CredentialSource::Cookie && is_unsafe(req.method()) {
-        check_origin(req, &policy.allowed_origins)?;
+        check_origin(req, &policy.allowed_origins)
+            .inspect_err(|_| record_rejection(req, "cross_site_cookie"))?;
     }
     Ok(Authenticated { claims, source })
 }

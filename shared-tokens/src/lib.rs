@@ -16,7 +16,7 @@ pub mod token;
 pub use claims::{AccessClaims, RefreshClaims};
 pub use config::{AccessConfig, ConfigError, CookieNames};
 pub use error::{AuthError, ErrorBody};
-pub use extract::{AccessPolicy, Authenticated, CredentialSource};
+pub use extract::{AccessPolicy, Authenticated, CredentialSource, TokenRejected};
 pub use keys::{KeyRing, Secret};
 pub use token::{Rejection, TokenProfile, ACCESS_TYP, REFRESH_TYP};
 

@@ -1,0 +1,83 @@
+//! The outermost middleware of both services: gives each request its id, scopes the handling in
+//! it (so every log line carries it), returns it as `X-Request-Id`, writes the access log line and
+//! counts the request in the metrics.
+
+use crate::metrics::Metrics;
+use crate::request_id::{self, RequestId};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::HeaderName;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage};
+use shared_tokens::TokenRejected;
+use std::time::Instant;
+
+/// The route label of a request that matched no route: one series for all of them, whatever the
+/// path, so scanners cannot blow up the number of series.
+pub const UNMATCHED: &str = "unmatched";
+
+/// Probes that would drown the access log; they are still counted in the metrics.
+const QUIET_ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics"];
+
+/// Use with `actix_web::middleware::from_fn(service_kit::observe)`, wrapped last so it sees
+/// every answer, including those of the other middleware.
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = RequestId::from_header(req.headers().get(request_id::HEADER));
+    req.extensions_mut().insert(id.clone());
+    request_id::scope(id.clone(), handle(id, req, next)).await
+}
+
+async fn handle(
+    id: RequestId,
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    // The template (`/photos/{id}`), never the raw path: ids and anything a client puts in the
+    // path stay out of labels and logs; the query string is never looked at.
+    let route = req.match_pattern();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+
+    // Our middleware answer with responses, not errors; should an error come up anyway, it is
+    // still counted and logged (actix renders it, without the request id header).
+    let result = next.call(req).await;
+    let status = match &result {
+        Ok(res) => res.status(),
+        Err(error) => error.as_response_error().status_code(),
+    }
+    .as_u16();
+    let seconds = started.elapsed().as_secs_f64();
+    let route = route.as_deref().unwrap_or(UNMATCHED);
+    if let Some(metrics) = &metrics {
+        metrics.observe_request(method.as_str(), route, status, seconds);
+        let rejected = result.as_ref().ok().and_then(|res| {
+            let extensions = res.request().extensions();
+            extensions.get::<TokenRejected>().copied()
+        });
+        if let Some(TokenRejected(reason)) = rejected {
+            metrics.token_rejected(reason);
+        }
+    }
+    let level = if QUIET_ROUTES.contains(&route) {
+        log::Level::Debug
+    } else {
+        log::Level::Info
+    };
+    log::log!(
+        target: "access",
+        level,
+        "{method} {route} {status} {:.1}ms",
+        seconds * 1000.0
+    );
+    result.map(|mut res| {
+        res.headers_mut().insert(
+            HeaderName::from_static(request_id::HEADER),
+            id.header_value(),
+        );
+        res
+    })
+}

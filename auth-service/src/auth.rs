@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use shared_tokens::extract::authenticate;
+use shared_tokens::extract::{authenticate, record_rejection};
 use shared_tokens::{AccessClaims, AccessPolicy, AuthError, CredentialSource};
 
 pub struct CurrentSession {
@@ -24,6 +24,7 @@ impl FromRequest for CurrentSession {
         let authenticated = policy
             .ok_or(AuthError::NotConfigured)
             .and_then(|policy| authenticate(req, &policy));
+        let req = req.clone();
         Box::pin(async move {
             let auth = authenticated?;
             let pool = pool.ok_or(AuthError::NotConfigured)?;
@@ -34,6 +35,7 @@ impl FromRequest for CurrentSession {
             .await?;
             if !live {
                 log::debug!("access token rejected: session {sid} is revoked or expired");
+                record_rejection(&req, "session_ended");
                 return Err(ApiError::invalid_token());
             }
             Ok(CurrentSession {

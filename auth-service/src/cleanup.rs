@@ -9,6 +9,7 @@ use crate::throttle;
 use actix_web::web;
 use chrono::{TimeDelta, Utc};
 use diesel::PgConnection;
+use service_kit::{Background, StopSignal};
 use std::time::Duration;
 
 const BATCH: i64 = 500;
@@ -31,18 +32,20 @@ pub struct Report {
 
 type BatchDelete = fn(&mut PgConnection, chrono::DateTime<Utc>, i64) -> diesel::QueryResult<usize>;
 
-/// Runs `delete` in batches until a batch comes back short.
+/// Runs `delete` in batches until a batch comes back short, or the service is stopping (the
+/// batch under way finishes; the rest waits for the next start).
 async fn drain(
     pool: &PgPool,
     delete: BatchDelete,
     older_than: Duration,
+    stop: Option<&StopSignal>,
 ) -> Result<usize, ApiError> {
     let before = Utc::now() - TimeDelta::seconds(older_than.as_secs() as i64);
     let mut total = 0;
     loop {
         let deleted = db::blocking(pool, move |conn| Ok(delete(conn, before, BATCH)?)).await?;
         total += deleted;
-        if deleted < BATCH as usize {
+        if deleted < BATCH as usize || stop.is_some_and(StopSignal::is_raised) {
             return Ok(total);
         }
         actix_web::rt::time::sleep(PAUSE).await;
@@ -51,33 +54,43 @@ async fn drain(
 
 /// One full pass. Safe to run on several instances at once.
 pub async fn run_once(pool: &PgPool, retention: Retention) -> Result<Report, ApiError> {
+    run_pass(pool, retention, None).await
+}
+
+async fn run_pass(
+    pool: &PgPool,
+    retention: Retention,
+    stop: Option<&StopSignal>,
+) -> Result<Report, ApiError> {
+    let keep = retention.sessions_and_tokens;
     Ok(Report {
-        sessions: drain(pool, cleanup::dead_sessions, retention.sessions_and_tokens).await?,
-        refresh_tokens: drain(
+        sessions: drain(pool, cleanup::dead_sessions, keep, stop).await?,
+        refresh_tokens: drain(pool, cleanup::expired_refresh_tokens, keep, stop).await?,
+        login_failures: drain(pool, cleanup::stale_login_failures, throttle::WINDOW, stop).await?,
+        audit_events: drain(
             pool,
-            cleanup::expired_refresh_tokens,
-            retention.sessions_and_tokens,
+            cleanup::old_audit_events,
+            retention.audit_events,
+            stop,
         )
         .await?,
-        login_failures: drain(pool, cleanup::stale_login_failures, throttle::WINDOW).await?,
-        audit_events: drain(pool, cleanup::old_audit_events, retention.audit_events).await?,
     })
 }
 
-/// Starts the periodic cleanup on the current runtime.
+/// Starts the periodic cleanup as a background task that stops with the service.
 pub fn spawn(
+    background: &mut Background,
     pool: PgPool,
     retention: Retention,
     interval: Duration,
     limiters: Option<web::Data<RateLimiters>>,
 ) {
-    actix_web::rt::spawn(async move {
-        loop {
-            actix_web::rt::time::sleep(interval).await;
+    background.spawn("cleanup", move |mut stop| async move {
+        while stop.sleep(interval).await {
             if let Some(limiters) = &limiters {
                 limiters.forget_idle();
             }
-            match run_once(&pool, retention).await {
+            match run_pass(&pool, retention, Some(&stop)).await {
                 Ok(report) if report != Report::default() => {
                     log::info!("cleanup removed {report:?}")
                 }

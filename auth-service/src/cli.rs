@@ -49,39 +49,6 @@ pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<Str
     }
 }
 
-/// `auth-service healthcheck`: asks this container's own `/healthz` over loopback, so the image's
-/// HEALTHCHECK needs no shell tools. Reads only `BIND_ADDR`.
-pub fn healthcheck(bind_addr: &str) -> Result<(), String> {
-    use std::io::{Read, Write};
-    use std::net::{SocketAddr, TcpStream};
-    use std::time::Duration;
-
-    let port = bind_addr
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse::<u16>().ok())
-        .ok_or_else(|| format!("BIND_ADDR: expected host:port, got {bind_addr:?}"))?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let timeout = Duration::from_secs(2);
-    let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
-    stream
-        .write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
-        .map_err(|e| e.to_string())?;
-    let mut head = [0u8; 12];
-    stream.read_exact(&mut head).map_err(|e| e.to_string())?;
-    if head.ends_with(b" 200") {
-        Ok(())
-    } else {
-        Err(format!(
-            "unhealthy: {}",
-            String::from_utf8_lossy(&head).trim()
-        ))
-    }
-}
-
 /// `auth-service gen-secret`: a fresh 256-bit secret from the operating system's CSPRNG, as 64
 /// hex digits, for `ACCESS_TOKEN_SECRET` or `REFRESH_TOKEN_SECRET`.
 pub fn gen_secret() -> Result<String, String> {

@@ -32,6 +32,8 @@ pub struct Settings {
     pub cleanup_retention: Duration,
     /// How long audit events are kept.
     pub audit_retention: Duration,
+    /// How long a stopping service lets in-flight requests finish.
+    pub shutdown_timeout: Duration,
 }
 
 impl Settings {
@@ -112,6 +114,7 @@ impl Settings {
             cleanup_interval,
             cleanup_retention: env.duration("CLEANUP_RETENTION", "7d")?,
             audit_retention: env.duration("AUDIT_RETENTION", "90d")?,
+            shutdown_timeout: env.duration("SHUTDOWN_TIMEOUT", "30s")?,
             database_url: env.required("DATABASE_URL", "a postgres:// connection URL")?,
             bind_addr: env.string_or("BIND_ADDR", "0.0.0.0:8080"),
             access,

@@ -10,6 +10,7 @@ pub mod cookies;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod metrics;
 pub mod passwords;
 pub mod ratelimit;
 pub mod rotation;

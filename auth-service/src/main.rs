@@ -7,7 +7,7 @@ const USAGE: &str =
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    service_kit::logging::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("gen-secret") {
         return match auth_service::cli::gen_secret() {
@@ -23,14 +23,7 @@ async fn main() -> ExitCode {
     }
     if args.first().map(String::as_str) == Some("healthcheck") {
         let _ = dotenvy::dotenv();
-        let bind_addr = std::env::var("BIND_ADDR").unwrap_or_else(|_| "0.0.0.0:8080".into());
-        return match auth_service::cli::healthcheck(&bind_addr) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("auth-service: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return service_kit::healthcheck::main("auth-service", "0.0.0.0:8080");
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,

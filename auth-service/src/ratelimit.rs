@@ -4,10 +4,10 @@
 
 use crate::client::TrustedProxies;
 use crate::error::ApiError;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{web, ResponseError};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
@@ -92,7 +92,7 @@ fn limited_route(path: &str) -> Option<&'static str> {
 pub async fn limit(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if let Some(route) = limited_route(req.path()) {
         let limiters = req
             .app_data::<Option<web::Data<RateLimiters>>>()
@@ -102,12 +102,14 @@ pub async fn limit(
             if let Some(ip) = proxies.client_ip(req.peer_addr().map(|a| a.ip()), req.headers()) {
                 if let Err(retry_after) = limiters.check(route, ip) {
                     log::info!("rate limit: route={route} ip={ip} retry_after={retry_after}s");
-                    return Err(ApiError::TooManyRequests { retry_after }.into());
+                    // A response, not an error, so the outer middleware see it like any other.
+                    let refusal = ApiError::TooManyRequests { retry_after }.error_response();
+                    return Ok(req.into_response(refusal).map_into_right_body());
                 }
             }
         }
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 #[cfg(test)]

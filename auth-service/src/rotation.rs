@@ -128,17 +128,17 @@ pub fn rotate(
         let now_dt = Utc::now();
         let now = now_dt.timestamp();
         let Some(session) = sessions::lock(conn, claims.sid)? else {
-            return Ok(Rotation::Rejected("unknown session"));
+            return Ok(Rotation::Rejected("unknown_session"));
         };
         if session.user_id != claims.sub {
-            return Ok(Rotation::Rejected("session belongs to another user"));
+            return Ok(Rotation::Rejected("session_of_another_user"));
         }
         if !session.is_live(now_dt) {
-            return Ok(Rotation::Rejected("session revoked or expired"));
+            return Ok(Rotation::Rejected("session_ended"));
         }
         let Some(token) = refresh_tokens::find_by_hash(conn, session.id, &token_hash(presented))?
         else {
-            return Ok(Rotation::Rejected("unknown refresh token"));
+            return Ok(Rotation::Rejected("unknown_refresh_token"));
         };
 
         if token.generation == session.generation && token.used_at.is_none() {

@@ -5,6 +5,7 @@ use crate::cleanup::{self, Retention};
 use crate::config::Settings;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::metrics::AuthMetrics;
 use crate::passwords::PasswordHasher;
 use crate::ratelimit::{self, RateLimiters};
 use crate::routes;
@@ -12,8 +13,10 @@ use crate::throttle::ThrottlePolicy;
 use crate::tokens::Issuer;
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpServer};
+use service_kit::headers::security_headers;
+use service_kit::{Background, Metrics};
 use shared_tokens::AccessPolicy;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
@@ -37,11 +40,15 @@ pub enum StartupError {
     Migrations(String),
     #[error("token self-test failed: {0}")]
     SelfTest(String),
+    #[error("metrics could not be set up: {0}")]
+    Metrics(#[from] prometheus::Error),
 }
 
 pub struct Application {
     port: u16,
     server: Server,
+    background: Background,
+    shutdown_timeout: Duration,
 }
 
 impl Application {
@@ -52,6 +59,9 @@ impl Application {
 
         let pool = db::build_pool(&settings.database_url, settings.db_pool_size);
         migrate_when_ready(&pool).await?;
+        let metrics = Metrics::new(pool.clone())?;
+        let auth_metrics = web::Data::new(AuthMetrics::register(&metrics)?);
+        let metrics = web::Data::new(metrics);
 
         let hasher = web::Data::new(PasswordHasher::new(settings.bcrypt_cost));
         hasher.warm_up();
@@ -75,7 +85,9 @@ impl Application {
         if limiters.is_none() {
             log::warn!("RATE_LIMIT_PER_IP=0: per-address rate limits are OFF");
         }
+        let mut background = Background::new();
         cleanup::spawn(
+            &mut background,
             pool.clone(),
             Retention {
                 sessions_and_tokens: settings.cleanup_retention,
@@ -93,10 +105,13 @@ impl Application {
         let allowed_origins = settings.access.allowed_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(ratelimit::limit))
                 .wrap(security_headers())
                 .wrap(shared_tokens::origin::cors(&allowed_origins))
-                .wrap(access_log())
-                .wrap(from_fn(ratelimit::limit))
+                // Outermost: it sees every answer, the other middleware's included.
+                .wrap(from_fn(service_kit::observe))
+                .app_data(metrics.clone())
+                .app_data(auth_metrics.clone())
                 .app_data(access.clone())
                 .app_data(proxies.clone())
                 .app_data(throttle.clone())
@@ -109,8 +124,11 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .configure(routes::configure)
+                .route("/metrics", web::get().to(service_kit::metrics::endpoint))
                 .default_service(web::to(not_found))
         })
+        // SIGTERM: stop accepting, let in-flight requests finish for up to this long.
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .listen(listener)
         .map_err(|source| StartupError::Bind {
             addr: settings.bind_addr.clone(),
@@ -118,7 +136,12 @@ impl Application {
         })?
         .run();
         log::info!("auth-service listening on port {port}");
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            background,
+            shutdown_timeout: settings.shutdown_timeout,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -130,8 +153,13 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until the server stops (SIGTERM, SIGINT or [`Self::handle`]), then stops the
+    /// background tasks.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.background.stop(self.shutdown_timeout).await;
+        log::info!("auth-service stopped");
+        served
     }
 }
 
@@ -159,21 +187,6 @@ async fn migrate_when_ready(pool: &PgPool) -> Result<(), StartupError> {
             }
         }
     }
-}
-
-/// Method, path, status and latency: never the query string (a token could be in it), a cookie
-/// or an `Authorization` header.
-fn access_log() -> Logger {
-    Logger::new("%{method}xi %U %s %Dms")
-        .custom_request_replace("method", |req| req.method().to_string())
-        .exclude("/healthz")
-}
-
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("Referrer-Policy", "no-referrer"))
-        .add(("Content-Security-Policy", "frame-ancestors 'none'"))
 }
 
 fn json_config() -> web::JsonConfig {

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use actix_web::web;
 use sha2::{Digest, Sha256};
 use shared_tokens::token::{TokenProfile, REFRESH_TYP};
-use shared_tokens::{AccessClaims, AccessPolicy, KeyRing, RefreshClaims};
+use shared_tokens::{AccessClaims, AccessPolicy, KeyRing, RefreshClaims, Rejection};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -94,10 +94,11 @@ impl Issuer {
         self.refresh.sign(claims).map_err(ApiError::internal)
     }
 
-    pub fn verify_refresh(&self, token: &str) -> Result<RefreshClaims, ApiError> {
-        self.refresh.verify(token).map_err(|reason| {
+    /// Verifies a refresh token; the reason of a refusal is for logs and metrics only, the
+    /// client sees `invalid_token`.
+    pub fn verify_refresh(&self, token: &str) -> Result<RefreshClaims, Rejection> {
+        self.refresh.verify(token).inspect_err(|reason| {
             log::debug!("refresh token rejected: {reason}");
-            ApiError::invalid_token()
         })
     }
 

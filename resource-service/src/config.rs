@@ -3,6 +3,7 @@
 use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError};
 use std::fmt;
+use std::time::Duration;
 
 /// The default upload limit: 5 MiB.
 pub const DEFAULT_MAX_PHOTO_BYTES: usize = 5_242_880;
@@ -19,6 +20,9 @@ pub struct Settings {
     pub max_photo_bytes: usize,
     /// `DB_POOL_SIZE`, default 10.
     pub db_pool_size: u32,
+    /// `SHUTDOWN_TIMEOUT`, default 30s: how long a stopping service lets in-flight requests
+    /// (an upload, say) finish.
+    pub shutdown_timeout: Duration,
 }
 
 impl Settings {
@@ -65,7 +69,9 @@ impl Settings {
                 "a whole number from 1 to 1000",
             ));
         }
+        let shutdown_timeout = env.duration("SHUTDOWN_TIMEOUT", "30s")?;
         Ok(Settings {
+            shutdown_timeout,
             database_url,
             bind_addr,
             access,
@@ -90,6 +96,7 @@ impl fmt::Debug for Settings {
             .field("access", &self.access)
             .field("max_photo_bytes", &self.max_photo_bytes)
             .field("db_pool_size", &self.db_pool_size)
+            .field("shutdown_timeout", &self.shutdown_timeout)
             .finish()
     }
 }

@@ -1,10 +1,10 @@
 //! resource-service: verifies access tokens statelessly (through `shared-tokens`, never calling
 //! auth-service) and serves profiles and photos from its own PostgreSQL database (SPEC §3).
 
-pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod metrics;
 pub mod routes;
 pub mod startup;

@@ -8,7 +8,7 @@ const USAGE: &str = "usage: resource-service [serve | healthcheck]";
 async fn main() -> ExitCode {
     // `.env` first, so RUST_LOG from it counts too.
     let _ = dotenvy::dotenv();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    service_kit::logging::init();
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -18,16 +18,7 @@ async fn main() -> ExitCode {
         .as_slice()
     {
         [] | ["serve"] => serve().await,
-        ["healthcheck"] => {
-            let bind_addr = std::env::var("BIND_ADDR").unwrap_or_else(|_| "0.0.0.0:8081".into());
-            match resource_service::cli::healthcheck(&bind_addr) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("resource-service: {error}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        ["healthcheck"] => service_kit::healthcheck::main("resource-service", "0.0.0.0:8081"),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

@@ -3,12 +3,15 @@
 
 use crate::config::Settings;
 use crate::db::{self, DbPool};
+use crate::metrics::ResourceMetrics;
 use crate::routes::{self, PhotoLimits};
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::http::header;
-use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
+use service_kit::headers::security_headers;
+use service_kit::Metrics;
 use shared_tokens::{AccessClaims, AccessPolicy};
 use std::net::TcpListener;
 use uuid::Uuid;
@@ -28,6 +31,8 @@ pub enum StartupError {
     SelfTest(String),
     #[error("the server could not start: {0}")]
     Server(std::io::Error),
+    #[error("metrics could not be set up: {0}")]
+    Metrics(#[from] prometheus::Error),
 }
 
 pub struct Application {
@@ -64,7 +69,10 @@ impl Application {
         .await
         .map_err(|e| StartupError::Database(e.to_string()))??;
 
-        let server = serve(listener, pool, policy, &settings).map_err(StartupError::Server)?;
+        let metrics = Metrics::new(pool.clone())?;
+        let resource_metrics = ResourceMetrics::register(&metrics)?;
+        let server = serve(listener, pool, policy, metrics, resource_metrics, &settings)
+            .map_err(StartupError::Server)?;
         Ok(Application { port, server })
     }
 
@@ -73,8 +81,17 @@ impl Application {
         self.port
     }
 
+    /// Stops the server from elsewhere (tests); SIGTERM does the same.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server stops: on SIGTERM it stops accepting and lets in-flight requests
+    /// finish for up to `SHUTDOWN_TIMEOUT`.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        log::info!("resource-service stopped");
+        served
     }
 }
 
@@ -125,8 +142,12 @@ fn serve(
     listener: TcpListener,
     pool: DbPool,
     policy: AccessPolicy,
+    metrics: Metrics,
+    resource_metrics: ResourceMetrics,
     settings: &Settings,
 ) -> std::io::Result<Server> {
+    let metrics = web::Data::new(metrics);
+    let resource_metrics = web::Data::new(resource_metrics);
     let pool = web::Data::new(pool);
     let policy = web::Data::new(policy);
     let limits = web::Data::new(PhotoLimits {
@@ -135,13 +156,12 @@ fn serve(
     let allowed_origins = settings.access.allowed_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(security_headers())
             .wrap(cors(&allowed_origins))
-            .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
-            // The path only: a query string may carry anything, and tokens are never logged.
-            .wrap(
-                Logger::new(r#"%a "%{method}xi %U" %s %b %Dms"#)
-                    .custom_request_replace("method", |req| req.method().to_string()),
-            )
+            // Outermost: request id, access log and metrics for every answer.
+            .wrap(from_fn(service_kit::observe))
+            .app_data(metrics.clone())
+            .app_data(resource_metrics.clone())
             .app_data(pool.clone())
             .app_data(policy.clone())
             .app_data(limits.clone())
@@ -149,8 +169,11 @@ fn serve(
             .app_data(routes::query_config())
             .app_data(routes::path_config())
             .configure(routes::configure)
+            .route("/metrics", web::get().to(service_kit::metrics::endpoint))
             .default_service(web::to(routes::not_found))
     })
+    // SIGTERM: stop accepting, let in-flight requests finish for up to this long.
+    .shutdown_timeout(settings.shutdown_timeout.as_secs())
     .listen(listener)?
     .run();
     Ok(server)

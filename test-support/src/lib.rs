@@ -94,3 +94,12 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// The value of one series in a Prometheus text exposition, e.g.
+/// `metric(text, r#"auth_logins_total{outcome="failed"}"#)`; `None` when the series is absent.
+pub fn metric(exposition: &str, series: &str) -> Option<f64> {
+    exposition.lines().find_map(|line| {
+        let value = line.strip_prefix(series)?.strip_prefix(' ')?;
+        value.trim().parse().ok()
+    })
+}

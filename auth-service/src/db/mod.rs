@@ -54,9 +54,12 @@ where
     T: Send + 'static,
 {
     let pool = pool.clone();
+    let request_id = service_kit::request_id::current();
     web::block(move || {
-        let mut conn = pool.get()?;
-        f(&mut conn)
+        service_kit::request_id::in_blocking(request_id, || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
     })
     .await?
 }

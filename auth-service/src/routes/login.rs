@@ -6,6 +6,7 @@ use crate::db::models::UserRow;
 use crate::db::{self, login_failures, users, PgPool};
 use crate::domain::{Email, Username};
 use crate::error::ApiError;
+use crate::metrics::{AuthMetrics, LoginOutcome};
 use crate::passwords::PasswordHasher;
 use crate::rotation::start_session;
 use crate::throttle::{self, History, ThrottlePolicy, Verdict};
@@ -76,6 +77,7 @@ pub async fn login(
     hasher: web::Data<PasswordHasher>,
     issuer: web::Data<Issuer>,
     policy: web::Data<ThrottlePolicy>,
+    metrics: web::Data<AuthMetrics>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let identifier = match (body.username, body.email) {
@@ -121,6 +123,7 @@ pub async fn login(
                 granted.user.id,
                 granted.session_id
             );
+            metrics.login(LoginOutcome::Succeeded);
             token_response(&issuer, granted)
         }
         (Verdict::Throttled { retry_after }, _, user) => {
@@ -133,6 +136,7 @@ pub async fn login(
             })
             .await?;
             log::info!("login throttled: retry_after={retry_after}s");
+            metrics.login(LoginOutcome::Throttled);
             Err(ApiError::InvalidCredentials {
                 retry_after: Some(retry_after),
             })
@@ -154,6 +158,7 @@ pub async fn login(
             .await?;
             let wait = policy.wait_after(failures.max(0) as u32, history.for_account + 1);
             log::info!("login failed");
+            metrics.login(LoginOutcome::Failed);
             Err(ApiError::InvalidCredentials {
                 retry_after: (!wait.is_zero()).then_some(wait.as_secs()),
             })

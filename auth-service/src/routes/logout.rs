@@ -9,7 +9,7 @@ use crate::tokens::Issuer;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
-use shared_tokens::extract::authenticate;
+use shared_tokens::extract::{authenticate, record_rejection};
 use shared_tokens::origin::check_origin;
 
 /// Ends the session named by the refresh token (body or cookie) or, failing that, by the access
@@ -27,7 +27,10 @@ pub async fn logout(
             if from_cookie {
                 check_origin(&req, &issuer.access_policy().allowed_origins)?;
             }
-            let claims = issuer.verify_refresh(&token)?;
+            let claims = issuer.verify_refresh(&token).map_err(|reason| {
+                record_rejection(&req, reason.label());
+                ApiError::invalid_token()
+            })?;
             (claims.sid, claims.sub)
         }
         None => {

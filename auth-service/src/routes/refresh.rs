@@ -3,10 +3,12 @@ use super::{presented_refresh_token, read_body, token_response};
 use crate::client::ClientInfo;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::metrics::{AuthMetrics, RefreshOutcome};
 use crate::rotation::{rotate, Rotation};
 use crate::tokens::Issuer;
 use crate::views::TokenResponse;
 use actix_web::{web, HttpRequest, HttpResponse};
+use shared_tokens::extract::record_rejection;
 use shared_tokens::origin::check_origin;
 use shared_tokens::AuthError;
 
@@ -17,20 +19,30 @@ pub async fn refresh(
     client: ClientInfo,
     pool: web::Data<PgPool>,
     issuer: web::Data<Issuer>,
+    metrics: web::Data<AuthMetrics>,
 ) -> Result<HttpResponse, ApiError> {
     let (token, from_cookie) = presented_refresh_token(&req, &read_body(body)?, &issuer)?
         .ok_or(AuthError::MissingCredentials)?;
     if from_cookie {
         check_origin(&req, &issuer.access_policy().allowed_origins)?;
     }
-    let claims = issuer.verify_refresh(&token)?;
+    let claims = issuer.verify_refresh(&token).map_err(|reason| {
+        record_rejection(&req, reason.label());
+        metrics.refresh(RefreshOutcome::Rejected);
+        ApiError::invalid_token()
+    })?;
     let issuer_for_db = issuer.clone();
     let outcome = db::blocking(&pool, move |conn| {
         rotate(conn, &issuer_for_db, &token, &claims, &client)
     })
     .await?;
     match outcome {
-        Rotation::Rotated(granted) | Rotation::Reissued(granted) => {
+        Rotation::Rotated(granted) => {
+            metrics.refresh(RefreshOutcome::Rotated);
+            token_response(&issuer, granted)
+        }
+        Rotation::Reissued(granted) => {
+            metrics.refresh(RefreshOutcome::GraceReissued);
             token_response(&issuer, granted)
         }
         Rotation::ReuseDetected {
@@ -40,10 +52,13 @@ pub async fn refresh(
             log::warn!(
                 "refresh token reuse detected; session revoked: session_id={session_id} user_id={user_id}"
             );
+            metrics.refresh(RefreshOutcome::ReuseDetected);
             Err(ApiError::RefreshTokenReused)
         }
         Rotation::Rejected(reason) => {
             log::debug!("refresh token rejected: {reason}");
+            record_rejection(&req, reason);
+            metrics.refresh(RefreshOutcome::Rejected);
             Err(ApiError::invalid_token())
         }
     }

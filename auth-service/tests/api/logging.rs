@@ -15,7 +15,7 @@ use test_support::TestDatabase;
 const BINARY: &str = env!("CARGO_BIN_EXE_auth-service");
 
 /// A directory with no `.env` above it, so only the variables we pass count.
-fn scratch_dir() -> PathBuf {
+pub(crate) fn scratch_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("auth-service-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -30,14 +30,14 @@ fn binary(vars: &[(&str, &str)]) -> Command {
     command
 }
 
-struct Running {
-    child: Child,
-    log: PathBuf,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) log: PathBuf,
 }
 
 impl Running {
     /// Stops the process and returns everything it wrote to stdout and stderr.
-    fn stop(mut self) -> String {
+    pub(crate) fn stop(mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();
         std::fs::read_to_string(&self.log).unwrap()
@@ -51,7 +51,7 @@ impl Drop for Running {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -59,7 +59,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_binary(db: &TestDatabase, extra: &[(&str, &str)]) -> (Running, String) {
+pub(crate) async fn start_binary(db: &TestDatabase, extra: &[(&str, &str)]) -> (Running, String) {
     let port = free_port();
     let bind = format!("127.0.0.1:{port}");
     let log = scratch_dir().join("auth-service.log");

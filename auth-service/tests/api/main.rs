@@ -14,6 +14,7 @@ mod login;
 mod logout;
 mod me;
 mod openapi;
+mod operations;
 mod outage;
 mod password;
 mod refresh;

@@ -5,6 +5,7 @@ use crate::db::models::{ContentMeta, NewPhoto, PhotoRow};
 use crate::db::{blocking, likes, photos, DbPool};
 use crate::domain::{Caption, ImageType, ListLimit, OwnerFilter, PhotoCursor};
 use crate::error::ApiError;
+use crate::metrics::ResourceMetrics;
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -129,6 +130,7 @@ pub async fn upload(
     auth: Authenticated,
     pool: web::Data<DbPool>,
     limits: web::Data<PhotoLimits>,
+    metrics: web::Data<ResourceMetrics>,
     req: HttpRequest,
     mut form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
@@ -216,6 +218,7 @@ pub async fn upload(
         Ok(PhotoView::new(row, 0, false))
     })
     .await?;
+    metrics.photo_uploaded(view.size_bytes.unsigned_abs());
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/photos/{}", view.id)))
         .json(view))

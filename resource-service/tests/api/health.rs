@@ -61,10 +61,9 @@ async fn migrations_created_the_tables() {
 async fn the_healthcheck_subcommand_passes_against_a_running_app() {
     let app = spawn_app().await;
     let bind_addr = app.address.trim_start_matches("http://").to_owned();
-    let verdict =
-        tokio::task::spawn_blocking(move || resource_service::cli::healthcheck(&bind_addr))
-            .await
-            .unwrap();
+    let verdict = tokio::task::spawn_blocking(move || service_kit::healthcheck::run(&bind_addr))
+        .await
+        .unwrap();
     assert_eq!(verdict, Ok(()));
 }
 
@@ -73,6 +72,6 @@ async fn the_healthcheck_subcommand_fails_when_nothing_listens() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let verdict = resource_service::cli::healthcheck(&format!("127.0.0.1:{port}"));
+    let verdict = service_kit::healthcheck::run(&format!("127.0.0.1:{port}"));
     assert!(verdict.is_err());
 }

@@ -1,5 +1,6 @@
 //! `PUT` and `DELETE /photos/{id}/like`: idempotent, 204 either way.
 
+use super::openapi::ApiErrorBody;
 use super::photo_id;
 use crate::db::{blocking, likes, photos, DbPool};
 use crate::error::ApiError;
@@ -7,6 +8,24 @@ use actix_web::{web, HttpResponse};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shared_tokens::Authenticated;
 
+/// Likes a photo; liking it again changes nothing.
+#[utoipa::path(
+    put,
+    path = "/photos/{id}/like",
+    tag = "likes",
+    operation_id = "like_photo",
+    params(("id" = Uuid, Path, description = "Photo id")),
+    responses(
+        (status = 204, description = "The caller likes the photo"),
+        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 403, description = "`csrf_rejected`: a cookie request from a refused origin", body = ApiErrorBody),
+        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn like(
     auth: Authenticated,
     pool: web::Data<DbPool>,
@@ -27,6 +46,24 @@ pub async fn like(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Takes a like back; one that was never there changes nothing.
+#[utoipa::path(
+    delete,
+    path = "/photos/{id}/like",
+    tag = "likes",
+    operation_id = "unlike_photo",
+    params(("id" = Uuid, Path, description = "Photo id")),
+    responses(
+        (status = 204, description = "The caller does not like the photo"),
+        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 403, description = "`csrf_rejected`: a cookie request from a refused origin", body = ApiErrorBody),
+        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn unlike(
     auth: Authenticated,
     pool: web::Data<DbPool>,

@@ -3,6 +3,7 @@
 
 mod health;
 mod likes;
+pub mod openapi;
 mod photos;
 mod profile;
 mod whoami;
@@ -18,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(health::index))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/openapi.json", web::get().to(openapi::document))
         .route("/whoami", web::get().to(whoami::whoami))
         .service(
             web::resource("/profile")

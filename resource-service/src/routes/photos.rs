@@ -1,5 +1,6 @@
 //! Photos: upload (streamed, capped, sniffed), read, list with keyset pagination, delete.
 
+use super::openapi::{ApiErrorBody, ImageBytes, PhotoUpload};
 use super::photo_id;
 use crate::db::models::{ContentMeta, NewPhoto, PhotoRow};
 use crate::db::{blocking, likes, photos, DbPool};
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shared_tokens::Authenticated;
 use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// Upload limits, registered as app data.
@@ -33,17 +35,20 @@ const MULTIPART_OVERHEAD: usize = 16 * 1024;
 const CAPTION_FIELD_BYTES: usize = 4 * 1024;
 
 /// `Photo` of SPEC §3, as one viewer sees it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Photo)]
 pub struct PhotoView {
     pub id: Uuid,
     pub owner_id: Uuid,
     pub owner_username: String,
     pub caption: Option<String>,
+    /// `image/jpeg`, `image/png`, `image/gif` or `image/webp`.
     pub content_type: String,
     pub size_bytes: i64,
     pub like_count: i64,
     pub liked_by_me: bool,
     pub created_at: DateTime<Utc>,
+    /// Where the image bytes are: `/photos/{id}/content`.
     pub content_url: String,
 }
 
@@ -126,6 +131,24 @@ fn not_an_image() -> ApiError {
 }
 
 /// `POST /photos`: `file` (required) and `caption` (optional) as multipart/form-data.
+#[utoipa::path(
+    post,
+    path = "/photos",
+    tag = "photos",
+    operation_id = "upload_photo",
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The stored photo", body = PhotoView, headers(("Location" = String, description = "`/photos/{id}`"))),
+        (status = 400, description = "Missing `file`, invalid `caption`, unknown field, or two different tokens", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 403, description = "`csrf_rejected`: a cookie request from a refused origin", body = ApiErrorBody),
+        (status = 413, description = "Larger than `MAX_PHOTO_BYTES`", body = ApiErrorBody),
+        (status = 415, description = "Not multipart/form-data, or not a JPEG, PNG, GIF or WebP image", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn upload(
     auth: Authenticated,
     pool: web::Data<DbPool>,
@@ -224,10 +247,15 @@ pub async fn upload(
         .json(view))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// `me` or a user id; without it, every user's photos.
     owner: Option<String>,
+    /// Page size, 1 to 100; 20 by default.
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
@@ -247,7 +275,8 @@ fn parse_param<T>(
     }
 }
 
-#[derive(Debug, Serialize)]
+/// One page of photos, newest first; `next_cursor` is `null` on the last page.
+#[derive(Debug, Serialize, ToSchema)]
 struct PhotoPage {
     photos: Vec<PhotoView>,
     next_cursor: Option<String>,
@@ -255,6 +284,21 @@ struct PhotoPage {
 
 /// `GET /photos?owner=me|<uuid>&limit=1..100&cursor=...`: newest first. Without `owner`, every
 /// user's photos.
+#[utoipa::path(
+    get,
+    path = "/photos",
+    tag = "photos",
+    operation_id = "list_photos",
+    params(ListParams),
+    responses(
+        (status = 200, description = "One page, newest first", body = PhotoPage),
+        (status = 400, description = "Invalid `owner`, `limit` or `cursor` (`fields` says which), or two different tokens", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn list(
     auth: Authenticated,
     pool: web::Data<DbPool>,
@@ -293,6 +337,22 @@ pub async fn list(
 }
 
 /// `GET /photos/{id}`.
+#[utoipa::path(
+    get,
+    path = "/photos/{id}",
+    tag = "photos",
+    operation_id = "get_photo",
+    params(("id" = Uuid, Path, description = "Photo id")),
+    responses(
+        (status = 200, description = "The photo", body = PhotoView),
+        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn get(
     auth: Authenticated,
     pool: web::Data<DbPool>,
@@ -329,6 +389,40 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
 
 /// `GET /photos/{id}/content`: the exact bytes, with the stored type and a strong ETag; 304 when
 /// the client already has them (without reading the bytes).
+#[utoipa::path(
+    get,
+    path = "/photos/{id}/content",
+    tag = "photos",
+    operation_id = "get_photo_content",
+    params(
+        ("id" = Uuid, Path, description = "Photo id"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag the client already holds"),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The image bytes, with the stored type",
+            content(
+                (ImageBytes = "image/jpeg"),
+                (ImageBytes = "image/png"),
+                (ImageBytes = "image/gif"),
+                (ImageBytes = "image/webp"),
+            ),
+            headers(
+                ("ETag" = String, description = "Strong: the SHA-256 of the bytes"),
+                ("Content-Length" = i64),
+                ("X-Content-Type-Options" = String, description = "`nosniff`"),
+            ),
+        ),
+        (status = 304, description = "The client's copy is current", headers(("ETag" = String))),
+        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn content(
     _auth: Authenticated,
     pool: web::Data<DbPool>,
@@ -385,6 +479,23 @@ fn with_content_headers<'a>(
 }
 
 /// `DELETE /photos/{id}`: the owner or an `admin`.
+#[utoipa::path(
+    delete,
+    path = "/photos/{id}",
+    tag = "photos",
+    operation_id = "delete_photo",
+    params(("id" = Uuid, Path, description = "Photo id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: neither the owner nor an admin; or `csrf_rejected`", body = ApiErrorBody),
+        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn delete(
     auth: Authenticated,
     pool: web::Data<DbPool>,

@@ -1,5 +1,6 @@
 //! `GET /profile` and `PATCH /profile`: the token's identity merged with what is stored.
 
+use super::openapi::ApiErrorBody;
 use crate::db::models::{ProfileChanges, ProfileRow};
 use crate::db::{blocking, photos, profiles, DbPool};
 use crate::domain::Bio;
@@ -10,9 +11,12 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Deserializer, Serialize};
 use shared_tokens::{AccessClaims, Authenticated};
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Serialize)]
+/// `Profile` of SPEC §3: the token's identity plus what is stored (defaults until first saved).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Profile)]
 pub struct ProfileView {
     pub user_id: Uuid,
     pub username: String,
@@ -55,15 +59,33 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-#[derive(Debug, Deserialize)]
+/// Only the fields present change; `null` clears one.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {
+    /// At most 500 characters.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 500)]
     bio: Option<Option<String>>,
+    /// The id of one of the caller's photos.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>)]
     avatar_photo_id: Option<Option<String>>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/profile",
+    tag = "profile",
+    responses(
+        (status = 200, description = "The caller's profile", body = ProfileView),
+        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn get_profile(
     auth: Authenticated,
     pool: web::Data<DbPool>,
@@ -81,6 +103,24 @@ pub async fn get_profile(
 
 const NOT_YOUR_PHOTO: &str = "must be the id of one of your photos, or null";
 
+/// Changes the bio or the avatar; the answer is the whole profile.
+#[utoipa::path(
+    patch,
+    path = "/profile",
+    tag = "profile",
+    request_body = ProfilePatch,
+    responses(
+        (status = 200, description = "The caller's profile", body = ProfileView),
+        (status = 400, description = "Malformed JSON or invalid fields (`fields` says which)", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        (status = 403, description = "`csrf_rejected`: a cookie request from a refused origin", body = ApiErrorBody),
+        (status = 413, description = "JSON body too large", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn patch_profile(
     auth: Authenticated,
     pool: web::Data<DbPool>,

@@ -2,14 +2,16 @@
 //! forward-auth check): no database, no logging, and only the few small allocations the response
 //! itself needs.
 
+use super::openapi::ApiErrorBody;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared_tokens::Authenticated;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct WhoAmI<'a> {
     user_id: Uuid,
     username: &'a str,
@@ -20,6 +22,21 @@ struct WhoAmI<'a> {
     expires_at: Option<DateTime<Utc>>,
 }
 
+/// The caller's identity, from the verified token alone.
+#[utoipa::path(
+    get,
+    path = "/whoami",
+    tag = "identity",
+    responses(
+        (status = 200, description = "The identity in the token", body = WhoAmI, headers(
+            ("X-User-Id" = Uuid, description = "The caller's user id"),
+            ("X-User-Roles" = String, description = "The caller's roles, comma-separated"),
+        )),
+        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
+        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn whoami(auth: Authenticated) -> HttpResponse {
     let claims = &auth.claims;
     let mut id_buffer = Uuid::encode_buffer();

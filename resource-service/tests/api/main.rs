@@ -7,6 +7,7 @@ mod e2e;
 mod health;
 mod helpers;
 mod likes;
+mod openapi;
 mod outage;
 mod photos;
 mod profile;

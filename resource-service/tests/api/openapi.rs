@@ -1,0 +1,363 @@
+//! `GET /openapi.json`: an OpenAPI 3 document that lists exactly the routes the app serves, each
+//! with the statuses it really answers and the credentials it really needs.
+//!
+//! Three lists are compared and must agree: the SPEC §3 routes written out below, the routes the
+//! document lists, and the routes the app serves (paths read from the route table that
+//! `routes::configure` builds, methods found by asking the running app). A route added to the app
+//! without documentation, or documented without being served, fails here.
+
+use crate::helpers::*;
+use actix_web::{web, App, HttpRequest, HttpResponse};
+use reqwest::multipart::{Form, Part};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// The routes that need no credentials.
+const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/openapi.json"),
+];
+
+/// Every route of SPEC §3: each needs a valid access token.
+const PROTECTED: &[(&str, &str)] = &[
+    ("get", "/whoami"),
+    ("get", "/profile"),
+    ("patch", "/profile"),
+    ("post", "/photos"),
+    ("get", "/photos"),
+    ("get", "/photos/{id}"),
+    ("get", "/photos/{id}/content"),
+    ("delete", "/photos/{id}"),
+    ("put", "/photos/{id}/like"),
+    ("delete", "/photos/{id}/like"),
+];
+
+/// The methods asked for on every path the app knows.
+const METHODS: &[&str] = &["get", "head", "post", "put", "patch", "delete", "options"];
+
+/// The keys of an OpenAPI path item that are operations (the others are shared fields).
+const OPERATIONS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+type Route = (String, String);
+
+fn set(routes: &[(&str, &str)]) -> BTreeSet<Route> {
+    routes
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect()
+}
+
+fn spec_routes() -> BTreeSet<Route> {
+    set(PUBLIC).union(&set(PROTECTED)).cloned().collect()
+}
+
+async fn fetch_document(app: &TestApp) -> Value {
+    let response = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// Every (method, path) of the document.
+fn documented(doc: &Value) -> BTreeSet<Route> {
+    doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .expect("path item")
+                .keys()
+                .filter(|key| OPERATIONS.contains(&key.as_str()))
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect()
+}
+
+fn operation<'a>(doc: &'a Value, (method, path): &Route) -> &'a Value {
+    &doc["paths"][path][method]
+}
+
+/// The path patterns `routes::configure` registers, read from actix's own route table: the
+/// resource map an app built from it hands every request, whose `Debug` output is the only
+/// listing actix offers.
+async fn registered_paths() -> BTreeSet<String> {
+    let app = actix_web::test::init_service(
+        App::new()
+            .configure(resource_service::routes::configure)
+            .default_service(web::to(|req: HttpRequest| async move {
+                HttpResponse::Ok().body(format!("{:?}", req.resource_map()))
+            })),
+    )
+    .await;
+    let request = actix_web::test::TestRequest::get()
+        .uri("/route-table-probe")
+        .to_request();
+    let body = actix_web::test::call_and_read_body(&app, request).await;
+    let table = String::from_utf8(body.to_vec()).unwrap();
+    // Scopes and multi-pattern resources would need more than this reading: fail loudly rather
+    // than miss their routes.
+    assert_eq!(
+        table.matches("nodes: Some(").count(),
+        1,
+        "a nested scope: teach this test to read it\n{table}"
+    );
+    assert!(
+        !table.contains("List("),
+        "a multi-pattern resource\n{table}"
+    );
+    let paths: BTreeSet<String> = table
+        .split("Single(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|pattern| !pattern.is_empty())
+        .map(str::to_owned)
+        .collect();
+    assert!(paths.contains("/photos/{id}"), "unreadable table\n{table}");
+    paths
+}
+
+/// A concrete path for a pattern: `{id}` becomes `id`.
+fn concrete(path: &str, id: &str) -> String {
+    path.replace("{id}", id)
+}
+
+fn method(name: &str) -> Method {
+    Method::from_bytes(name.to_uppercase().as_bytes()).unwrap()
+}
+
+/// A request without credentials.
+fn anonymous(app: &TestApp, (method_name, path): &Route) -> RequestBuilder {
+    let path = concrete(path, "00000000-0000-0000-0000-000000000000");
+    app.client.request(method(method_name), app.url(&path))
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_and_lists_exactly_the_spec_routes() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
+    assert_eq!(doc["info"]["title"], "resource-service");
+    assert_eq!(documented(&doc), spec_routes());
+
+    // Each `{name}` of a path is a required path parameter of each of its operations.
+    for route in documented(&doc) {
+        let (method, path) = &route;
+        let in_path: BTreeSet<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split('}').next())
+            .collect();
+        let params = operation(&doc, &route)["parameters"].as_array();
+        let declared: BTreeSet<&str> = params
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "path" && p["required"] == true)
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(declared, in_path, "{method} {path}");
+    }
+}
+
+#[actix_web::test]
+async fn the_app_serves_exactly_the_documented_routes() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    let documented = documented(&doc);
+
+    // Every path the app knows, plus every documented one, asked with every method. Without
+    // credentials a served route answers (200, or 401 when it needs a token); an unserved one is
+    // the 404 of the default service or the 405 of a known path.
+    let mut paths = registered_paths().await;
+    paths.extend(documented.iter().map(|(_, path)| path.clone()));
+    let mut served = BTreeSet::new();
+    for path in &paths {
+        for name in METHODS {
+            let route = (name.to_string(), path.clone());
+            let response = anonymous(&app, &route).send().await.unwrap();
+            let status = response.status();
+            if status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED {
+                served.insert(route);
+            }
+        }
+    }
+    assert_eq!(
+        served, documented,
+        "left: served without credentials, right: documented"
+    );
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers_with_one_of_its_documented_statuses() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    let token = app.mint_token(&TestUser::new("documented"));
+    let photo = app.upload_png(&token).await;
+    let id = id_of(&photo);
+
+    // With a real photo nothing may be 404; deletions go last, the like before the photo.
+    let mut routes: Vec<Route> = documented(&doc).into_iter().collect();
+    routes.sort_by_key(|(method, path)| (method == "delete", std::cmp::Reverse(path.len())));
+    for route in &routes {
+        let (method_name, path) = route;
+        let op = operation(&doc, route);
+        let mut request = app
+            .client
+            .request(method(method_name), app.url(&concrete(path, &id)))
+            .bearer_auth(&token);
+        let body_types = op["requestBody"]["content"].as_object();
+        if body_types.is_some_and(|c| c.contains_key("application/json")) {
+            request = request.json(&json!({}));
+        } else if body_types.is_some_and(|c| c.contains_key("multipart/form-data")) {
+            let part = Part::bytes(PNG.to_vec()).file_name("photo.png");
+            request = request.multipart(Form::new().part("file", part));
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let content_type = response.headers().get("content-type").map(|v| {
+            v.to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .trim()
+                .to_owned()
+        });
+        let documented = &op["responses"][status.as_str()];
+        assert!(
+            status.is_success() && documented.is_object(),
+            "{method_name} {path} answered {status}, documented: {}",
+            op["responses"]
+        );
+        if let Some(content_type) = content_type {
+            assert!(
+                documented["content"].get(&content_type).is_some(),
+                "{method_name} {path} answered {content_type}, documented: {documented}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn protected_routes_require_a_token_in_the_document_and_in_fact() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    let public = set(PUBLIC);
+    for route in documented(&doc) {
+        let op = operation(&doc, &route);
+        let schemes: BTreeSet<&str> = op["security"]
+            .as_array()
+            .map(|requirements| {
+                requirements
+                    .iter()
+                    .flat_map(|r| r.as_object().unwrap().keys().map(String::as_str))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let response = anonymous(&app, &route).send().await.unwrap();
+        let status = response.status();
+        let (method, path) = &route;
+        if public.contains(&route) {
+            assert!(schemes.is_empty(), "{method} {path} is public: {schemes:?}");
+            assert_eq!(status, StatusCode::OK, "{method} {path}");
+        } else {
+            assert_eq!(
+                schemes,
+                BTreeSet::from(["bearer", "access_cookie"]),
+                "{method} {path} takes the bearer token or the cookie"
+            );
+            assert!(
+                op["responses"]["401"].is_object(),
+                "{method} {path} documents no 401"
+            );
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+            assert_eq!(
+                response.headers()["www-authenticate"],
+                "Bearer",
+                "{method} {path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_components_hold_the_security_schemes_and_the_main_schemas() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["type"], "http", "{schemes}");
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["bearer"]["bearerFormat"], "JWT");
+    assert_eq!(schemes["access_cookie"]["type"], "apiKey", "{schemes}");
+    assert_eq!(schemes["access_cookie"]["in"], "cookie");
+    assert_eq!(schemes["access_cookie"]["name"], "__Host-access_token");
+
+    let schemas = &doc["components"]["schemas"];
+    for name in [
+        "ApiErrorBody",
+        "Photo",
+        "PhotoPage",
+        "PhotoUpload",
+        "Profile",
+        "ProfilePatch",
+        "WhoAmI",
+    ] {
+        assert!(schemas[name].is_object(), "no {name} schema");
+    }
+    let error_fields = schemas["ApiErrorBody"]["properties"].as_object().unwrap();
+    for field in ["error", "message", "fields"] {
+        assert!(
+            error_fields.contains_key(field),
+            "ApiErrorBody lacks {field}"
+        );
+    }
+    let photo_fields = schemas["Photo"]["properties"].as_object().unwrap();
+    for field in [
+        "id",
+        "owner_id",
+        "owner_username",
+        "caption",
+        "content_type",
+        "size_bytes",
+        "like_count",
+        "liked_by_me",
+        "created_at",
+        "content_url",
+    ] {
+        assert!(photo_fields.contains_key(field), "Photo lacks {field}");
+    }
+
+    let upload = &doc["paths"]["/photos"]["post"]["requestBody"]["content"]["multipart/form-data"];
+    assert_eq!(
+        upload["schema"]["$ref"], "#/components/schemas/PhotoUpload",
+        "{upload}"
+    );
+    assert_eq!(
+        schemas["PhotoUpload"]["properties"]["file"]["format"],
+        "binary"
+    );
+    assert_eq!(schemas["PhotoUpload"]["required"], json!(["file"]));
+
+    // Every error response carries the SPEC §4 body.
+    for route in documented(&doc) {
+        let (method, path) = &route;
+        for (status, response) in operation(&doc, &route)["responses"].as_object().unwrap() {
+            if status.starts_with('4') || status.starts_with('5') {
+                assert_eq!(
+                    response["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ApiErrorBody",
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+}

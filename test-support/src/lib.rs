@@ -3,7 +3,12 @@
 //! The server comes from `TEST_DATABASE_URL` (default
 //! `postgres://postgres:postgres@localhost:5432/postgres`). When no server answers, the test fails
 //! at once with one line saying how to get one: never a silent skip.
+//!
+//! [`compose`] reads `docker-compose.yml` and the `Dockerfile`, so tests can check them against the
+//! services' configuration.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+pub mod compose;
 
 use diesel::pg::PgConnection;
 use diesel::{Connection, RunQueryDsl};

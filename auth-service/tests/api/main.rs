@@ -7,6 +7,7 @@ mod helpers;
 mod abuse;
 mod audit;
 mod cleanup;
+mod compose;
 mod cookies_csrf;
 mod health;
 mod logging;

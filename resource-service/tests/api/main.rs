@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browsers;
+mod compose;
 mod e2e;
 mod health;
 mod helpers;

@@ -124,7 +124,6 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .configure(routes::configure)
-                .route("/metrics", web::get().to(service_kit::metrics::endpoint))
                 .default_service(web::to(not_found))
         })
         // SIGTERM: stop accepting, let in-flight requests finish for up to this long.

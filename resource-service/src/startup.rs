@@ -169,7 +169,6 @@ fn serve(
             .app_data(routes::query_config())
             .app_data(routes::path_config())
             .configure(routes::configure)
-            .route("/metrics", web::get().to(service_kit::metrics::endpoint))
             .default_service(web::to(routes::not_found))
     })
     // SIGTERM: stop accepting, let in-flight requests finish for up to this long.

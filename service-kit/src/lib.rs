@@ -8,6 +8,7 @@ pub mod healthcheck;
 pub mod logging;
 pub mod metrics;
 pub mod observe;
+pub mod openapi;
 pub mod request_id;
 
 pub use background::{Background, StopSignal};

@@ -115,7 +115,9 @@ impl Metrics {
     }
 }
 
-/// `GET /metrics`: the Prometheus text format. Needs `web::Data<Metrics>`.
+/// `GET /metrics`: the Prometheus text format. Needs `web::Data<Metrics>`. Meant for the
+/// operator's scraper: keep it off the public internet (it reveals traffic, not secrets).
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition: http_requests_total and http_request_duration_seconds by method, route template and status; tokens_rejected_total by reason; db_pool_* gauges; the service's domain counters", content_type = "text/plain")))]
 pub async fn endpoint(metrics: web::Data<Metrics>) -> HttpResponse {
     match metrics.render() {
         Ok(text) => HttpResponse::Ok()

@@ -23,20 +23,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/openapi.json", web::get().to(openapi::document))
-        .service(
-            web::scope("/auth")
-                .route("/register", web::post().to(register::register))
-                .route("/login", web::post().to(login::login))
-                .route("/refresh", web::post().to(refresh::refresh))
-                .route("/logout", web::post().to(logout::logout))
-                .route("/logout-all", web::post().to(logout::logout_all))
-                .route("/sessions", web::get().to(sessions::list))
-                .route("/sessions/{id}", web::delete().to(sessions::revoke))
-                .route("/me", web::get().to(me::show))
-                .route("/me", web::patch().to(me::update))
-                .route("/me", web::delete().to(me::delete))
-                .route("/password", web::post().to(password::change)),
-        );
+        .route("/metrics", web::get().to(service_kit::metrics::endpoint))
+        .route("/auth/register", web::post().to(register::register))
+        .route("/auth/login", web::post().to(login::login))
+        .route("/auth/refresh", web::post().to(refresh::refresh))
+        .route("/auth/logout", web::post().to(logout::logout))
+        .route("/auth/logout-all", web::post().to(logout::logout_all))
+        .route("/auth/sessions", web::get().to(sessions::list))
+        .route("/auth/sessions/{id}", web::delete().to(sessions::revoke))
+        .route("/auth/me", web::get().to(me::show))
+        .route("/auth/me", web::patch().to(me::update))
+        .route("/auth/me", web::delete().to(me::delete))
+        .route("/auth/password", web::post().to(password::change));
 }
 
 /// The `TokenResponse` of login and refresh, with the cookies and `Cache-Control: no-store`.

@@ -2,21 +2,11 @@
 //! from the handlers' own annotations, so it cannot silently drift from the routes.
 
 use actix_web::HttpResponse;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use serde::Deserialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-/// Every error: `{"error": "<code>", "message": "...", "fields"?: {name: reason}}` (SPEC §4).
-#[derive(Serialize, ToSchema)]
-pub struct ApiErrorBody {
-    /// invalid_request, unauthorized, invalid_token, invalid_credentials,
-    /// refresh_token_reused, forbidden, csrf_rejected, not_found, conflict,
-    /// payload_too_large, too_many_requests, unavailable or internal.
-    pub error: String,
-    pub message: String,
-    pub fields: Option<BTreeMap<String, String>>,
-}
+pub use service_kit::openapi::ApiErrorBody;
 
 /// `{refresh_token}`; may be left out when the refresh cookie carries the token.
 #[derive(Deserialize, ToSchema)]
@@ -28,20 +18,8 @@ struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        service_kit::openapi::add_access_schemes(openapi);
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
-        components.add_security_scheme(
-            "access_cookie",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("__Host-access_token"))),
-        );
         components.add_security_scheme(
             "refresh_cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("__Secure-refresh_token"))),
@@ -68,6 +46,7 @@ impl Modify for SecuritySchemes {
         super::me::delete,
         super::password::change,
         document,
+        service_kit::metrics::endpoint,
     ),
     modifiers(&SecuritySchemes)
 )]

@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/openapi.json", web::get().to(openapi::document))
+        .route("/metrics", web::get().to(service_kit::metrics::endpoint))
         .route("/whoami", web::get().to(whoami::whoami))
         .service(
             web::resource("/profile")

@@ -2,21 +2,9 @@
 //! from the handlers' own annotations, so it cannot silently drift from the routes.
 
 use actix_web::HttpResponse;
-use std::collections::BTreeMap;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-/// Every error: `{"error": "<code>", "message": "...", "fields"?: {name: reason}}` (SPEC §4).
-#[derive(ToSchema)]
-pub struct ApiErrorBody {
-    /// invalid_request, unauthorized, invalid_token, forbidden, csrf_rejected, not_found,
-    /// payload_too_large, unsupported_media_type, unavailable or internal.
-    pub error: String,
-    /// One human sentence.
-    pub message: String,
-    /// For validation errors: the fields at fault and why.
-    pub fields: Option<BTreeMap<String, String>>,
-}
+pub use service_kit::openapi::ApiErrorBody;
 
 /// `POST /photos` as `multipart/form-data`.
 #[derive(ToSchema)]
@@ -39,25 +27,7 @@ struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .description(Some("The access token issued by auth-service."))
-                    .build(),
-            ),
-        );
-        components.add_security_scheme(
-            "access_cookie",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                "__Host-access_token",
-                "The access-token cookie set by auth-service (named `access_token` when \
-                 COOKIE_SECURE=false). Unsafe methods must pass the origin check.",
-            ))),
-        );
+        service_kit::openapi::add_access_schemes(openapi);
     }
 }
 
@@ -79,6 +49,7 @@ impl Modify for SecuritySchemes {
         super::likes::like,
         super::likes::unlike,
         document,
+        service_kit::metrics::endpoint,
     ),
     components(schemas(ApiErrorBody)),
     modifiers(&SecuritySchemes)

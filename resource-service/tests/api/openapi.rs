@@ -7,11 +7,11 @@
 //! without documentation, or documented without being served, fails here.
 
 use crate::helpers::*;
-use actix_web::{web, App, HttpRequest, HttpResponse};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
+use test_support::routes::{registered_paths, served_routes};
 
 /// The routes that need no credentials.
 const PUBLIC: &[(&str, &str)] = &[
@@ -19,6 +19,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/openapi.json"),
+    ("get", "/metrics"),
 ];
 
 /// Every route of SPEC §3: each needs a valid access token.
@@ -34,9 +35,6 @@ const PROTECTED: &[(&str, &str)] = &[
     ("put", "/photos/{id}/like"),
     ("delete", "/photos/{id}/like"),
 ];
-
-/// The methods asked for on every path the app knows.
-const METHODS: &[&str] = &["get", "head", "post", "put", "patch", "delete", "options"];
 
 /// The keys of an OpenAPI path item that are operations (the others are shared fields).
 const OPERATIONS: &[&str] = &[
@@ -85,45 +83,6 @@ fn documented(doc: &Value) -> BTreeSet<Route> {
 
 fn operation<'a>(doc: &'a Value, (method, path): &Route) -> &'a Value {
     &doc["paths"][path][method]
-}
-
-/// The path patterns `routes::configure` registers, read from actix's own route table: the
-/// resource map an app built from it hands every request, whose `Debug` output is the only
-/// listing actix offers.
-async fn registered_paths() -> BTreeSet<String> {
-    let app = actix_web::test::init_service(
-        App::new()
-            .configure(resource_service::routes::configure)
-            .default_service(web::to(|req: HttpRequest| async move {
-                HttpResponse::Ok().body(format!("{:?}", req.resource_map()))
-            })),
-    )
-    .await;
-    let request = actix_web::test::TestRequest::get()
-        .uri("/route-table-probe")
-        .to_request();
-    let body = actix_web::test::call_and_read_body(&app, request).await;
-    let table = String::from_utf8(body.to_vec()).unwrap();
-    // Scopes and multi-pattern resources would need more than this reading: fail loudly rather
-    // than miss their routes.
-    assert_eq!(
-        table.matches("nodes: Some(").count(),
-        1,
-        "a nested scope: teach this test to read it\n{table}"
-    );
-    assert!(
-        !table.contains("List("),
-        "a multi-pattern resource\n{table}"
-    );
-    let paths: BTreeSet<String> = table
-        .split("Single(\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .filter(|pattern| !pattern.is_empty())
-        .map(str::to_owned)
-        .collect();
-    assert!(paths.contains("/photos/{id}"), "unreadable table\n{table}");
-    paths
 }
 
 /// A concrete path for a pattern: `{id}` becomes `id`.
@@ -177,19 +136,9 @@ async fn the_app_serves_exactly_the_documented_routes() {
     // Every path the app knows, plus every documented one, asked with every method. Without
     // credentials a served route answers (200, or 401 when it needs a token); an unserved one is
     // the 404 of the default service or the 405 of a known path.
-    let mut paths = registered_paths().await;
+    let mut paths = registered_paths(resource_service::routes::configure).await;
     paths.extend(documented.iter().map(|(_, path)| path.clone()));
-    let mut served = BTreeSet::new();
-    for path in &paths {
-        for name in METHODS {
-            let route = (name.to_string(), path.clone());
-            let response = anonymous(&app, &route).send().await.unwrap();
-            let status = response.status();
-            if status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED {
-                served.insert(route);
-            }
-        }
-    }
+    let served = served_routes(&app.client, &app.address, &paths).await;
     assert_eq!(
         served, documented,
         "left: served without credentials, right: documented"

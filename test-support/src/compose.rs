@@ -372,6 +372,12 @@ impl Service {
             .map(|v| scalar(v).unwrap_or_else(|| self.fail("restart", "is not a string")))
     }
 
+    /// `stop_grace_period:` as written (`40s`), if set.
+    pub fn stop_grace_period(&self) -> Option<String> {
+        self.get("stop_grace_period")
+            .map(|v| scalar(v).unwrap_or_else(|| self.fail("stop_grace_period", "is not a string")))
+    }
+
     /// `volumes:` in short (`source:target[:ro]`) or long syntax.
     pub fn volumes(&self) -> Vec<Volume> {
         let Some(volumes) = self.get("volumes") else {

@@ -187,3 +187,23 @@ fn the_image_is_built_like_ci_and_runs_as_an_unprivileged_user() {
     assert_eq!(SERVICE, env!("CARGO_PKG_NAME"));
     checks::image_builds_like_ci_and_runs_unprivileged(&Compose::load(), SERVICE);
 }
+
+/// Docker sends SIGTERM, waits `stop_grace_period` (10 s when unset), then SIGKILLs: it must wait
+/// longer than the service's own SHUTDOWN_TIMEOUT, or in-flight requests are cut off.
+#[test]
+fn docker_waits_longer_than_the_graceful_shutdown_before_killing() {
+    let (settings, _) = compose_settings();
+    let written = Compose::load()
+        .service(SERVICE)
+        .stop_grace_period()
+        .unwrap_or_else(|| "10s".to_owned());
+    let grace = shared_tokens::duration::parse_duration(&written).unwrap_or_else(|e| {
+        panic!("docker-compose.yml: services.{SERVICE}.stop_grace_period {written:?}: {e}")
+    });
+    assert!(
+        grace > settings.shutdown_timeout,
+        "docker-compose.yml: services.{SERVICE}.stop_grace_period is {written} but SHUTDOWN_TIMEOUT \
+         is {:?}; set stop_grace_period above it",
+        settings.shutdown_timeout
+    );
+}

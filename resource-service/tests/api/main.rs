@@ -12,5 +12,6 @@ mod openapi;
 mod outage;
 mod photos;
 mod profile;
+mod shutdown;
 mod tokens;
 mod whoami;

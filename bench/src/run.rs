@@ -733,11 +733,7 @@ fn micro(config: &Config, report: &mut Report) -> Result<(), Error> {
     let Some(dir) = &config.criterion_dir else {
         return Ok(());
     };
-    for (name, goal) in [
-        ("sign", None),
-        ("verify", Some(Goal::AtMost(4.0))),
-        ("decode_header", None),
-    ] {
+    for (name, goal) in [("sign", None), ("verify", Some(Goal::AtMost(4.0)))] {
         let path = dir
             .join("access_token")
             .join(name)

@@ -4,8 +4,11 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Times every claim set carries; `verify` checks them against the profile's lifetime.
-pub trait TimeBounds {
+/// The registered claims every claim set carries, which `verify` checks: issuer and audience
+/// against the profile, times against the clock and the profile's lifetime.
+pub trait RegisteredClaims {
+    fn issuer(&self) -> &str;
+    fn audience(&self) -> &str;
     fn issued_at(&self) -> i64;
     fn expires_at(&self) -> i64;
 }
@@ -46,7 +49,13 @@ pub struct RefreshClaims {
     pub exp: i64,
 }
 
-impl TimeBounds for AccessClaims {
+impl RegisteredClaims for AccessClaims {
+    fn issuer(&self) -> &str {
+        &self.iss
+    }
+    fn audience(&self) -> &str {
+        &self.aud
+    }
     fn issued_at(&self) -> i64 {
         self.iat
     }
@@ -55,7 +64,13 @@ impl TimeBounds for AccessClaims {
     }
 }
 
-impl TimeBounds for RefreshClaims {
+impl RegisteredClaims for RefreshClaims {
+    fn issuer(&self) -> &str {
+        &self.iss
+    }
+    fn audience(&self) -> &str {
+        &self.aud
+    }
     fn issued_at(&self) -> i64 {
         self.iat
     }

@@ -5,12 +5,14 @@
 //! point at other keys (`jku`, `jwk`, `x5u`, `x5c`) are never followed: the key comes from our ring,
 //! chosen by `kid`, and from nowhere else.
 
-use crate::claims::TimeBounds;
+use crate::claims::RegisteredClaims;
 use crate::keys::KeyRing;
-use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, Header, Validation};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, Header};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ pub const REFRESH_TYP: &str = "rt+jwt";
 
 /// The only algorithm we sign with or accept.
 pub const ALGORITHM: Algorithm = Algorithm::HS256;
+const ALGORITHM_NAME: &str = "HS256";
 
 /// Tokens longer than this are refused before any parsing: ours are well under 1 KiB.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
@@ -74,24 +77,29 @@ impl fmt::Display for Rejection {
     }
 }
 
-impl From<jsonwebtoken::errors::Error> for Rejection {
-    fn from(error: jsonwebtoken::errors::Error) -> Self {
-        match error.kind() {
-            ErrorKind::InvalidSignature => Self::BadSignature,
-            ErrorKind::ExpiredSignature => Self::Expired,
-            ErrorKind::InvalidIssuer => Self::WrongIssuer,
-            ErrorKind::InvalidAudience => Self::WrongAudience,
-            ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => Self::WrongAlgorithm,
-            ErrorKind::MissingRequiredClaim(claim) => {
-                Self::MissingOrMalformedClaim(format!("missing {claim}"))
-            }
-            ErrorKind::InvalidClaimFormat(claim) => {
-                Self::MissingOrMalformedClaim(format!("malformed {claim}"))
-            }
-            ErrorKind::Json(_) => Self::MissingOrMalformedClaim("claims do not parse".into()),
-            _ => Self::Malformed,
-        }
-    }
+/// The protected-header fields we read. Everything else (`jku`, `jwk`, `x5u`, `x5c`, ...) is
+/// ignored: keys come from our ring, never from the token.
+#[derive(Deserialize)]
+struct JoseHeader<'a> {
+    #[serde(borrow)]
+    alg: Cow<'a, str>,
+    #[serde(borrow, default)]
+    typ: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kid: Option<Cow<'a, str>>,
+    #[serde(default)]
+    crit: Option<IgnoredAny>,
+}
+
+/// The claims' parse error, reduced to what is safe to log: a missing field's name, never a
+/// value from the token.
+fn claims_error(error: &serde_json::Error) -> Rejection {
+    let message = error.to_string();
+    let detail = match message.split_once(" at line") {
+        Some((missing, _)) if missing.starts_with("missing field") => missing.to_owned(),
+        _ => "claims do not parse".to_owned(),
+    };
+    Rejection::MissingOrMalformedClaim(detail)
 }
 
 /// Signing failed: only a programming error (claims that do not serialise) can cause it.
@@ -105,7 +113,6 @@ pub struct TokenProfile {
     keys: KeyRing,
     lifetime: Duration,
     leeway: Duration,
-    validation: Validation,
     issuer: String,
     audience: String,
 }
@@ -119,19 +126,11 @@ impl TokenProfile {
         lifetime: Duration,
         leeway: Duration,
     ) -> Self {
-        let mut validation = Validation::new(ALGORITHM);
-        validation.set_issuer(&[issuer]);
-        validation.set_audience(&[audience]);
-        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-        validation.leeway = leeway.as_secs();
-        validation.validate_exp = true;
-        validation.validate_nbf = false;
         Self {
             typ,
             keys,
             lifetime,
             leeway,
-            validation,
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
         }
@@ -159,14 +158,19 @@ impl TokenProfile {
     }
 
     /// Verifies `token` against the current clock.
-    pub fn verify<C: DeserializeOwned + TimeBounds>(&self, token: &str) -> Result<C, Rejection> {
+    pub fn verify<C: DeserializeOwned + RegisteredClaims>(
+        &self,
+        token: &str,
+    ) -> Result<C, Rejection> {
         self.verify_at(token, crate::now_unix())
     }
 
-    /// Verifies `token` as if the time were `now` (seconds since the epoch). The signature,
-    /// `exp`, `iss` and `aud` are checked by jsonwebtoken; the rules it does not know (typ, crit,
-    /// kid, iat in the future, lifetime) are checked here, before the signature where they can be.
-    pub fn verify_at<C: DeserializeOwned + TimeBounds>(
+    /// Verifies `token` as if the time were `now` (seconds since the epoch).
+    ///
+    /// Each part is decoded and parsed exactly once: the header is checked (alg, typ, crit, kid)
+    /// before the signature, the signature by jsonwebtoken's constant-time HMAC check, and only
+    /// then are the claims parsed and checked (exp, iss, aud, iat, lifetime).
+    pub fn verify_at<C: DeserializeOwned + RegisteredClaims>(
         &self,
         token: &str,
         now: i64,
@@ -174,11 +178,15 @@ impl TokenProfile {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(Rejection::TooLarge);
         }
-        let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {
-            ErrorKind::InvalidAlgorithmName => Rejection::WrongAlgorithm,
-            _ => Rejection::Malformed,
-        })?;
-        if header.alg != ALGORITHM {
+        let (message, signature) = token.rsplit_once('.').ok_or(Rejection::Malformed)?;
+        let (header, payload) = message.split_once('.').ok_or(Rejection::Malformed)?;
+
+        let header = URL_SAFE_NO_PAD
+            .decode(header)
+            .map_err(|_| Rejection::Malformed)?;
+        let header: JoseHeader =
+            serde_json::from_slice(&header).map_err(|_| Rejection::Malformed)?;
+        if header.alg != ALGORITHM_NAME {
             return Err(Rejection::WrongAlgorithm);
         }
         if header.typ.as_deref() != Some(self.typ) {
@@ -191,13 +199,26 @@ impl TokenProfile {
         let kid = header.kid.as_deref().ok_or(Rejection::MissingKeyId)?;
         let key = self.keys.find(kid).ok_or(Rejection::UnknownKey)?;
 
-        let claims: C = jsonwebtoken::decode::<C>(token, key.decoding(), &self.validation)?.claims;
+        let genuine =
+            jsonwebtoken::crypto::verify(signature, message.as_bytes(), key.decoding(), ALGORITHM)
+                .map_err(|_| Rejection::Malformed)?;
+        if !genuine {
+            return Err(Rejection::BadSignature);
+        }
 
+        let payload = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|_| Rejection::Malformed)?;
+        let claims: C = serde_json::from_slice(&payload).map_err(|e| claims_error(&e))?;
         let leeway = self.leeway.as_secs() as i64;
-        // jsonwebtoken checks `exp` against its own clock; check it against ours too so that
-        // `verify_at` means what it says.
         if claims.expires_at() < now - leeway {
             return Err(Rejection::Expired);
+        }
+        if claims.issuer() != self.issuer {
+            return Err(Rejection::WrongIssuer);
+        }
+        if claims.audience() != self.audience {
+            return Err(Rejection::WrongAudience);
         }
         if claims.issued_at() > now + leeway {
             return Err(Rejection::IssuedInFuture);
@@ -212,7 +233,7 @@ impl TokenProfile {
     /// service instead of failing every request.
     pub fn self_test<C, F>(&self, make_claims: F) -> Result<(), String>
     where
-        C: Serialize + DeserializeOwned + TimeBounds + PartialEq,
+        C: Serialize + DeserializeOwned + RegisteredClaims + PartialEq,
         F: FnOnce(i64) -> C,
     {
         let claims = make_claims(crate::now_unix());

@@ -337,3 +337,90 @@ fn self_test_passes_for_a_working_profile() {
         .self_test(|now| serde_json::from_value::<AccessClaims>(claims_json(now)).unwrap());
     assert_eq!(result, Ok(()));
 }
+
+/// A token signed by hand from raw header and payload JSON (our own parser, not jsonwebtoken's
+/// serialiser, decides what they mean).
+fn forge_raw(header_json: &str, payload_json: &str, secret: &str) -> String {
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header_json),
+        URL_SAFE_NO_PAD.encode(payload_json)
+    );
+    let key = EncodingKey::from_secret(secret.as_bytes());
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::HS256).unwrap();
+    format!("{message}.{signature}")
+}
+
+#[test]
+fn json_escapes_in_the_header_mean_what_they_say() {
+    let claims = claims_json(now_unix()).to_string();
+    let escaped = format!(
+        r#"{{"alg":"HS256","typ":"at\u002bjwt","kid":"{}"}}"#,
+        access_kid()
+    );
+    assert!(verify(&forge_raw(&escaped, &claims, ACCESS_SECRET)).is_ok());
+    // Escaping must not smuggle another algorithm or type past the checks.
+    let none = format!(
+        r#"{{"alg":"\u006eone","typ":"at+jwt","kid":"{}"}}"#,
+        access_kid()
+    );
+    assert_eq!(
+        verify(&forge_raw(&none, &claims, ACCESS_SECRET)).unwrap_err(),
+        Rejection::WrongAlgorithm
+    );
+    let refresh = format!(
+        r#"{{"alg":"HS256","typ":"rt\u002bjwt","kid":"{}"}}"#,
+        access_kid()
+    );
+    assert_eq!(
+        verify(&forge_raw(&refresh, &claims, ACCESS_SECRET)).unwrap_err(),
+        Rejection::WrongType
+    );
+}
+
+#[test]
+fn a_missing_claim_is_named_but_no_claim_value_is_repeated() {
+    let header = format!(
+        r#"{{"alg":"HS256","typ":"at+jwt","kid":"{}"}}"#,
+        access_kid()
+    );
+    let missing = without(claims_json(now_unix()), "sid").to_string();
+    assert_eq!(
+        verify(&forge_raw(&header, &missing, ACCESS_SECRET)).unwrap_err(),
+        Rejection::MissingOrMalformedClaim("missing field `sid`".into())
+    );
+    let wrong_type = with(
+        claims_json(now_unix()),
+        "sub",
+        json!("secret-looking-value"),
+    )
+    .to_string();
+    let rejection = verify(&forge_raw(&header, &wrong_type, ACCESS_SECRET)).unwrap_err();
+    assert!(
+        !rejection.to_string().contains("secret-looking-value"),
+        "{rejection}"
+    );
+}
+
+#[test]
+fn extra_dots_duplicate_header_fields_and_padding_are_malformed() {
+    let claims = claims_json(now_unix()).to_string();
+    let header = format!(
+        r#"{{"alg":"HS256","typ":"at+jwt","kid":"{}"}}"#,
+        access_kid()
+    );
+    let good = forge_raw(&header, &claims, ACCESS_SECRET);
+    assert!(verify(&good).is_ok());
+    assert!(verify(&format!("{good}.")).is_err());
+    assert!(verify(&format!("x.{good}")).is_err());
+    let twice = format!(
+        r#"{{"alg":"HS256","alg":"none","typ":"at+jwt","kid":"{}"}}"#,
+        access_kid()
+    );
+    assert_eq!(
+        verify(&forge_raw(&twice, &claims, ACCESS_SECRET)).unwrap_err(),
+        Rejection::Malformed
+    );
+    let (message, signature) = good.rsplit_once('.').unwrap();
+    assert!(verify(&format!("{message}.{signature}=")).is_err());
+}

@@ -72,3 +72,24 @@ pub async fn served_routes(
     }
     served
 }
+
+/// The keys of an OpenAPI path item that are operations (the others are shared fields).
+const OPERATIONS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every (method, path) an OpenAPI document lists.
+pub fn documented_routes(doc: &serde_json::Value) -> BTreeSet<(String, String)> {
+    doc["paths"]
+        .as_object()
+        .expect("the document has paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .expect("a path item is an object")
+                .keys()
+                .filter(|key| OPERATIONS.contains(&key.as_str()))
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@ use crate::helpers::spawn_app;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use test_support::routes::{registered_paths, served_routes};
+use test_support::routes::{documented_routes, registered_paths, served_routes};
 
 /// Every route of SPEC §2.
 const ROUTES: &[(&str, &str)] = &[
@@ -34,17 +34,7 @@ async fn the_document_lists_every_route_and_only_routes_that_are_served() {
     let doc: Value = response.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
 
-    let documented: BTreeSet<(String, String)> = doc["paths"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .unwrap()
-                .keys()
-                .map(move |method| (method.clone(), path.clone()))
-        })
-        .collect();
+    let documented = documented_routes(&doc);
     let expected: BTreeSet<(String, String)> = ROUTES
         .iter()
         .map(|(m, p)| (m.to_string(), p.to_string()))
@@ -91,17 +81,7 @@ async fn the_document_lists_every_route_and_only_routes_that_are_served() {
 async fn every_route_the_app_serves_is_documented() {
     let app = spawn_app().await;
     let doc: Value = app.get("/openapi.json", None).await.json().await.unwrap();
-    let documented: BTreeSet<(String, String)> = doc["paths"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .unwrap()
-                .keys()
-                .map(move |method| (method.clone(), path.clone()))
-        })
-        .collect();
+    let documented = documented_routes(&doc);
     let mut paths = registered_paths(auth_service::routes::configure).await;
     assert!(paths.contains("/auth/sessions/{id}"), "{paths:?}");
     paths.extend(documented.iter().map(|(_, path)| path.clone()));

@@ -107,20 +107,7 @@ impl TestApp {
 
     /// Valid claims for `user`, good for the configured lifetime.
     pub fn claims(&self, user: &TestUser) -> AccessClaims {
-        let now = now_unix();
-        AccessClaims {
-            iss: self.policy.profile.issuer().to_owned(),
-            aud: self.policy.profile.audience().to_owned(),
-            sub: user.id,
-            sid: Uuid::new_v4(),
-            jti: Uuid::new_v4(),
-            iat: now,
-            exp: now + 900,
-            username: user.username.clone(),
-            email: format!("{}@example.com", user.username),
-            name: format!("{} Example", user.username),
-            roles: user.roles.clone(),
-        }
+        claims_for(&self.policy, user)
     }
 
     /// A token the app accepts for `user`, signed through `shared-tokens`.
@@ -202,4 +189,22 @@ pub async fn assert_error(response: Response, status: StatusCode, code: &str) ->
 
 pub fn id_of(photo: &Value) -> String {
     photo["id"].as_str().unwrap().to_owned()
+}
+
+/// Valid claims for `user` under `policy`, good for 15 minutes.
+pub fn claims_for(policy: &AccessPolicy, user: &TestUser) -> AccessClaims {
+    let now = now_unix();
+    AccessClaims {
+        iss: policy.profile.issuer().to_owned(),
+        aud: policy.profile.audience().to_owned(),
+        sub: user.id,
+        sid: Uuid::new_v4(),
+        jti: Uuid::new_v4(),
+        iat: now,
+        exp: now + 900,
+        username: user.username.clone(),
+        email: format!("{}@example.com", user.username),
+        name: format!("{} Example", user.username),
+        roles: user.roles.clone(),
+    }
 }

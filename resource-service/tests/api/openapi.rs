@@ -11,7 +11,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use test_support::routes::{registered_paths, served_routes};
+use test_support::routes::{documented_routes, registered_paths, served_routes};
 
 /// The routes that need no credentials.
 const PUBLIC: &[(&str, &str)] = &[
@@ -34,11 +34,6 @@ const PROTECTED: &[(&str, &str)] = &[
     ("delete", "/photos/{id}"),
     ("put", "/photos/{id}/like"),
     ("delete", "/photos/{id}/like"),
-];
-
-/// The keys of an OpenAPI path item that are operations (the others are shared fields).
-const OPERATIONS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
 type Route = (String, String);
@@ -67,18 +62,7 @@ async fn fetch_document(app: &TestApp) -> Value {
 
 /// Every (method, path) of the document.
 fn documented(doc: &Value) -> BTreeSet<Route> {
-    doc["paths"]
-        .as_object()
-        .expect("paths")
-        .iter()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .expect("path item")
-                .keys()
-                .filter(|key| OPERATIONS.contains(&key.as_str()))
-                .map(move |method| (method.clone(), path.clone()))
-        })
-        .collect()
+    documented_routes(doc)
 }
 
 fn operation<'a>(doc: &'a Value, (method, path): &Route) -> &'a Value {

@@ -1,11 +1,11 @@
 //! Graceful shutdown of the real binary: on SIGTERM an upload already under way completes and is
 //! stored, new connections are refused, and the process exits 0.
 
-use crate::helpers::{TestUser, PNG, SECRET};
+use crate::helpers::{claims_for, TestUser, PNG, SECRET};
 use diesel::sql_types::BigInt;
 use diesel::RunQueryDsl;
 use resource_service::config::Settings;
-use shared_tokens::{now_unix, AccessClaims, AccessPolicy};
+use shared_tokens::AccessPolicy;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -40,20 +40,7 @@ fn token(vars: &[(&str, String)], user: &TestUser) -> String {
     })
     .unwrap();
     let policy = AccessPolicy::from_config(&settings.access);
-    let now = now_unix();
-    let claims = AccessClaims {
-        iss: policy.profile.issuer().to_owned(),
-        aud: policy.profile.audience().to_owned(),
-        sub: user.id,
-        sid: Uuid::new_v4(),
-        jti: Uuid::new_v4(),
-        iat: now,
-        exp: now + 900,
-        username: user.username.clone(),
-        email: format!("{}@example.com", user.username),
-        name: "Shutdown Test".to_owned(),
-        roles: Vec::new(),
-    };
+    let claims = claims_for(&policy, user);
     policy.profile.sign(&claims).unwrap()
 }
 

@@ -18,6 +18,7 @@
 //! the expected shape: these are test helpers, and a panic is how a test reports that.
 
 pub mod checks;
+pub mod suite;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

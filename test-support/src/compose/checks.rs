@@ -1,7 +1,7 @@
 //! The checks both services make on their block of `docker-compose.yml` and on the image the
 //! `Dockerfile` builds for them. Each panics with a message that says what drifted and which file
-//! to fix. What only a service can check (its own config parser, its own binary) lives in its
-//! `tests/api/compose.rs`, which calls these.
+//! to fix. What needs the service itself (its own config parser, its own binary) lives in
+//! [`suite`](super::suite), which calls these.
 
 use super::{databases_created_by_sql_in, read_workspace_file, workspace_root};
 use super::{Compose, HealthTest, PostgresUrl, COMPOSE_FILE};

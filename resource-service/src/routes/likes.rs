@@ -1,6 +1,6 @@
 //! `PUT` and `DELETE /photos/{id}/like`: idempotent, 204 either way.
 
-use super::openapi::ApiErrorBody;
+use super::openapi::{CsrfRejected, PhotoNotFound, ServerErrors, TwoTokens, Unauthorized};
 use super::photo_id;
 use crate::db::{blocking, likes, photos, DbPool};
 use crate::error::ApiError;
@@ -17,12 +17,11 @@ use shared_tokens::Authenticated;
     params(("id" = Uuid, Path, description = "Photo id")),
     responses(
         (status = 204, description = "The caller likes the photo"),
-        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
-        (status = 403, description = "`csrf_rejected`: a cookie request from a refused origin", body = ApiErrorBody),
-        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        TwoTokens,
+        Unauthorized,
+        CsrfRejected,
+        PhotoNotFound,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
@@ -55,12 +54,11 @@ pub async fn like(
     params(("id" = Uuid, Path, description = "Photo id")),
     responses(
         (status = 204, description = "The caller does not like the photo"),
-        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
-        (status = 403, description = "`csrf_rejected`: a cookie request from a refused origin", body = ApiErrorBody),
-        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        TwoTokens,
+        Unauthorized,
+        CsrfRejected,
+        PhotoNotFound,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]

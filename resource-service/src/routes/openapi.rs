@@ -2,7 +2,7 @@
 //! from the handlers' own annotations, so it cannot silently drift from the routes.
 
 use actix_web::HttpResponse;
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
 pub use service_kit::openapi::ApiErrorBody;
 
@@ -22,6 +22,44 @@ pub struct PhotoUpload {
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct ImageBytes(pub Vec<u8>);
+
+// The error responses several operations share, each written once. A handler lists the ones it
+// can give in its `responses(...)`, next to its own; utoipa inlines them, so the document is the
+// same as if each were written out there.
+
+/// 400 `invalid_request`: a bearer token and a cookie token that differ. Operations that also
+/// refuse bad input write their own 400 instead, naming both causes.
+#[derive(IntoResponses)]
+#[response(status = 400, description = "Two different tokens in one request")]
+pub struct TwoTokens(pub ApiErrorBody);
+
+/// 401 `unauthorized` or `invalid_token`: every protected operation.
+#[derive(IntoResponses)]
+#[response(status = 401, description = "No, bad or expired access token")]
+pub struct Unauthorized(pub ApiErrorBody);
+
+/// 403 `csrf_rejected`: the operations that change something (`DELETE /photos/{id}` writes its own
+/// 403, which adds `forbidden`).
+#[derive(IntoResponses)]
+#[response(
+    status = 403,
+    description = "`csrf_rejected`: a cookie request from a refused origin"
+)]
+pub struct CsrfRejected(pub ApiErrorBody);
+
+/// 404 `not_found` for the `/photos/{id}` routes.
+#[derive(IntoResponses)]
+#[response(status = 404, description = "No such photo, or a malformed id")]
+pub struct PhotoNotFound(pub ApiErrorBody);
+
+/// 500 and 503: every operation that reads or writes the database.
+#[derive(IntoResponses)]
+pub enum ServerErrors {
+    #[response(status = 500, description = "Internal error")]
+    Internal(ApiErrorBody),
+    #[response(status = 503, description = "Database unavailable")]
+    Unavailable(ApiErrorBody),
+}
 
 struct SecuritySchemes;
 

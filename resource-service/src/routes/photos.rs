@@ -1,6 +1,9 @@
 //! Photos: upload (streamed, capped, sniffed), read, list with keyset pagination, delete.
 
-use super::openapi::{ApiErrorBody, ImageBytes, PhotoUpload};
+use super::openapi::{
+    ApiErrorBody, CsrfRejected, ImageBytes, PhotoNotFound, PhotoUpload, ServerErrors, TwoTokens,
+    Unauthorized,
+};
 use super::photo_id;
 use crate::db::models::{ContentMeta, NewPhoto, PhotoRow};
 use crate::db::{blocking, likes, photos, DbPool};
@@ -140,12 +143,11 @@ fn not_an_image() -> ApiError {
     responses(
         (status = 201, description = "The stored photo", body = PhotoView, headers(("Location" = String, description = "`/photos/{id}`"))),
         (status = 400, description = "Missing `file`, invalid `caption`, unknown field, or two different tokens", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
-        (status = 403, description = "`csrf_rejected`: a cookie request from a refused origin", body = ApiErrorBody),
+        Unauthorized,
+        CsrfRejected,
         (status = 413, description = "Larger than `MAX_PHOTO_BYTES`", body = ApiErrorBody),
         (status = 415, description = "Not multipart/form-data, or not a JPEG, PNG, GIF or WebP image", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
@@ -293,9 +295,8 @@ struct PhotoPage {
     responses(
         (status = 200, description = "One page, newest first", body = PhotoPage),
         (status = 400, description = "Invalid `owner`, `limit` or `cursor` (`fields` says which), or two different tokens", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        Unauthorized,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
@@ -345,11 +346,10 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Photo id")),
     responses(
         (status = 200, description = "The photo", body = PhotoView),
-        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
-        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        TwoTokens,
+        Unauthorized,
+        PhotoNotFound,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
@@ -415,11 +415,10 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
             ),
         ),
         (status = 304, description = "The client's copy is current", headers(("ETag" = String))),
-        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
-        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        TwoTokens,
+        Unauthorized,
+        PhotoNotFound,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
@@ -487,12 +486,11 @@ fn with_content_headers<'a>(
     params(("id" = Uuid, Path, description = "Photo id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        TwoTokens,
+        Unauthorized,
         (status = 403, description = "`forbidden`: neither the owner nor an admin; or `csrf_rejected`", body = ApiErrorBody),
-        (status = 404, description = "No such photo, or a malformed id", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        PhotoNotFound,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]

@@ -1,6 +1,6 @@
 //! `GET /profile` and `PATCH /profile`: the token's identity merged with what is stored.
 
-use super::openapi::ApiErrorBody;
+use super::openapi::{ApiErrorBody, CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use crate::db::models::{ProfileChanges, ProfileRow};
 use crate::db::{blocking, photos, profiles, DbPool};
 use crate::domain::Bio;
@@ -79,10 +79,9 @@ pub struct ProfilePatch {
     tag = "profile",
     responses(
         (status = 200, description = "The caller's profile", body = ProfileView),
-        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        TwoTokens,
+        Unauthorized,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
@@ -112,12 +111,11 @@ const NOT_YOUR_PHOTO: &str = "must be the id of one of your photos, or null";
     responses(
         (status = 200, description = "The caller's profile", body = ProfileView),
         (status = 400, description = "Malformed JSON or invalid fields (`fields` says which)", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
-        (status = 403, description = "`csrf_rejected`: a cookie request from a refused origin", body = ApiErrorBody),
+        Unauthorized,
+        CsrfRejected,
         (status = 413, description = "JSON body too large", body = ApiErrorBody),
         (status = 415, description = "Not `application/json`", body = ApiErrorBody),
-        (status = 500, description = "Internal error", body = ApiErrorBody),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]

@@ -2,7 +2,7 @@
 //! forward-auth check): no database, no logging, and only the few small allocations the response
 //! itself needs.
 
-use super::openapi::ApiErrorBody;
+use super::openapi::{TwoTokens, Unauthorized};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
@@ -32,8 +32,8 @@ struct WhoAmI<'a> {
             ("X-User-Id" = Uuid, description = "The caller's user id"),
             ("X-User-Roles" = String, description = "The caller's roles, comma-separated"),
         )),
-        (status = 400, description = "Two different tokens in one request", body = ApiErrorBody),
-        (status = 401, description = "No, bad or expired access token", body = ApiErrorBody),
+        TwoTokens,
+        Unauthorized,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]

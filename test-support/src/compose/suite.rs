@@ -246,7 +246,7 @@ fn real_secret(var: &str) -> String {
 /// The compose consistency tests of one service, as `#[test]` functions of the calling module (a
 /// service's `tests/api/compose.rs`), one per check of [`ServiceUnderTest`] and named after it:
 ///
-/// ```ignore
+/// ```text
 /// test_support::compose_tests! {
 ///     service: "auth-service",
 ///     spec_port: 8080,

@@ -3,6 +3,7 @@
 //! orderly stop of background tasks.
 
 pub mod background;
+pub mod blocking;
 pub mod headers;
 pub mod healthcheck;
 pub mod logging;

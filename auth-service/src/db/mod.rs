@@ -11,7 +11,6 @@ pub mod sessions;
 pub mod users;
 
 use crate::error::ApiError;
-use actix_web::web;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::RunQueryDsl;
@@ -53,15 +52,7 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
-    let request_id = service_kit::request_id::current();
-    web::block(move || {
-        service_kit::request_id::in_blocking(request_id, || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-    })
-    .await?
+    service_kit::blocking::with_connection(pool, f).await
 }
 
 /// Applies pending migrations, holding an advisory lock so instances starting together take

@@ -1,7 +1,6 @@
 //! The r2d2 pool and the one helper that runs Diesel off the async workers.
 
 use crate::error::ApiError;
-use actix_web::web;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -59,13 +58,5 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
-    let request_id = service_kit::request_id::current();
-    web::block(move || {
-        service_kit::request_id::in_blocking(request_id, || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-    })
-    .await?
+    service_kit::blocking::with_connection(pool, f).await
 }

@@ -1,0 +1,83 @@
+//! Database work off the async workers.
+
+use crate::request_id;
+use actix_web::error::BlockingError;
+use actix_web::web;
+use r2d2::{ManageConnection, Pool};
+
+/// Runs `f` with a pooled connection on actix's blocking thread pool, so a slow or absent
+/// database never stalls the async workers, and with the request's id, so its log lines carry
+/// it. A connection that cannot be had within the pool's timeout becomes the service's
+/// `E::from(r2d2::Error)` (503 `unavailable` in both services).
+pub async fn with_connection<M, T, E, F>(pool: &Pool<M>, f: F) -> Result<T, E>
+where
+    M: ManageConnection,
+    F: FnOnce(&mut M::Connection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<r2d2::Error> + From<BlockingError> + Send + 'static,
+{
+    let pool = pool.clone();
+    let id = request_id::current();
+    web::block(move || {
+        request_id::in_blocking(id, || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+    })
+    .await?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request_id::RequestId;
+
+    /// A pool of nothing: enough to exercise the helper without a database.
+    struct Nothing;
+    impl ManageConnection for Nothing {
+        type Connection = ();
+        type Error = std::io::Error;
+        fn connect(&self) -> Result<(), std::io::Error> {
+            Ok(())
+        }
+        fn is_valid(&self, _: &mut ()) -> Result<(), std::io::Error> {
+            Ok(())
+        }
+        fn has_broken(&self, _: &mut ()) -> bool {
+            false
+        }
+    }
+
+    #[derive(Debug)]
+    enum Failed {
+        Pool,
+        Blocking,
+    }
+    impl From<r2d2::Error> for Failed {
+        fn from(_: r2d2::Error) -> Self {
+            Self::Pool
+        }
+    }
+    impl From<BlockingError> for Failed {
+        fn from(_: BlockingError) -> Self {
+            Self::Blocking
+        }
+    }
+
+    #[actix_web::test]
+    async fn the_work_runs_on_another_thread_with_the_requests_id() {
+        let pool = Pool::builder().max_size(1).build(Nothing).unwrap();
+        let id = RequestId::generate();
+        let here = std::thread::current().id();
+        let (seen, thread) = request_id::scope(
+            id.clone(),
+            with_connection(&pool, |_conn| {
+                Ok::<_, Failed>((request_id::current(), std::thread::current().id()))
+            }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(seen, Some(id));
+        assert_ne!(thread, here, "the work left the async worker");
+    }
+}

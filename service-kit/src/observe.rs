@@ -26,7 +26,6 @@ pub async fn observe(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = RequestId::from_header(req.headers().get(request_id::HEADER));
-    req.extensions_mut().insert(id.clone());
     request_id::scope(id.clone(), handle(id, req, next)).await
 }
 

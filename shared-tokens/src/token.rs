@@ -223,7 +223,10 @@ impl TokenProfile {
         if claims.issued_at() > now + leeway {
             return Err(Rejection::IssuedInFuture);
         }
-        if claims.expires_at() - claims.issued_at() > self.lifetime.as_secs() as i64 + leeway {
+        // Checked: both times come from the token, and extreme ones must be refused, not overflow
+        // (a panic with overflow checks on, a wrapped and so passing lifetime with them off).
+        let lifetime = claims.expires_at().checked_sub(claims.issued_at());
+        if lifetime.is_none_or(|span| span > self.lifetime.as_secs() as i64 + leeway) {
             return Err(Rejection::LifetimeTooLong);
         }
         Ok(claims)
@@ -258,5 +261,44 @@ impl fmt::Debug for TokenProfile {
             .field("leeway", &self.leeway)
             .field("keys", &self.keys)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::Secret;
+    use crate::RefreshClaims;
+    use uuid::Uuid;
+
+    #[test]
+    fn issue_and_expiry_times_at_the_ends_of_the_range_are_refused_without_overflow() {
+        let secret = Secret::parse(&"s".repeat(32)).unwrap();
+        let profile = TokenProfile::new(
+            REFRESH_TYP,
+            KeyRing::new(&secret, &[]),
+            "auth-service",
+            "auth-service",
+            Duration::from_secs(900),
+            Duration::from_secs(30),
+        );
+        let now = 1_763_000_000;
+        for (iat, exp) in [(i64::MIN, now + 60), (-1, i64::MAX), (i64::MIN, i64::MAX)] {
+            let claims = RefreshClaims {
+                iss: "auth-service".into(),
+                aud: "auth-service".into(),
+                sub: Uuid::nil(),
+                sid: Uuid::nil(),
+                jti: Uuid::nil(),
+                iat,
+                exp,
+            };
+            let token = profile.sign(&claims).unwrap();
+            assert_eq!(
+                profile.verify_at::<RefreshClaims>(&token, now),
+                Err(Rejection::LifetimeTooLong),
+                "iat {iat}, exp {exp}"
+            );
+        }
     }
 }

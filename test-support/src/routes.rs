@@ -1,5 +1,6 @@
 //! What an app really serves, found independently of its OpenAPI document: the path patterns from
-//! actix's own route table, and for each the methods the running app answers.
+//! actix's own route table, for each the methods the running app answers, and how it answers the
+//! methods it does not serve.
 
 use actix_web::{web, App, HttpRequest, HttpResponse};
 use std::collections::BTreeSet;
@@ -92,4 +93,60 @@ pub fn documented_routes(doc: &serde_json::Value) -> BTreeSet<(String, String)> 
                 .map(move |method| (method.clone(), path.clone()))
         })
         .collect()
+}
+
+/// For every path of `doc`, each method the document does not list there (TRACE included) is
+/// answered 405 with `Allow` naming exactly the documented methods and, but for HEAD (whose answer
+/// has no body), the JSON error body `method_not_allowed`. Asked without credentials: routing
+/// answers before any extractor runs. `{id}` becomes the nil UUID.
+pub async fn assert_undocumented_methods_are_405(
+    client: &reqwest::Client,
+    base_url: &str,
+    doc: &serde_json::Value,
+) {
+    let documented = documented_routes(doc);
+    let paths: BTreeSet<&String> = documented.iter().map(|(_, path)| path).collect();
+    for path in paths {
+        let allowed: BTreeSet<String> = documented
+            .iter()
+            .filter(|(_, p)| p == path)
+            .map(|(method, _)| method.to_uppercase())
+            .collect();
+        let concrete = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
+        for name in METHODS.iter().chain(&["trace"]) {
+            let method = reqwest::Method::from_bytes(name.to_uppercase().as_bytes()).unwrap();
+            if allowed.contains(method.as_str()) {
+                continue;
+            }
+            let response = client
+                .request(method.clone(), format!("{base_url}{concrete}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                reqwest::StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            let allow: BTreeSet<String> = response
+                .headers()
+                .get("allow")
+                .unwrap_or_else(|| panic!("{method} {path}: no Allow header"))
+                .to_str()
+                .unwrap()
+                .split(',')
+                .map(|m| m.trim().to_owned())
+                .collect();
+            assert_eq!(allow, allowed, "{method} {path}: Allow");
+            if method == reqwest::Method::HEAD {
+                continue;
+            }
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(
+                body["error"], "method_not_allowed",
+                "{method} {path}: {body}"
+            );
+            assert!(body["message"].is_string(), "{method} {path}: {body}");
+        }
+    }
 }

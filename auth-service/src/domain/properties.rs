@@ -1,7 +1,16 @@
-//! Properties of the parsers: no panic on any input, and normalisation is idempotent.
+//! Properties of the parsers: no panic on any input, normalisation is idempotent, and every
+//! string the documents' patterns allow is accepted.
 
 use super::{Email, FullName, Password, Username};
 use proptest::prelude::*;
+use proptest::string::string_regex;
+
+/// Strings matching a documented pattern as a whole (proptest generates whole matches and takes
+/// no anchors).
+fn matching(pattern: &str) -> impl Strategy<Value = String> {
+    let inner = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('$'));
+    string_regex(inner.unwrap_or(pattern)).unwrap()
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
@@ -44,5 +53,22 @@ proptest! {
             let inner = name.into_inner();
             prop_assert_eq!(FullName::parse(&inner).unwrap().into_inner(), inner);
         }
+    }
+
+    #[test]
+    fn every_username_the_document_allows_is_accepted(input in matching(&Username::pattern())) {
+        prop_assert!(Username::parse(&input).is_ok(), "{:?}", input);
+    }
+
+    #[test]
+    fn every_email_the_document_allows_is_accepted(input in matching(&Email::pattern())) {
+        // The one rule the pattern cannot state: at most 254 bytes, once normalised.
+        prop_assume!(Email::normalise(&input).len() <= 254);
+        prop_assert!(Email::parse(&input).is_ok(), "{:?}", input);
+    }
+
+    #[test]
+    fn every_full_name_the_document_allows_is_accepted(input in matching(&FullName::pattern())) {
+        prop_assert!(FullName::parse(&input).is_ok(), "{:?}", input);
     }
 }

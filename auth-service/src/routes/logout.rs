@@ -1,4 +1,6 @@
-use super::openapi::{ApiErrorBody, RefreshBody};
+use super::openapi::{
+    ApiErrorBody, CsrfRejected, RefreshBody, TooLarge, TwoTokens, Unauthorized, Unavailable,
+};
 use super::{no_content_clearing_cookies, presented_refresh_token, read_body};
 use crate::auth::CurrentSession;
 use crate::client::ClientInfo;
@@ -14,7 +16,21 @@ use shared_tokens::origin::check_origin;
 
 /// Ends the session named by the refresh token (body or cookie) or, failing that, by the access
 /// token, and clears the cookies.
-#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body(content = RefreshBody, description = "Optional: refresh token, else the access token identifies the session"), responses((status = 204, description = "Session revoked, cookies cleared"), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody), (status = 403, body = ApiErrorBody)), security(("bearer" = []), ("refresh_cookie" = []), ()))]
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    request_body(content = Option<RefreshBody>, description = "Optional: the refresh token, else the refresh cookie or the access token names the session"),
+    responses(
+        (status = 204, description = "Session revoked, cookies cleared"),
+        (status = 400, description = "Malformed JSON, two different refresh or access tokens, or a token cookie sent twice", body = ApiErrorBody),
+        (status = 401, description = "No, bad, expired or revoked token", body = ApiErrorBody),
+        (status = 403, description = "`csrf_rejected`: a cookie from a refused origin", body = ApiErrorBody),
+        TooLarge,
+        Unavailable,
+    ),
+    security(("bearer" = []), ("refresh_cookie" = []), ())
+)]
 pub async fn logout(
     req: HttpRequest,
     body: Result<web::Bytes, actix_web::Error>,
@@ -59,7 +75,19 @@ pub async fn logout(
 }
 
 /// Ends every session of the caller.
-#[utoipa::path(post, path = "/auth/logout-all", tag = "auth", responses((status = 204, description = "Every session of the user revoked"), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
+#[utoipa::path(
+    post,
+    path = "/auth/logout-all",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Every session of the user revoked"),
+        TwoTokens,
+        Unauthorized,
+        CsrfRejected,
+        Unavailable,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn logout_all(
     session: CurrentSession,
     client: ClientInfo,

@@ -1,4 +1,4 @@
-use super::openapi::{ApiErrorBody, RefreshBody};
+use super::openapi::{ApiErrorBody, RateLimited, RefreshBody, TooLarge, Unavailable};
 use super::{presented_refresh_token, read_body, token_response};
 use crate::client::ClientInfo;
 use crate::db::{self, PgPool};
@@ -12,7 +12,22 @@ use shared_tokens::extract::record_rejection;
 use shared_tokens::origin::check_origin;
 use shared_tokens::AuthError;
 
-#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body(content = RefreshBody, description = "Optional when the refresh cookie is sent"), responses((status = 200, body = TokenResponse), (status = 400, body = ApiErrorBody), (status = 401, description = "invalid_token or refresh_token_reused", body = ApiErrorBody), (status = 403, description = "csrf_rejected", body = ApiErrorBody), (status = 429, body = ApiErrorBody), (status = 503, description = "Database unavailable", body = ApiErrorBody)), security((), ("refresh_cookie" = [])))]
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    tag = "auth",
+    request_body(content = Option<RefreshBody>, description = "Optional when the refresh cookie is sent"),
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 400, description = "Malformed JSON, two different refresh tokens (body and cookie), or the refresh cookie sent twice", body = ApiErrorBody),
+        (status = 401, description = "`unauthorized` (no refresh token), `invalid_token` or `refresh_token_reused`", body = ApiErrorBody),
+        (status = 403, description = "`csrf_rejected`: the cookie from a refused origin", body = ApiErrorBody),
+        TooLarge,
+        RateLimited,
+        Unavailable,
+    ),
+    security((), ("refresh_cookie" = []))
+)]
 pub async fn refresh(
     req: HttpRequest,
     body: Result<web::Bytes, actix_web::Error>,

@@ -1,4 +1,5 @@
-use super::openapi::ApiErrorBody;
+use super::json::JsonObject;
+use super::openapi::{ApiErrorBody, RateLimited, TooLarge, Unavailable};
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::NewUser;
@@ -12,11 +13,16 @@ use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
+/// Every field is required; each must follow its type's rule, else 400 naming it.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct RegisterBody {
+    #[schema(value_type = Username)]
     username: Option<String>,
+    #[schema(value_type = Email)]
     email: Option<String>,
+    #[schema(value_type = FullName)]
     full_name: Option<String>,
+    #[schema(value_type = Password)]
     password: Option<String>,
 }
 
@@ -64,9 +70,22 @@ impl TryFrom<RegisterBody> for Registration {
     }
 }
 
-#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterBody, responses((status = 201, body = User), (status = 400, description = "Invalid fields", body = ApiErrorBody), (status = 409, description = "Username or email taken", body = ApiErrorBody), (status = 429, description = "Rate limited", body = ApiErrorBody), (status = 503, description = "Database unavailable", body = ApiErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    tag = "auth",
+    request_body = RegisterBody,
+    responses(
+        (status = 201, body = User),
+        (status = 400, description = "Not JSON, malformed JSON, or missing or invalid fields (`fields` names them)", body = ApiErrorBody),
+        (status = 409, description = "Username or email taken", body = ApiErrorBody),
+        TooLarge,
+        RateLimited,
+        Unavailable,
+    )
+)]
 pub async fn register(
-    body: web::Json<RegisterBody>,
+    body: JsonObject<RegisterBody>,
     client: ClientInfo,
     pool: web::Data<PgPool>,
     hasher: web::Data<PasswordHasher>,

@@ -1,4 +1,4 @@
-use super::openapi::ApiErrorBody;
+use super::openapi::{ApiErrorBody, CsrfRejected, TwoTokens, Unauthorized, Unavailable};
 use crate::auth::CurrentSession;
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -10,7 +10,18 @@ use chrono::Utc;
 use diesel::Connection;
 use uuid::Uuid;
 
-#[utoipa::path(get, path = "/auth/sessions", tag = "sessions", responses((status = 200, body = SessionList), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
+#[utoipa::path(
+    get,
+    path = "/auth/sessions",
+    tag = "sessions",
+    responses(
+        (status = 200, body = SessionList),
+        TwoTokens,
+        Unauthorized,
+        Unavailable,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn list(
     session: CurrentSession,
     pool: web::Data<PgPool>,
@@ -29,7 +40,21 @@ pub async fn list(
 }
 
 /// Revokes one of the caller's sessions; someone else's, or no session at all, is 404.
-#[utoipa::path(delete, path = "/auth/sessions/{id}", tag = "sessions", params(("id" = String, Path, description = "Session id")), responses((status = 204), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody), (status = 404, body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
+#[utoipa::path(
+    delete,
+    path = "/auth/sessions/{id}",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id; anything that is not one of the caller's sessions is 404")),
+    responses(
+        (status = 204, description = "Session revoked"),
+        TwoTokens,
+        Unauthorized,
+        CsrfRejected,
+        (status = 404, description = "Not one of the caller's live sessions", body = ApiErrorBody),
+        Unavailable,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn revoke(
     session: CurrentSession,
     path: web::Path<String>,

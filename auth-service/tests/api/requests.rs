@@ -97,3 +97,101 @@ async fn errors_are_never_cached() {
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 }
+
+/// The documents say "object" for every JSON body. serde alone would also fill a body struct from
+/// a JSON array (`["bob", "bob@example.com", ...]` was a registration), so an array is refused
+/// like any other malformed body.
+#[actix_web::test]
+async fn a_json_array_is_not_a_body() {
+    let app = spawn_app().await;
+    let user = app.register_user("alice").await;
+    let tokens = app.login_as(&user).await;
+    let cases = [
+        (
+            Method::POST,
+            "/auth/register",
+            json!(["bob", "bob@example.com", "Bob", "correct horse battery"]),
+        ),
+        (
+            Method::POST,
+            "/auth/login",
+            json!([user.username, null, user.password]),
+        ),
+        (Method::PATCH, "/auth/me", json!([null, null, null])),
+        (
+            Method::POST,
+            "/auth/password",
+            json!([user.password, "a new password"]),
+        ),
+        (Method::DELETE, "/auth/me", json!([user.password])),
+        (Method::POST, "/auth/refresh", json!([tokens.refresh])),
+        (Method::POST, "/auth/logout", json!([null])),
+    ];
+    for (method, path, body) in cases {
+        let response = app
+            .send_json(method.clone(), path, &body, Some(&tokens.access))
+            .await;
+        assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+    }
+    // Nothing of the above took effect.
+    assert_eq!(
+        app.get("/auth/me", Some(&tokens.access)).await.status(),
+        StatusCode::OK
+    );
+    app.login_as(&user).await;
+}
+
+/// The body of refresh and logout is optional: nothing, or `null`, leaves the cookie (or, for
+/// logout, the access token) to name the session. Anything else must be a JSON object; whitespace
+/// alone is not JSON.
+#[actix_web::test]
+async fn refresh_and_logout_take_no_body_or_null_and_else_an_object() {
+    let app = spawn_app().await;
+    let user = app.register_user("carol").await;
+
+    for body in ["", "null"] {
+        let tokens = app.login_as(&user).await;
+        let response = app
+            .request(Method::POST, "/auth/logout")
+            .bearer_auth(&tokens.access)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "{body:?}");
+        assert_eq!(
+            app.get("/auth/me", Some(&tokens.access)).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{body:?}: the session should be over"
+        );
+
+        let response = app
+            .request(Method::POST, "/auth/refresh")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+
+    let tokens = app.login_as(&user).await;
+    for body in ["\n", "  ", "[]", "5", "\"token\""] {
+        for path in ["/auth/logout", "/auth/refresh"] {
+            let response = app
+                .request(Method::POST, path)
+                .bearer_auth(&tokens.access)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+        }
+    }
+    assert_eq!(
+        app.get("/auth/me", Some(&tokens.access)).await.status(),
+        StatusCode::OK
+    );
+}

@@ -17,6 +17,20 @@ impl Bio {
     }
 }
 
+/// The rule above, as the documents state it.
+impl utoipa::PartialSchema for Bio {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::text::schema(
+            Self::MAX_CHARS,
+            "A profile's bio: at most 500 characters as sent; no control characters but tab and line \
+             breaks; trimmed, and blank text is none.",
+        )
+        .into()
+    }
+}
+
+impl utoipa::ToSchema for Bio {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,6 +44,12 @@ mod tests {
     #[test]
     fn five_hundred_and_one_characters_are_refused() {
         assert!(Bio::parse(&"a".repeat(501)).is_err());
+    }
+
+    #[test]
+    fn the_limit_counts_the_text_as_sent_surrounding_space_included() {
+        assert!(Bio::parse(&format!("{}a", " ".repeat(500))).is_err());
+        assert!(Bio::parse(&format!("{}a", " ".repeat(499))).is_ok());
     }
 
     #[test]

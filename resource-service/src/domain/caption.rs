@@ -17,6 +17,20 @@ impl Caption {
     }
 }
 
+/// The rule above, as the documents state it.
+impl utoipa::PartialSchema for Caption {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::text::schema(
+            Self::MAX_CHARS,
+            "A photo's caption: at most 300 characters as sent; no control characters but tab and line \
+             breaks; trimmed, and blank text is none.",
+        )
+        .into()
+    }
+}
+
+impl utoipa::ToSchema for Caption {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -171,6 +171,14 @@ async fn bad_upload_forms_are_400_invalid_request() {
             Some("caption"),
         ),
         (
+            // The limit counts the caption as sent, as the document's `maxLength` does.
+            "caption too long with its spaces",
+            reqwest::multipart::Form::new()
+                .part("file", png())
+                .text("caption", format!("{}c", " ".repeat(300))),
+            Some("caption"),
+        ),
+        (
             "caption with NUL",
             reqwest::multipart::Form::new()
                 .part("file", png())
@@ -332,8 +340,12 @@ async fn bad_listing_parameters_are_400_invalid_request() {
         ("limit=ten", "limit"),
         ("owner=someone", "owner"),
         ("owner=", "owner"),
+        // Only the spellings the document gives: `me` and hyphenated ids, unpadded.
+        ("owner=%20me", "owner"),
+        ("owner=00000000000000000000000000000000", "owner"),
         ("cursor=not-a-cursor", "cursor"),
         ("cursor=AAAA", "cursor"),
+        ("cursor=%20AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "cursor"),
     ];
     for (query, field) in cases {
         let response = app
@@ -389,4 +401,35 @@ async fn only_the_owner_or_an_admin_may_delete_a_photo() {
         .await
         .unwrap();
     assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+/// The document says any 32 characters of base64url are a cursor; the service takes each, even
+/// one whose time is beyond what the database can hold (it moves to the nearest end of that
+/// range): never a 500.
+#[tokio::test]
+async fn any_cursor_of_the_documented_shape_gets_a_page() {
+    let app = spawn_app().await;
+    let token = app.mint_token(&TestUser::new("cursor"));
+    let photo = id_of(&app.upload_png(&token).await);
+    // Times far after and far before every photo, then the nil id: in base64url, `f` (0x7f...)
+    // and `g` (0x80...) lead the largest and the smallest eight-byte timestamps.
+    for (cursor, expected) in [
+        (
+            format!("f{}", "_".repeat(10) + &"A".repeat(21)),
+            vec![photo.clone()],
+        ),
+        (format!("g{}", "A".repeat(31)), vec![]),
+        ("A".repeat(32), vec![]),
+    ] {
+        let page = app
+            .get_json(&format!("/photos?owner=me&cursor={cursor}"), &token)
+            .await;
+        let ids: Vec<String> = page["photos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(id_of)
+            .collect();
+        assert_eq!(ids, expected, "{cursor}");
+    }
 }

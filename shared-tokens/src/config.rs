@@ -172,7 +172,17 @@ pub struct AccessConfig {
 
 impl AccessConfig {
     pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
-        env.is_production()?;
+        let production = env.is_production()?;
+        let secure_cookies = env.bool("COOKIE_SECURE", true)?;
+        // Plain-http cookies are for a laptop: in production they would hand the refresh token
+        // to anyone on the network path.
+        if production && !secure_cookies {
+            return Err(ConfigError::new(
+                "COOKIE_SECURE",
+                "true: APP_ENV=production refuses cookies without Secure (set COOKIE_SECURE=true, \
+                 or APP_ENV=development for local plain-http use)",
+            ));
+        }
         let expiry = env.duration("ACCESS_TOKEN_EXPIRY", "15m")?;
         if expiry.is_zero() {
             return Err(ConfigError::new(
@@ -204,7 +214,7 @@ impl AccessConfig {
             audience: env.string_or("JWT_AUDIENCE", "resource-service"),
             leeway,
             allowed_origins,
-            cookies: CookieNames::for_mode(env.bool("COOKIE_SECURE", true)?),
+            cookies: CookieNames::for_mode(secure_cookies),
         })
     }
 }
@@ -261,6 +271,29 @@ mod tests {
         let err = read(&[("ACCESS_TOKEN_SECRET", dev), ("APP_ENV", "production")]).unwrap_err();
         assert_eq!(err.var, "ACCESS_TOKEN_SECRET");
         assert!(read(&[("ACCESS_TOKEN_SECRET", SECRET), ("APP_ENV", "production")]).is_ok());
+    }
+
+    #[test]
+    fn production_refuses_insecure_cookies() {
+        let err = read(&[
+            ("ACCESS_TOKEN_SECRET", SECRET),
+            ("APP_ENV", "production"),
+            ("COOKIE_SECURE", "false"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.var, "COOKIE_SECURE");
+        assert!(read(&[
+            ("ACCESS_TOKEN_SECRET", SECRET),
+            ("APP_ENV", "development"),
+            ("COOKIE_SECURE", "false"),
+        ])
+        .is_ok());
+        assert!(read(&[
+            ("ACCESS_TOKEN_SECRET", SECRET),
+            ("APP_ENV", "production"),
+            ("COOKIE_SECURE", "true"),
+        ])
+        .is_ok());
     }
 
     #[test]

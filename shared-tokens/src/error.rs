@@ -47,6 +47,10 @@ pub enum AuthError {
     InvalidToken,
     #[error("the Authorization header and the cookie carry different tokens")]
     ConflictingTokens,
+    /// The same token cookie twice: a sibling subdomain may have planted one, and taking either
+    /// would let it choose whose session the request runs in.
+    #[error("a token cookie is sent more than once")]
+    DuplicateCookie,
     #[error("cross-site request with cookie credentials")]
     CsrfRejected,
     #[error("token verification is not configured")]
@@ -68,7 +72,7 @@ impl ResponseError for AuthError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::MissingCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
-            Self::ConflictingTokens => StatusCode::BAD_REQUEST,
+            Self::ConflictingTokens | Self::DuplicateCookie => StatusCode::BAD_REQUEST,
             Self::CsrfRejected => StatusCode::FORBIDDEN,
             Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -84,6 +88,10 @@ impl ResponseError for AuthError {
             Self::ConflictingTokens => (
                 "invalid_request",
                 "The request carries two different access tokens.",
+            ),
+            Self::DuplicateCookie => (
+                "invalid_request",
+                "The request carries the same token cookie more than once; clear this site's cookies and log in again.",
             ),
             Self::CsrfRejected => (
                 "csrf_rejected",

@@ -73,6 +73,24 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, AuthError> {
     }
 }
 
+/// The value of cookie `name` (an empty value counts as none), refusing a request that carries a
+/// cookie of that name more than once, across all its `Cookie` headers.
+pub fn unique_cookie(req: &HttpRequest, name: &str) -> Result<Option<String>, AuthError> {
+    let (first, repeated) = {
+        // The parsed cookies live in the request's extensions: let go of them before
+        // recording a rejection there.
+        let cookies = req.cookies().map_err(|_| AuthError::InvalidToken)?;
+        let mut named = cookies.iter().filter(|c| c.name() == name);
+        let first = named.next().map(|c| c.value().to_owned());
+        (first, named.next().is_some())
+    };
+    if repeated {
+        record_rejection(req, "duplicate_cookie");
+        return Err(AuthError::DuplicateCookie);
+    }
+    Ok(first.filter(|v| !v.is_empty()))
+}
+
 /// Left in the request's extensions when a token was refused, with a short stable reason, so the
 /// metrics middleware can count refusals by reason without this crate knowing about metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,10 +104,9 @@ pub fn record_rejection(req: &HttpRequest, reason: &'static str) {
 /// Finds, verifies and origin-checks the access token of `req`.
 pub fn authenticate(req: &HttpRequest, policy: &AccessPolicy) -> Result<Authenticated, AuthError> {
     let bearer = bearer_token(req).inspect_err(|_| record_rejection(req, "malformed"))?;
-    let cookie = req.cookie(policy.cookies.access);
-    let cookie_token = cookie.as_ref().map(|c| c.value()).filter(|v| !v.is_empty());
+    let cookie_token = unique_cookie(req, policy.cookies.access)?;
 
-    let (token, source) = match (bearer, cookie_token) {
+    let (token, source) = match (bearer, cookie_token.as_deref()) {
         (Some(b), Some(c)) if b != c => {
             record_rejection(req, "conflicting_tokens");
             return Err(AuthError::ConflictingTokens);

@@ -6,7 +6,7 @@
 //! chosen by `kid`, and from nowhere else.
 
 use crate::claims::RegisteredClaims;
-use crate::keys::KeyRing;
+use crate::keys::{Key, KeyRing};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, Header};
@@ -87,8 +87,20 @@ struct JoseHeader<'a> {
     typ: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     kid: Option<Cow<'a, str>>,
-    #[serde(default)]
+    /// Present at all, whatever its value: `"crit": null` is as unknown as any list.
+    #[serde(default, deserialize_with = "present")]
     crit: Option<IgnoredAny>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<IgnoredAny>, D::Error> {
+    IgnoredAny::deserialize(value).map(Some)
+}
+
+/// A JOSE header and a JWT claims set are JSON objects (RFC 7515 section 4, RFC 7519 section 7.2).
+/// serde would also read a struct from a JSON array of its fields in order, so the shape is
+/// checked first: the first non-blank byte of an object is `{`.
+fn is_json_object(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 /// The claims' parse error, reduced to what is safe to log: a missing field's name, never a
@@ -150,7 +162,28 @@ impl TokenProfile {
 
     /// Signs `claims` with the current key, stamping `typ` and `kid` in the header.
     pub fn sign<C: Serialize>(&self, claims: &C) -> Result<String, SignError> {
-        let key = self.keys.current();
+        self.sign_with(self.keys.current(), claims)
+    }
+
+    /// The `kid` that [`Self::sign`] stamps now.
+    pub fn current_kid(&self) -> &str {
+        self.keys.current().kid()
+    }
+
+    /// Signs `claims` with the ring's key `kid`, current or previous; `None` when the ring no
+    /// longer holds that key. Signing the same claims with the same key gives the same token.
+    pub fn sign_with_kid<C: Serialize>(
+        &self,
+        kid: &str,
+        claims: &C,
+    ) -> Result<Option<String>, SignError> {
+        match self.keys.find(kid) {
+            Some(key) => self.sign_with(key, claims).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn sign_with<C: Serialize>(&self, key: &Key, claims: &C) -> Result<String, SignError> {
         let mut header = Header::new(ALGORITHM);
         header.typ = Some(self.typ.to_owned());
         header.kid = Some(key.kid().to_owned());
@@ -184,6 +217,9 @@ impl TokenProfile {
         let header = URL_SAFE_NO_PAD
             .decode(header)
             .map_err(|_| Rejection::Malformed)?;
+        if !is_json_object(&header) {
+            return Err(Rejection::Malformed);
+        }
         let header: JoseHeader =
             serde_json::from_slice(&header).map_err(|_| Rejection::Malformed)?;
         if header.alg != ALGORITHM_NAME {
@@ -209,6 +245,9 @@ impl TokenProfile {
         let payload = URL_SAFE_NO_PAD
             .decode(payload)
             .map_err(|_| Rejection::Malformed)?;
+        if !is_json_object(&payload) {
+            return Err(Rejection::Malformed);
+        }
         let claims: C = serde_json::from_slice(&payload).map_err(|e| claims_error(&e))?;
         let leeway = self.leeway.as_secs() as i64;
         if claims.expires_at() < now - leeway {

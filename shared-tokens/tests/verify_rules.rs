@@ -424,3 +424,69 @@ fn extra_dots_duplicate_header_fields_and_padding_are_malformed() {
     let (message, signature) = good.rsplit_once('.').unwrap();
     assert!(verify(&format!("{message}.{signature}=")).is_err());
 }
+
+#[test]
+fn a_header_or_claims_set_that_is_not_a_json_object_is_malformed() {
+    let now = now_unix();
+    let claims = claims_json(now);
+    let header = format!(
+        r#"{{"alg":"HS256","typ":"at+jwt","kid":"{}"}}"#,
+        access_kid()
+    );
+    // serde reads a struct from an array of its fields in order: the same values as arrays,
+    // correctly signed, must still be refused.
+    let header_array = format!(r#"["HS256","at+jwt","{}",null]"#, access_kid());
+    assert_eq!(
+        verify(&forge_raw(
+            &header_array,
+            &claims.to_string(),
+            ACCESS_SECRET
+        ))
+        .unwrap_err(),
+        Rejection::Malformed
+    );
+    let claims_array = json!([
+        claims["iss"],
+        claims["aud"],
+        claims["sub"],
+        claims["sid"],
+        claims["jti"],
+        claims["iat"],
+        claims["exp"],
+        claims["username"],
+        claims["email"],
+        claims["name"],
+        claims["roles"]
+    ])
+    .to_string();
+    assert_eq!(
+        verify(&forge_raw(&header, &claims_array, ACCESS_SECRET)).unwrap_err(),
+        Rejection::Malformed
+    );
+    // Leading blanks do not change what the value is.
+    let spaced = format!(" \n{header}");
+    assert!(verify(&forge_raw(&spaced, &claims.to_string(), ACCESS_SECRET)).is_ok());
+    for not_object in ["null", "1", r#""s""#, "true"] {
+        assert_eq!(
+            verify(&forge_raw(not_object, &claims.to_string(), ACCESS_SECRET)).unwrap_err(),
+            Rejection::Malformed,
+            "{not_object}"
+        );
+    }
+}
+
+#[test]
+fn crit_is_refused_whatever_its_value_even_null() {
+    let claims = claims_json(now_unix()).to_string();
+    for crit in ["null", "[]", r#"["exp"]"#, "{}"] {
+        let header = format!(
+            r#"{{"alg":"HS256","typ":"at+jwt","kid":"{}","crit":{crit}}}"#,
+            access_kid()
+        );
+        assert_eq!(
+            verify(&forge_raw(&header, &claims, ACCESS_SECRET)).unwrap_err(),
+            Rejection::UnknownCriticalHeader,
+            "crit: {crit}"
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! What both services do the same way, so they cannot drift apart: request ids and the access
-//! log, Prometheus metrics, security headers, the `healthcheck` subcommand, log setup and the
+//! log, Prometheus metrics, security headers, 405 answers, the `healthcheck` subcommand, log setup and the
 //! orderly stop of background tasks.
 
 pub mod background;
@@ -7,12 +7,17 @@ pub mod blocking;
 pub mod headers;
 pub mod healthcheck;
 pub mod logging;
+pub mod method_not_allowed;
 pub mod metrics;
+pub mod metrics_listener;
 pub mod observe;
 pub mod openapi;
 pub mod request_id;
+pub mod text;
 
 pub use background::{Background, StopSignal};
+pub use method_not_allowed::method_not_allowed;
 pub use metrics::Metrics;
+pub use metrics_listener::MetricsListener;
 pub use observe::observe;
 pub use request_id::RequestId;

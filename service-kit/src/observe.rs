@@ -7,6 +7,7 @@ use crate::request_id::{self, RequestId};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderName;
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 use shared_tokens::TokenRejected;
@@ -15,6 +16,24 @@ use std::time::Instant;
 /// The route label of a request that matched no route: one series for all of them, whatever the
 /// path, so scanners cannot blow up the number of series.
 pub const UNMATCHED: &str = "unmatched";
+
+/// The method label: the standard methods by name, anything else as `other`, since a client may
+/// send any token as a method and each new label would be a new series forever.
+pub fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [Method; 7] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+    ];
+    KNOWN
+        .iter()
+        .find(|known| *known == method)
+        .map_or("other", Method::as_str)
+}
 
 /// Probes that would drown the access log; they are still counted in the metrics.
 const QUIET_ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics"];
@@ -35,7 +54,7 @@ async fn handle(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = req.method().clone();
+    let method = method_label(req.method());
     // The template (`/photos/{id}`), never the raw path: ids and anything a client puts in the
     // path stay out of labels and logs; the query string is never looked at.
     let route = req.match_pattern();
@@ -52,7 +71,7 @@ async fn handle(
     let seconds = started.elapsed().as_secs_f64();
     let route = route.as_deref().unwrap_or(UNMATCHED);
     if let Some(metrics) = &metrics {
-        metrics.observe_request(method.as_str(), route, status, seconds);
+        metrics.observe_request(method, route, status, seconds);
         let rejected = result.as_ref().ok().and_then(|res| {
             let extensions = res.request().extensions();
             extensions.get::<TokenRejected>().copied()
@@ -79,4 +98,20 @@ async fn handle(
         );
         res
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::DELETE), "DELETE");
+        for made_up in ["X1", "X2", "PROPFIND", "get"] {
+            let method = Method::from_bytes(made_up.as_bytes()).unwrap();
+            assert_eq!(method_label(&method), "other", "{made_up}");
+        }
+        assert_eq!(method_label(&Method::TRACE), "other");
+    }
 }

@@ -9,6 +9,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod compose;
+pub mod raw_http;
 pub mod routes;
 
 use diesel::pg::PgConnection;

@@ -95,6 +95,8 @@ impl<S> ServiceUnderTest<S> {
         checks::secrets_are_marked_as_development_ones(&compose, service, prefix);
         let mut env = compose.container_environment(service);
         env.insert("APP_ENV".into(), "production".into());
+        // Production also refuses plain-http cookies: a real deployment runs behind TLS.
+        env.insert("COOKIE_SECURE".into(), "true".into());
         let dev_secrets = checks::development_secrets(&env, prefix);
         for required in self.required_secrets {
             assert!(

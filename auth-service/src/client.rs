@@ -1,17 +1,43 @@
 //! Who is calling: the client address (the TCP peer, or the right-most untrusted
 //! `X-Forwarded-For` entry when the peer is a trusted proxy) and the user agent.
+//!
+//! Limits and the failed-login throttle count a client by its [`bucket`]: an IPv4 address as it
+//! is, an IPv6 address by its /64, since one host is routinely given a whole /64 and could
+//! otherwise take a fresh address for every attempt.
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderMap, USER_AGENT};
 use actix_web::{web, FromRequest, HttpRequest};
-use ipnet::IpNet;
+use ipnet::{IpNet, Ipv6Net};
+use std::collections::HashSet;
 use std::convert::Infallible;
 use std::future::{ready, Ready};
 use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+/// The key an address is counted under: IPv4 as it is (an IPv4-mapped IPv6 address counts as
+/// its IPv4 address), IPv6 as the network address of its /64.
+pub fn bucket(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => Ipv6Net::new(v6, 64).map_or(ip, |net| IpAddr::V6(net.network())),
+        },
+    }
+}
+
+/// How many distinct peers get their own "X-Forwarded-For ignored" warning; past that the
+/// warnings stop, so a scanner cannot grow the set or flood the log.
+const MAX_WARNED_PEERS: usize = 256;
 
 /// `TRUSTED_PROXIES`: addresses or CIDRs whose `X-Forwarded-For` we believe.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct TrustedProxies {
+    nets: Vec<IpNet>,
+    /// Untrusted peers already warned about.
+    warned: Arc<Mutex<HashSet<IpAddr>>>,
+}
 
 impl TrustedProxies {
     pub fn parse(list: &[String]) -> Result<Self, String> {
@@ -23,11 +49,28 @@ impl TrustedProxies {
                     .map_err(|_| format!("addresses or CIDRs, not {entry:?}"))
             })
             .collect::<Result<_, _>>()
-            .map(Self)
+            .map(|nets| Self {
+                nets,
+                warned: Arc::default(),
+            })
     }
 
     fn trusts(&self, ip: &IpAddr) -> bool {
-        self.0.iter().any(|net| net.contains(ip))
+        self.nets.iter().any(|net| net.contains(ip))
+    }
+
+    /// An untrusted peer sent `X-Forwarded-For`: usually a proxy missing from `TRUSTED_PROXIES`,
+    /// which puts every user behind it under one address. Said once per peer.
+    fn warn_ignored_forwarding(&self, peer: IpAddr) {
+        let Ok(mut warned) = self.warned.lock() else {
+            return;
+        };
+        if warned.len() < MAX_WARNED_PEERS && warned.insert(peer) {
+            log::warn!(
+                "X-Forwarded-For from {peer} ignored: the peer is not in TRUSTED_PROXIES \
+                 (if it is your proxy, every client behind it shares one rate limit)"
+            );
+        }
     }
 
     /// The address a request is counted against. Without trusted proxies it is the peer, and
@@ -35,6 +78,9 @@ impl TrustedProxies {
     pub fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         let peer = peer?;
         if !self.trusts(&peer) {
+            if headers.contains_key("x-forwarded-for") {
+                self.warn_ignored_forwarding(peer);
+            }
             return Some(peer);
         }
         let mut last_trusted = peer;
@@ -67,9 +113,12 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
-    /// The key failed logins are counted under.
-    pub fn ip_or_unknown(&self) -> &str {
-        self.ip.as_deref().unwrap_or("unknown")
+    /// The key failed logins are counted under: the address's [`bucket`].
+    pub fn throttle_key(&self) -> String {
+        self.ip
+            .as_deref()
+            .and_then(|ip| ip.parse().ok())
+            .map_or_else(|| "unknown".to_owned(), |ip| bucket(ip).to_string())
     }
 }
 
@@ -140,6 +189,50 @@ mod tests {
         // Garbage stops the walk.
         let h = headers(&["1.2.3.4, garbage, 10.0.0.9"]);
         assert_eq!(proxies.client_ip(ip("10.0.0.2"), &h), ip("10.0.0.9"));
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_mapped_ipv4_as_ipv4() {
+        let a = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b = "2001:db8:1:2:ffff:1:2:3".parse().unwrap();
+        let other = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(bucket(a), bucket(b));
+        assert_eq!(bucket(a), "2001:db8:1:2::".parse::<IpAddr>().unwrap());
+        assert_ne!(bucket(a), bucket(other));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(bucket(mapped), "192.0.2.7".parse::<IpAddr>().unwrap());
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(bucket(v4), v4);
+    }
+
+    #[test]
+    fn the_throttle_key_is_the_bucket() {
+        let info = |ip: &str| ClientInfo {
+            ip: Some(ip.to_owned()),
+            user_agent: None,
+        };
+        assert_eq!(info("2001:db8::1").throttle_key(), "2001:db8::");
+        assert_eq!(info("2001:db8::2").throttle_key(), "2001:db8::");
+        assert_eq!(info("192.0.2.1").throttle_key(), "192.0.2.1");
+        assert_eq!(ClientInfo::default().throttle_key(), "unknown");
+    }
+
+    #[test]
+    fn an_untrusted_peer_sending_forwarding_headers_is_remembered_once_and_boundedly() {
+        let none = TrustedProxies::default();
+        let h = headers(&["6.6.6.6"]);
+        for _ in 0..3 {
+            none.client_ip(ip("10.0.0.1"), &h);
+        }
+        assert_eq!(none.warned.lock().unwrap().len(), 1);
+        for i in 0..(MAX_WARNED_PEERS as u32 + 50) {
+            none.client_ip(Some(IpAddr::from(i.to_be_bytes())), &h);
+        }
+        assert_eq!(none.warned.lock().unwrap().len(), MAX_WARNED_PEERS);
+        // Without the header nothing is remembered.
+        let quiet = TrustedProxies::default();
+        quiet.client_ip(ip("10.0.0.1"), &HeaderMap::new());
+        assert!(quiet.warned.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@ use crate::client::TrustedProxies;
 use crate::ratelimit::RateLimit;
 use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError, Secret};
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -23,6 +24,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Per-address limit on login, register and refresh; `None` when switched off.
     pub rate_limit: Option<RateLimit>,
+    /// `RATE_LIMIT_BURST`: requests one address may send at once on a limited route.
+    pub rate_limit_burst: NonZeroU32,
     pub trusted_proxies: TrustedProxies,
     /// Failed logins from one address before the backoff starts.
     pub login_max_failures: u32,
@@ -34,6 +37,8 @@ pub struct Settings {
     pub audit_retention: Duration,
     /// How long a stopping service lets in-flight requests finish.
     pub shutdown_timeout: Duration,
+    /// `METRICS_ADDR`: where `/metrics` is served, apart from the public port; `None` is off.
+    pub metrics_addr: Option<String>,
 }
 
 impl Settings {
@@ -90,6 +95,18 @@ impl Settings {
         }
         let rate_limit = RateLimit::parse(&env.string_or("RATE_LIMIT_PER_IP", "20/min"))
             .map_err(|e| ConfigError::new("RATE_LIMIT_PER_IP", e))?;
+        let burst_default = rate_limit.map_or(NonZeroU32::MIN, |r| r.default_burst());
+        let rate_limit_burst = env.number(
+            "RATE_LIMIT_BURST",
+            burst_default.get(),
+            "a whole number of requests greater than zero",
+        )?;
+        let rate_limit_burst = NonZeroU32::new(rate_limit_burst).ok_or_else(|| {
+            ConfigError::new(
+                "RATE_LIMIT_BURST",
+                "a whole number of requests greater than zero",
+            )
+        })?;
         let trusted_proxies = TrustedProxies::parse(&env.list("TRUSTED_PROXIES"))
             .map_err(|e| ConfigError::new("TRUSTED_PROXIES", e))?;
         let login_max_failures =
@@ -109,12 +126,14 @@ impl Settings {
         }
         Ok(Self {
             rate_limit,
+            rate_limit_burst,
             trusted_proxies,
             login_max_failures,
             cleanup_interval,
             cleanup_retention: env.duration("CLEANUP_RETENTION", "7d")?,
             audit_retention: env.duration("AUDIT_RETENTION", "90d")?,
             shutdown_timeout: env.duration("SHUTDOWN_TIMEOUT", "30s")?,
+            metrics_addr: service_kit::metrics_listener::metrics_addr(&env, "127.0.0.1:9090")?,
             database_url: env.required("DATABASE_URL", "a postgres:// connection URL")?,
             bind_addr: env.string_or("BIND_ADDR", "0.0.0.0:8080"),
             access,
@@ -157,6 +176,12 @@ mod tests {
         assert_eq!(s.bcrypt_cost, 12);
         assert_eq!(s.db_pool_size, 10);
         assert_eq!(s.login_max_failures, 5);
+        assert_eq!(s.metrics_addr.as_deref(), Some("127.0.0.1:9090"));
+        assert_eq!(s.rate_limit_burst.get(), 5);
+        let fast = read(&[("RATE_LIMIT_PER_IP", "1000000/min")]).unwrap();
+        assert_eq!(fast.rate_limit_burst.get(), 250_000);
+        let set = read(&[("RATE_LIMIT_BURST", "40")]).unwrap();
+        assert_eq!(set.rate_limit_burst.get(), 40);
         assert_eq!(
             s.rate_limit.map(|r| (r.count.get(), r.period)),
             Some((20, Duration::from_secs(60)))
@@ -180,11 +205,13 @@ mod tests {
             ("BCRYPT_COST", "3"),
             ("DB_POOL_SIZE", "many"),
             ("RATE_LIMIT_PER_IP", "lots"),
+            ("RATE_LIMIT_BURST", "0"),
             ("TRUSTED_PROXIES", "proxy.local"),
             ("LOGIN_MAX_FAILURES", "0"),
             ("CLEANUP_INTERVAL", "0"),
             ("CLEANUP_RETENTION", "forever"),
             ("AUDIT_RETENTION", "1y"),
+            ("METRICS_ADDR", "9090"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

@@ -29,6 +29,10 @@ pub enum ApiError {
     RefreshTokenReused,
     #[error("forbidden")]
     Forbidden,
+    /// A password re-check failed or was not evaluated (backoff): 403 `forbidden`, with
+    /// `Retry-After` once the caller is in backoff.
+    #[error("wrong password")]
+    WrongPassword { retry_after: Option<u64> },
     #[error("not found")]
     NotFound,
     #[error("conflict: {0}")]
@@ -104,7 +108,7 @@ impl ResponseError for ApiError {
             Self::Auth(inner) => inner.status_code(),
             Self::InvalidCredentials { .. } | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::WrongPassword { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -161,6 +165,16 @@ impl ResponseError for ApiError {
             }
             Self::Forbidden => {
                 ErrorBody::new("forbidden", "You are not allowed to do this.").respond(status)
+            }
+            Self::WrongPassword { retry_after } => {
+                let mut response =
+                    ErrorBody::new("forbidden", "The password is incorrect.").respond(status);
+                if let Some(seconds) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+                }
+                response
             }
             Self::NotFound => {
                 ErrorBody::new("not_found", "The resource does not exist.").respond(status)

@@ -1,6 +1,7 @@
 //! auth-service: the issuer. Users, sessions and refresh-token families in PostgreSQL; login,
 //! rotation with reuse detection, and the account endpoints of SPEC §2.
 
+pub mod attempts;
 pub mod auth;
 pub mod cleanup;
 pub mod cli;

@@ -1,8 +1,15 @@
-//! Per-address rate limits on `/auth/login`, `/auth/register` and `/auth/refresh` (on by
-//! default: `RATE_LIMIT_PER_IP=20/min` with a burst of 5). The limiter is `governor`'s keyed
-//! GCRA; each route has its own bucket per address. Over the limit: 429 with `Retry-After`.
+//! Per-address rate limits on the routes that cost a bcrypt comparison or a session (login,
+//! register, refresh, password change, account deletion), on by default:
+//! `RATE_LIMIT_PER_IP=20/min` with a burst (`RATE_LIMIT_BURST`) that defaults to a quarter of
+//! the rate, at least 5. The limiter is `governor`'s keyed GCRA; each
+//! route has its own bucket per address ([`crate::client::bucket`]: IPv6 by its /64). Over the
+//! limit: 429 with `Retry-After`.
+//!
+//! The limit is a middleware on the route itself (see `routes::configure`), not a match on the
+//! request path: it runs after routing, so every spelling of a path that reaches a limited
+//! handler (percent-encoded, with other case or slashes) is counted.
 
-use crate::client::TrustedProxies;
+use crate::client::{self, TrustedProxies};
 use crate::error::ApiError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -44,18 +51,27 @@ impl RateLimit {
     }
 }
 
-/// Burst allowed on top of the steady rate: small, so a client cannot spend a minute's budget
-/// in one go.
-const MAX_BURST: u32 = 5;
+/// The smallest default burst: a page load's few parallel calls always pass.
+const MIN_BURST: u32 = 5;
+
+impl RateLimit {
+    /// The burst when `RATE_LIMIT_BURST` is not set: a quarter of one period's budget (at least
+    /// [`MIN_BURST`], at most the whole budget), so it grows with the rate: 5 at `20/min`, 25 at
+    /// `100/min`. Many tabs, or many users behind one NAT, refresh at once.
+    pub fn default_burst(&self) -> NonZeroU32 {
+        let count = self.count.get();
+        NonZeroU32::new((count / 4).max(MIN_BURST).min(count)).unwrap_or(NonZeroU32::MIN)
+    }
+}
 
 pub struct RateLimiters {
     limiter: DefaultKeyedRateLimiter<(&'static str, IpAddr)>,
 }
 
 impl RateLimiters {
-    pub fn new(limit: RateLimit) -> Self {
+    /// `limit` per address and route, of which `burst` may come at once.
+    pub fn new(limit: RateLimit, burst: NonZeroU32) -> Self {
         let per_request = limit.period / limit.count.get();
-        let burst = NonZeroU32::new(limit.count.get().min(MAX_BURST)).unwrap_or(NonZeroU32::MIN);
         let quota = Quota::with_period(per_request.max(Duration::from_nanos(1)))
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX))
             .allow_burst(burst);
@@ -79,33 +95,24 @@ impl RateLimiters {
     }
 }
 
-fn limited_route(path: &str) -> Option<&'static str> {
-    match path {
-        "/auth/login" => Some("login"),
-        "/auth/register" => Some("register"),
-        "/auth/refresh" => Some("refresh"),
-        _ => None,
-    }
-}
-
-/// Middleware: counts requests to the limited routes per client address.
+/// Route middleware: counts the requests that reach the route it wraps under `route`, per
+/// client address. Use as `.wrap(from_fn(|req, next| ratelimit::limit("login", req, next)))`.
 pub async fn limit(
+    route: &'static str,
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if let Some(route) = limited_route(req.path()) {
-        let limiters = req
-            .app_data::<Option<web::Data<RateLimiters>>>()
-            .and_then(Option::as_ref);
-        let proxies = req.app_data::<web::Data<TrustedProxies>>();
-        if let (Some(limiters), Some(proxies)) = (limiters, proxies) {
-            if let Some(ip) = proxies.client_ip(req.peer_addr().map(|a| a.ip()), req.headers()) {
-                if let Err(retry_after) = limiters.check(route, ip) {
-                    log::info!("rate limit: route={route} ip={ip} retry_after={retry_after}s");
-                    // A response, not an error, so the outer middleware see it like any other.
-                    let refusal = ApiError::TooManyRequests { retry_after }.error_response();
-                    return Ok(req.into_response(refusal).map_into_right_body());
-                }
+    let limiters = req
+        .app_data::<Option<web::Data<RateLimiters>>>()
+        .and_then(Option::as_ref);
+    let proxies = req.app_data::<web::Data<TrustedProxies>>();
+    if let (Some(limiters), Some(proxies)) = (limiters, proxies) {
+        if let Some(ip) = proxies.client_ip(req.peer_addr().map(|a| a.ip()), req.headers()) {
+            if let Err(retry_after) = limiters.check(route, client::bucket(ip)) {
+                log::info!("rate limit: route={route} ip={ip} retry_after={retry_after}s");
+                // A response, not an error, so the outer middleware see it like any other.
+                let refusal = ApiError::TooManyRequests { retry_after }.error_response();
+                return Ok(req.into_response(refusal).map_into_right_body());
             }
         }
     }
@@ -132,8 +139,34 @@ mod tests {
     }
 
     #[test]
+    fn the_default_burst_follows_the_rate() {
+        let burst = |rate: &str| {
+            RateLimit::parse(rate)
+                .unwrap()
+                .unwrap()
+                .default_burst()
+                .get()
+        };
+        assert_eq!(burst("20/min"), 5);
+        assert_eq!(burst("3/min"), 3);
+        assert_eq!(burst("100/min"), 25);
+        assert_eq!(burst("1000000/min"), 250_000);
+    }
+
+    #[test]
+    fn twenty_simultaneous_requests_pass_at_a_high_rate() {
+        let limit = RateLimit::parse("1000000/min").unwrap().unwrap();
+        let limiters = RateLimiters::new(limit, limit.default_burst());
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        for i in 0..20 {
+            assert!(limiters.check("refresh", ip).is_ok(), "request {i}");
+        }
+    }
+
+    #[test]
     fn the_burst_is_small_and_buckets_are_per_route_and_address() {
-        let limiters = RateLimiters::new(RateLimit::parse("20/min").unwrap().unwrap());
+        let limit = RateLimit::parse("20/min").unwrap().unwrap();
+        let limiters = RateLimiters::new(limit, limit.default_burst());
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
         for _ in 0..5 {

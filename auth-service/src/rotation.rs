@@ -1,12 +1,12 @@
 //! Sessions as refresh-token families: starting one at login, and rotation with reuse detection
 //! (SPEC §1) in one transaction that locks the session row.
 
+use crate::attempts::Reservation;
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::{NewRefreshToken, NewSession, UserRow};
-use crate::db::{login_failures, refresh_tokens, sessions, users};
+use crate::db::{refresh_tokens, sessions, users};
 use crate::error::ApiError;
-use crate::throttle;
 use crate::tokens::{token_hash, Issuer};
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::{Connection, PgConnection};
@@ -53,7 +53,7 @@ fn mint(
     exp: i64,
 ) -> Result<String, ApiError> {
     let claims = issuer.refresh_claims(user_id, session_id, Uuid::new_v4(), now, exp);
-    let token = issuer.sign_refresh(&claims)?;
+    let (token, kid) = issuer.sign_refresh(&claims)?;
     refresh_tokens::insert(
         conn,
         &NewRefreshToken {
@@ -63,18 +63,20 @@ fn mint(
             generation,
             issued_at: at(claims.iat),
             expires_at: at(claims.exp),
+            kid: &kid,
         },
     )?;
     Ok(token)
 }
 
 /// Creates a session for `user` with its first refresh token, in one transaction that also
-/// records the login and clears the failed-login count of the client's address.
+/// records the login and takes back the password attempt reserved under the throttle, if any.
 pub fn start_session(
     conn: &mut PgConnection,
     issuer: &Issuer,
     user: UserRow,
     client: &ClientInfo,
+    attempt: Option<&Reservation>,
 ) -> Result<Granted, ApiError> {
     conn.transaction(|conn| {
         let now = Utc::now().timestamp();
@@ -96,11 +98,9 @@ pub fn start_session(
             },
         )?;
         let refresh_token = mint(conn, issuer, user.id, session_id, 0, now, exp)?;
-        login_failures::clear(
-            conn,
-            &throttle::subject(Some(user.id), ""),
-            client.ip_or_unknown(),
-        )?;
+        if let Some(attempt) = attempt {
+            attempt.succeeded(conn)?;
+        }
         audit::record(
             conn,
             &AuditEvent::by(AuditKind::LoginSucceeded, client)
@@ -174,23 +174,30 @@ pub fn rotate(
             if let Some(current) =
                 refresh_tokens::find_generation(conn, session.id, session.generation)?
             {
-                let again = issuer.sign_refresh(&issuer.refresh_claims(
+                // The successor is signed again with the key it was minted under, so two tabs
+                // racing across a refresh-key rotation both end up with the same token.
+                let claims = issuer.refresh_claims(
                     session.user_id,
                     session.id,
                     current.jti,
                     current.issued_at.timestamp(),
                     current.expires_at.timestamp(),
-                ))?;
-                // Only when the bytes are the ones handed out before (the refresh key may have
-                // been rotated in between, and then we cannot give the same token back).
-                if token_hash(&again) == current.token_hash {
-                    let user = users::find(conn, session.user_id)?;
-                    return Ok(Rotation::Reissued(Granted {
-                        user,
-                        session_id: session.id,
-                        refresh_token: again,
-                        refresh_expires_at: current.expires_at.timestamp(),
-                    }));
+                );
+                let again = issuer.resign_refresh(current.kid.as_deref(), &claims)?;
+                match again {
+                    Some(again) if token_hash(&again) == current.token_hash => {
+                        let user = users::find(conn, session.user_id)?;
+                        return Ok(Rotation::Reissued(Granted {
+                            user,
+                            session_id: session.id,
+                            refresh_token: again,
+                            refresh_expires_at: current.expires_at.timestamp(),
+                        }));
+                    }
+                    // The key is gone from the ring (or an old row without its kid was signed
+                    // under another key): we cannot give the same token back, but an honest
+                    // client within the grace period is no thief. Refused, family kept.
+                    _ => return Ok(Rotation::Rejected("grace_successor_unavailable")),
                 }
             }
         }

@@ -7,7 +7,7 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::metrics::AuthMetrics;
 use crate::passwords::PasswordHasher;
-use crate::ratelimit::{self, RateLimiters};
+use crate::ratelimit::RateLimiters;
 use crate::routes;
 use crate::throttle::ThrottlePolicy;
 use crate::tokens::Issuer;
@@ -16,7 +16,7 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpServer};
 use service_kit::headers::security_headers;
-use service_kit::{Background, Metrics};
+use service_kit::{Background, Metrics, MetricsListener};
 use shared_tokens::AccessPolicy;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
@@ -47,6 +47,7 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
+    metrics_listener: Option<MetricsListener>,
     background: Background,
     shutdown_timeout: Duration,
 }
@@ -62,6 +63,15 @@ impl Application {
         let metrics = Metrics::new(pool.clone())?;
         let auth_metrics = web::Data::new(AuthMetrics::register(&metrics)?);
         let metrics = web::Data::new(metrics);
+        let metrics_listener = match &settings.metrics_addr {
+            Some(addr) => Some(MetricsListener::start(addr, metrics.clone()).map_err(
+                |source| StartupError::Bind {
+                    addr: addr.clone(),
+                    source,
+                },
+            )?),
+            None => None,
+        };
 
         let hasher = web::Data::new(PasswordHasher::new(settings.bcrypt_cost));
         hasher.warm_up();
@@ -81,7 +91,7 @@ impl Application {
 
         let limiters = settings
             .rate_limit
-            .map(|limit| web::Data::new(RateLimiters::new(limit)));
+            .map(|limit| web::Data::new(RateLimiters::new(limit, settings.rate_limit_burst)));
         if limiters.is_none() {
             log::warn!("RATE_LIMIT_PER_IP=0: per-address rate limits are OFF");
         }
@@ -105,7 +115,7 @@ impl Application {
         let allowed_origins = settings.access.allowed_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(from_fn(ratelimit::limit))
+                .wrap(from_fn(service_kit::method_not_allowed))
                 .wrap(security_headers())
                 .wrap(shared_tokens::origin::cors(&allowed_origins))
                 // Outermost: it sees every answer, the other middleware's included.
@@ -138,6 +148,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            metrics_listener,
             background,
             shutdown_timeout: settings.shutdown_timeout,
         })
@@ -145,6 +156,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on, when `METRICS_ADDR` is not `off`.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener.as_ref().map(MetricsListener::port)
     }
 
     /// Stops the server from elsewhere (tests; graceful shutdown).
@@ -156,6 +172,9 @@ impl Application {
     /// background tasks.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
+        if let Some(listener) = &self.metrics_listener {
+            listener.stop().await;
+        }
         self.background.stop(self.shutdown_timeout).await;
         log::info!("auth-service stopped");
         served

@@ -9,9 +9,11 @@
 //!   which is how the owner still gets in during a spray.
 //! - Failures older than `WINDOW` no longer count.
 //!
-//! The same rules apply to identifiers that do not exist (their subject is a hash of what was
-//! typed), and a throttled attempt is answered exactly like a wrong password, after the same
-//! bcrypt work, so throttling reveals neither existence nor whether a guess was even tried.
+//! A login's subject is a hash of the identifier as typed, whether or not an account has it, so
+//! the throttle treats unknown identifiers alike and never links a username to an email address.
+//! A throttled attempt is answered exactly like a wrong password, after the same bcrypt work,
+//! so throttling reveals neither existence nor whether a guess was even tried.
+//! [`crate::attempts`] applies this policy atomically.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
@@ -78,16 +80,16 @@ impl ThrottlePolicy {
     }
 }
 
-/// The key an account's failures are counted under: the user id when the account exists, else a
-/// hash of the identifier as typed (normalised), so a non-existent account is throttled alike.
-pub fn subject(user_id: Option<Uuid>, normalised_identifier: &str) -> String {
-    match user_id {
-        Some(id) => id.to_string(),
-        None => {
-            let digest = Sha256::digest(normalised_identifier.as_bytes());
-            format!("unknown:{}", hex::encode(&digest[..16]))
-        }
-    }
+/// The key login failures are counted under: a hash of the identifier as typed (normalised and
+/// tagged with its kind), the same whether or not an account has it.
+pub fn subject(normalised_identifier: &str) -> String {
+    let digest = Sha256::digest(normalised_identifier.as_bytes());
+    format!("id:{}", hex::encode(&digest[..16]))
+}
+
+/// The key failed password re-checks (password change, account deletion) are counted under.
+pub fn reauth_subject(user_id: Uuid) -> String {
+    format!("reauth:{user_id}")
 }
 
 #[cfg(test)]
@@ -155,10 +157,11 @@ mod tests {
     }
 
     #[test]
-    fn unknown_identifiers_get_a_stable_subject_of_their_own() {
-        assert_eq!(subject(None, "bob"), subject(None, "bob"));
-        assert_ne!(subject(None, "bob"), subject(None, "eve"));
+    fn identifiers_get_a_stable_subject_of_their_own() {
+        assert_eq!(subject("u:bob"), subject("u:bob"));
+        assert_ne!(subject("u:bob"), subject("e:bob@example.com"));
+        assert_ne!(subject("u:bob"), subject("u:eve"));
         let id = Uuid::new_v4();
-        assert_eq!(subject(Some(id), "bob"), id.to_string());
+        assert_ne!(reauth_subject(id), subject(&id.to_string()));
     }
 }

@@ -90,8 +90,24 @@ impl Issuer {
         }
     }
 
-    pub fn sign_refresh(&self, claims: &RefreshClaims) -> Result<String, ApiError> {
-        self.refresh.sign(claims).map_err(ApiError::internal)
+    /// Signs a new refresh token with the current refresh key; returns it with that key's kid,
+    /// which is stored beside the token's hash.
+    pub fn sign_refresh(&self, claims: &RefreshClaims) -> Result<(String, String), ApiError> {
+        let token = self.refresh.sign(claims).map_err(ApiError::internal)?;
+        Ok((token, self.refresh.current_kid().to_owned()))
+    }
+
+    /// Signs `claims` again with the key `kid` (the current one when `None`), to give back a
+    /// token already handed out; `None` when that key is no longer in the ring.
+    pub fn resign_refresh(
+        &self,
+        kid: Option<&str>,
+        claims: &RefreshClaims,
+    ) -> Result<Option<String>, ApiError> {
+        let kid = kid.unwrap_or_else(|| self.refresh.current_kid());
+        self.refresh
+            .sign_with_kid(kid, claims)
+            .map_err(ApiError::internal)
     }
 
     /// Verifies a refresh token; the reason of a refusal is for logs and metrics only, the

@@ -5,19 +5,46 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::sum;
 use diesel::prelude::*;
 
-/// Failures of `subject` from `ip` since `since`, and when the last one was.
-pub fn recent(
+/// Locks the (`subject`, `ip`) row until the transaction ends, creating it (no failures yet)
+/// when there is none, and returns its failures and last failure. One statement: concurrent
+/// attempts queue on the lock, so each sees the ones before it.
+pub fn lock(conn: &mut PgConnection, subject: &str, ip: &str) -> QueryResult<(i32, DateTime<Utc>)> {
+    use diesel::sql_types::{Int4, Text, Timestamptz};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Int4)]
+        failures: i32,
+        #[diesel(sql_type = Timestamptz)]
+        last_failed_at: DateTime<Utc>,
+    }
+    // `DO UPDATE` with no change still takes the row lock and returns the row.
+    diesel::sql_query(
+        "INSERT INTO login_failures (subject, ip, failures, last_failed_at) \
+         VALUES ($1, $2, 0, $3) \
+         ON CONFLICT (subject, ip) DO UPDATE SET failures = login_failures.failures \
+         RETURNING failures, last_failed_at",
+    )
+    .bind::<Text, _>(subject)
+    .bind::<Text, _>(ip)
+    .bind::<Timestamptz, _>(DateTime::<Utc>::UNIX_EPOCH)
+    .get_result::<Row>(conn)
+    .map(|row| (row.failures, row.last_failed_at))
+}
+
+/// Sets the (locked) row's count and last failure.
+pub fn set(
     conn: &mut PgConnection,
     subject: &str,
     ip: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<Option<(i32, DateTime<Utc>)>> {
-    login_failures::table
-        .find((subject, ip))
-        .filter(login_failures::last_failed_at.gt(since))
-        .select((login_failures::failures, login_failures::last_failed_at))
-        .first(conn)
-        .optional()
+    failures: i32,
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(login_failures::table.find((subject, ip)))
+        .set((
+            login_failures::failures.eq(failures),
+            login_failures::last_failed_at.eq(at),
+        ))
+        .execute(conn)
 }
 
 /// All failures against `subject`, from any address, since `since`.
@@ -32,37 +59,6 @@ pub fn recent_for_subject(
         .select(sum(login_failures::failures))
         .first::<Option<i64>>(conn)
         .map(|n| n.unwrap_or(0))
-}
-
-/// Counts one more failure; a count whose last failure is older than `window_start` starts over.
-/// Returns the new count.
-pub fn record(
-    conn: &mut PgConnection,
-    subject: &str,
-    ip: &str,
-    now: DateTime<Utc>,
-    window_start: DateTime<Utc>,
-) -> QueryResult<i32> {
-    use diesel::sql_types::{Int4, Text, Timestamptz};
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = Int4)]
-        failures: i32,
-    }
-    diesel::sql_query(
-        "INSERT INTO login_failures (subject, ip, failures, last_failed_at) VALUES ($1, $2, 1, $3) \
-         ON CONFLICT (subject, ip) DO UPDATE SET \
-           failures = CASE WHEN login_failures.last_failed_at < $4 THEN 1 \
-                           ELSE login_failures.failures + 1 END, \
-           last_failed_at = EXCLUDED.last_failed_at \
-         RETURNING failures",
-    )
-    .bind::<Text, _>(subject)
-    .bind::<Text, _>(ip)
-    .bind::<Timestamptz, _>(now)
-    .bind::<Timestamptz, _>(window_start)
-    .get_result::<Count>(conn)
-    .map(|c| c.failures)
 }
 
 /// A successful login wipes the slate for that address.

@@ -95,6 +95,8 @@ pub struct RefreshTokenRow {
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub used_at: Option<DateTime<Utc>>,
+    /// The refresh key it was signed with (none on rows from before this was kept).
+    pub kid: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -106,4 +108,5 @@ pub struct NewRefreshToken<'a> {
     pub generation: i32,
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    pub kid: &'a str,
 }

@@ -31,6 +31,7 @@ diesel::table! {
         issued_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+        kid -> Nullable<Text>,
     }
 }
 

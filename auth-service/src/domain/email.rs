@@ -1,3 +1,4 @@
+use service_kit::text::check_storable as storable_text;
 /// An email address: trimmed, lowercased, exactly one `@` with text on both sides, at most 254
 /// bytes. Deliverability is not our business; uniqueness after normalisation is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -5,6 +6,7 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(input: &str) -> Result<Self, String> {
+        storable_text(input)?;
         let normalised = Self::normalise(input);
         if normalised.len() > 254 {
             return Err("must be at most 254 bytes".into());
@@ -27,6 +29,14 @@ impl Email {
         input.trim().to_lowercase()
     }
 
+    /// What [`Self::parse`] takes, but for the byte limit, as a JSON Schema pattern (see the
+    /// `PartialSchema` impl).
+    pub fn pattern() -> String {
+        use service_kit::openapi::pattern::{CONTROL, WHITESPACE};
+        let part = format!("[^@{WHITESPACE}{CONTROL}]+");
+        format!("^[{WHITESPACE}]*{part}@{part}[{WHITESPACE}]*$")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -35,6 +45,22 @@ impl Email {
         self.0
     }
 }
+
+/// The rule above as the documents state it: exactly one `@` with text on both sides, no
+/// whitespace or control character, whitespace around allowed (it is trimmed). The 254-byte limit
+/// counts UTF-8 bytes, which a JSON Schema length cannot; the description says it.
+impl utoipa::PartialSchema for Email {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        service_kit::openapi::string_schema(
+            Self::pattern(),
+            "Exactly one '@' with text on both sides, no whitespace or control characters; \
+             trimmed and lowercased, then at most 254 bytes of UTF-8.",
+        )
+        .into()
+    }
+}
+
+impl utoipa::ToSchema for Email {}
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,11 @@
+use service_kit::text::check_storable as storable_text;
 /// A full name: trimmed, 1 to 100 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FullName(String);
 
 impl FullName {
     pub fn parse(input: &str) -> Result<Self, String> {
+        storable_text(input)?;
         let trimmed = input.trim();
         let len = trimmed.chars().count();
         if !(1..=100).contains(&len) {
@@ -15,10 +17,32 @@ impl FullName {
         Ok(Self(trimmed.to_owned()))
     }
 
+    /// What [`Self::parse`] takes, as a JSON Schema pattern (see the `PartialSchema` impl).
+    pub fn pattern() -> String {
+        use service_kit::openapi::pattern::{CONTROL, WHITESPACE};
+        // The trimmed text starts and ends with a character trim keeps.
+        let (kept, any) = (format!("[^{WHITESPACE}{CONTROL}]"), format!("[^{CONTROL}]"));
+        format!("^[{WHITESPACE}]*{kept}(?:{any}{{0,98}}{kept})?[{WHITESPACE}]*$")
+    }
+
     pub fn into_inner(self) -> String {
         self.0
     }
 }
+
+/// The rule above as the documents state it: once trimmed, 1 to 100 characters, none of them a
+/// control character.
+impl utoipa::PartialSchema for FullName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        service_kit::openapi::string_schema(
+            Self::pattern(),
+            "1 to 100 characters once trimmed, no control characters.",
+        )
+        .into()
+    }
+}
+
+impl utoipa::ToSchema for FullName {}
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,8 @@ mod properties;
 pub use email::Email;
 pub use full_name::FullName;
 pub use password::Password;
+/// The one rule for client text that reaches the database (no NUL).
+pub use service_kit::text::storable;
 pub use username::Username;
 
 use crate::error::ApiError;

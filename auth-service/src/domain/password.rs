@@ -1,3 +1,4 @@
+use service_kit::text::check_storable as storable_text;
 use std::fmt;
 
 /// A new password: 8 to 128 characters (not bytes), any Unicode, spaces allowed, no composition
@@ -7,6 +8,8 @@ pub struct Password(String);
 
 impl Password {
     pub fn parse(input: &str) -> Result<Self, String> {
+        // Never stored as text, but one rule for every field keeps clients' lives simple.
+        storable_text(input)?;
         let len = input.chars().count();
         if len < 8 {
             return Err("must be at least 8 characters".into());
@@ -27,6 +30,23 @@ impl fmt::Debug for Password {
         f.write_str("Password(<redacted>)")
     }
 }
+
+/// The rule above as the documents state it: 8 to 128 characters (JSON Schema lengths count
+/// characters too), anything but NUL.
+impl utoipa::PartialSchema for Password {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        service_kit::openapi::string_schema(
+            r"^[^\u0000]*$".to_owned(),
+            "8 to 128 characters (not bytes), any Unicode but NUL; spaces allowed, no \
+             composition rules.",
+        )
+        .min_length(Some(8))
+        .max_length(Some(128))
+        .into()
+    }
+}
+
+impl utoipa::ToSchema for Password {}
 
 #[cfg(test)]
 mod tests {

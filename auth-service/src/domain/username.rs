@@ -1,3 +1,4 @@
+use service_kit::text::check_storable as storable_text;
 use unicode_normalization::UnicodeNormalization;
 
 /// A username: trimmed, NFKC-normalised, lowercased, then `[a-z0-9_.-]{3,32}`.
@@ -6,6 +7,7 @@ pub struct Username(String);
 
 impl Username {
     pub fn parse(input: &str) -> Result<Self, String> {
+        storable_text(input)?;
         let normalised = Self::normalise(input);
         let len = normalised.chars().count();
         if !(3..=32).contains(&len) {
@@ -26,6 +28,12 @@ impl Username {
         input.trim().nfkc().collect::<String>().to_lowercase()
     }
 
+    /// What [`Self::parse`] takes, as a JSON Schema pattern (see the `PartialSchema` impl).
+    pub fn pattern() -> String {
+        use service_kit::openapi::pattern::WHITESPACE;
+        format!("^[{WHITESPACE}]*[A-Za-z0-9_.-]{{3,32}}[{WHITESPACE}]*$")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -34,6 +42,23 @@ impl Username {
         self.0
     }
 }
+
+/// The rule above as the documents state it: 3 to 32 of `a-z 0-9 _ . -` in either case, with
+/// whitespace around allowed (it is trimmed). NFKC folds a few more spellings into that alphabet
+/// (fullwidth `ＡＬＩＣＥ` is `alice`); a pattern cannot say which, so the document leaves them out
+/// and a client that follows it is never refused.
+impl utoipa::PartialSchema for Username {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        service_kit::openapi::string_schema(
+            Self::pattern(),
+            "3 to 32 of a-z, 0-9, '_', '.' and '-'; trimmed, NFKC-normalised and lowercased \
+             before the check, and stored lowercased.",
+        )
+        .into()
+    }
+}
+
+impl utoipa::ToSchema for Username {}
 
 #[cfg(test)]
 mod tests {

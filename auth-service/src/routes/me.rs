@@ -1,5 +1,8 @@
+use super::json::JsonObject;
 use super::no_content_clearing_cookies;
-use super::openapi::ApiErrorBody;
+use super::openapi::{
+    ApiErrorBody, CsrfRejected, RateLimited, TooLarge, TwoTokens, Unauthorized, Unavailable,
+};
 use crate::auth::CurrentSession;
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -8,6 +11,7 @@ use crate::db::{self, users, PgPool};
 use crate::domain::{Email, FieldErrors, FullName, Username};
 use crate::error::ApiError;
 use crate::passwords::PasswordHasher;
+use crate::throttle::ThrottlePolicy;
 use crate::tokens::Issuer;
 use crate::views::User;
 use actix_web::{web, HttpResponse};
@@ -15,7 +19,18 @@ use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
 
-#[utoipa::path(get, path = "/auth/me", tag = "account", responses((status = 200, body = User), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
+#[utoipa::path(
+    get,
+    path = "/auth/me",
+    tag = "account",
+    responses(
+        (status = 200, body = User),
+        TwoTokens,
+        Unauthorized,
+        Unavailable,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn show(
     session: CurrentSession,
     pool: web::Data<PgPool>,
@@ -25,10 +40,14 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(User::from(user)))
 }
 
+/// Only the fields given (and not `null`) change; each must follow its type's rule.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UpdateBody {
+    #[schema(value_type = Option<Username>)]
     username: Option<String>,
+    #[schema(value_type = Option<Email>)]
     email: Option<String>,
+    #[schema(value_type = Option<FullName>)]
     full_name: Option<String>,
 }
 
@@ -58,10 +77,25 @@ impl TryFrom<UpdateBody> for UserChanges {
 
 /// Changes username, email or full name. Access tokens already issued keep the old values until
 /// they are refreshed.
-#[utoipa::path(patch, path = "/auth/me", tag = "account", request_body = UpdateBody, responses((status = 200, body = User), (status = 400, body = ApiErrorBody), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody), (status = 409, body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
+#[utoipa::path(
+    patch,
+    path = "/auth/me",
+    tag = "account",
+    request_body = UpdateBody,
+    responses(
+        (status = 200, body = User),
+        (status = 400, description = "Not JSON, malformed JSON, invalid fields (`fields` names them), or two different access tokens", body = ApiErrorBody),
+        Unauthorized,
+        CsrfRejected,
+        (status = 409, description = "Username or email taken", body = ApiErrorBody),
+        TooLarge,
+        Unavailable,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn update(
     session: CurrentSession,
-    body: web::Json<UpdateBody>,
+    body: JsonObject<UpdateBody>,
     pool: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     let changes = UserChanges::try_from(body.into_inner())?;
@@ -77,24 +111,42 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(User::from(user)))
 }
 
+/// `{password}`: the current password. Leaving it out is the same as a wrong one (403).
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct DeleteBody {
+    #[schema(value_type = String)]
     password: Option<String>,
 }
 
 /// Deletes the account after re-checking the password; sessions and tokens go with it.
-#[utoipa::path(delete, path = "/auth/me", tag = "account", request_body = DeleteBody, responses((status = 204, description = "User, sessions and tokens gone"), (status = 401, description = "No, bad, expired or revoked access token", body = ApiErrorBody), (status = 403, description = "Wrong password", body = ApiErrorBody)), security(("bearer" = []), ("access_cookie" = [])))]
+#[utoipa::path(
+    delete,
+    path = "/auth/me",
+    tag = "account",
+    request_body = DeleteBody,
+    responses(
+        (status = 204, description = "User, sessions and tokens gone"),
+        (status = 400, description = "No JSON body, malformed JSON, or two different access tokens", body = ApiErrorBody),
+        Unauthorized,
+        (status = 403, description = "`forbidden`: wrong password (`Retry-After` once in backoff); or `csrf_rejected`", body = ApiErrorBody),
+        TooLarge,
+        RateLimited,
+        Unavailable,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
 pub async fn delete(
     session: CurrentSession,
-    body: web::Json<DeleteBody>,
+    body: JsonObject<DeleteBody>,
     client: ClientInfo,
     pool: web::Data<PgPool>,
     hasher: web::Data<PasswordHasher>,
     issuer: web::Data<Issuer>,
+    policy: web::Data<ThrottlePolicy>,
 ) -> Result<HttpResponse, ApiError> {
     let password = body.into_inner().password.unwrap_or_default();
     let id = session.claims.sub;
-    super::password::confirm_password(&pool, &hasher, id, password).await?;
+    super::password::confirm_password(&pool, &hasher, **policy, &client, id, password).await?;
     let session_id = session.claims.sid;
     db::blocking(&pool, move |conn| {
         Ok(conn.transaction(|conn| {

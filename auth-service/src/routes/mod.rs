@@ -1,6 +1,7 @@
 //! One handler file per concern; `configure` mounts them all.
 
 mod health;
+mod json;
 mod login;
 mod logout;
 mod me;
@@ -12,29 +13,55 @@ mod sessions;
 
 use crate::cookies;
 use crate::error::ApiError;
+use crate::ratelimit;
 use crate::rotation::Granted;
 use crate::tokens::Issuer;
 use crate::views::TokenResponse;
 use actix_web::http::header;
+use actix_web::middleware::from_fn;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+/// The per-address limit on one route, as route middleware: it runs once routing has chosen the
+/// handler, so no other spelling of the path reaches the handler unlimited.
+macro_rules! limited {
+    ($route:expr, $name:literal) => {
+        $route.wrap(from_fn(|req, next| ratelimit::limit($name, req, next)))
+    };
+}
+
+/// One `web::resource` per path, holding every route of that path: a method the path does not
+/// serve is then answered 405 with `Allow` (`service_kit::method_not_allowed`), where separate
+/// `cfg.route` calls would let it fall through to the 404 of the default service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(health::index))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/openapi.json", web::get().to(openapi::document))
-        .route("/metrics", web::get().to(service_kit::metrics::endpoint))
-        .route("/auth/register", web::post().to(register::register))
-        .route("/auth/login", web::post().to(login::login))
-        .route("/auth/refresh", web::post().to(refresh::refresh))
-        .route("/auth/logout", web::post().to(logout::logout))
-        .route("/auth/logout-all", web::post().to(logout::logout_all))
-        .route("/auth/sessions", web::get().to(sessions::list))
-        .route("/auth/sessions/{id}", web::delete().to(sessions::revoke))
-        .route("/auth/me", web::get().to(me::show))
-        .route("/auth/me", web::patch().to(me::update))
-        .route("/auth/me", web::delete().to(me::delete))
-        .route("/auth/password", web::post().to(password::change));
+    cfg.service(web::resource("/").route(web::get().to(health::index)))
+        .service(web::resource("/healthz").route(web::get().to(health::healthz)))
+        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))
+        .service(
+            web::resource("/auth/register")
+                .route(limited!(web::post().to(register::register), "register")),
+        )
+        .service(
+            web::resource("/auth/login").route(limited!(web::post().to(login::login), "login")),
+        )
+        .service(
+            web::resource("/auth/refresh")
+                .route(limited!(web::post().to(refresh::refresh), "refresh")),
+        )
+        .service(web::resource("/auth/logout").route(web::post().to(logout::logout)))
+        .service(web::resource("/auth/logout-all").route(web::post().to(logout::logout_all)))
+        .service(web::resource("/auth/sessions").route(web::get().to(sessions::list)))
+        .service(web::resource("/auth/sessions/{id}").route(web::delete().to(sessions::revoke)))
+        .service(
+            web::resource("/auth/me")
+                .route(web::get().to(me::show))
+                .route(web::patch().to(me::update))
+                .route(limited!(web::delete().to(me::delete), "delete_account")),
+        )
+        .service(
+            web::resource("/auth/password")
+                .route(limited!(web::post().to(password::change), "password")),
+        );
 }
 
 /// The `TokenResponse` of login and refresh, with the cookies and `Cache-Control: no-store`.
@@ -86,7 +113,8 @@ fn read_body(body: Result<web::Bytes, actix_web::Error>) -> Result<web::Bytes, A
 }
 
 /// The refresh token of a request, from the JSON body `{refresh_token}` or the refresh cookie,
-/// and whether it came from the cookie. Two different tokens are a 400.
+/// and whether it came from the cookie. Two different tokens, or the refresh cookie sent twice,
+/// are a 400.
 fn presented_refresh_token(
     req: &HttpRequest,
     body: &[u8],
@@ -96,18 +124,20 @@ fn presented_refresh_token(
     struct Body {
         refresh_token: Option<String>,
     }
-    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
+    // No body and a `null` body are the same: the cookie (or, for logout, the access token) is
+    // the credential then. Anything else must be a JSON object (whitespace alone is not JSON).
+    let from_body = if body.is_empty() {
         None
     } else {
-        serde_json::from_slice::<Body>(body)
-            .map_err(|_| ApiError::invalid("The request body is not valid JSON."))?
-            .refresh_token
+        serde_json::from_slice::<Option<json::Object<Body>>>(body)
+            .map_err(|_| {
+                ApiError::invalid("The request body must be a JSON object `{refresh_token}`.")
+            })?
+            .and_then(|body| body.0.refresh_token)
             .filter(|t| !t.is_empty())
     };
-    let from_cookie = req
-        .cookie(issuer.access_policy().cookies.refresh)
-        .map(|c| c.value().to_owned())
-        .filter(|t| !t.is_empty());
+    let from_cookie =
+        shared_tokens::extract::unique_cookie(req, issuer.access_policy().cookies.refresh)?;
     match (from_body, from_cookie) {
         (Some(b), Some(c)) if b != c => Err(ApiError::invalid(
             "The request carries two different refresh tokens.",

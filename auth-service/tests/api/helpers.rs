@@ -24,6 +24,7 @@ pub fn base_vars(database_url: &str) -> HashMap<String, String> {
     [
         ("DATABASE_URL", database_url),
         ("BIND_ADDR", "127.0.0.1:0"),
+        ("METRICS_ADDR", "127.0.0.1:0"),
         ("ACCESS_TOKEN_SECRET", ACCESS_SECRET),
         ("REFRESH_TOKEN_SECRET", REFRESH_SECRET),
         ("BCRYPT_COST", "4"),
@@ -47,6 +48,8 @@ pub struct TestApp {
     /// `http://127.0.0.1:<port>`
     pub address: String,
     pub port: u16,
+    /// `http://127.0.0.1:<metrics port>`: the separate `/metrics` listener.
+    pub metrics_address: String,
     /// Kept alive for as long as the app: dropping it drops the database.
     pub db: TestDatabase,
     pub client: reqwest::Client,
@@ -102,10 +105,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
     let mut vars = base_vars(db.url());
     configure(&mut vars);
     let settings = settings_from(&vars);
-    let port = start(settings.clone()).await;
+    let (port, metrics_port) = start(settings.clone()).await;
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
+        metrics_address: format!("http://127.0.0.1:{}", metrics_port.unwrap_or(0)),
         db,
         client: http_client(),
         settings,
@@ -113,13 +117,33 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
     }
 }
 
-async fn start(settings: Settings) -> u16 {
+/// Starts the app; returns its port and its metrics port.
+async fn start(settings: Settings) -> (u16, Option<u16>) {
     let app = Application::build(settings)
         .await
         .expect("the application must start");
-    let port = app.port();
+    let ports = (app.port(), app.metrics_port());
     actix_web::rt::spawn(app.run_until_stopped());
-    port
+    wait_until_serving(ports.0).await;
+    ports
+}
+
+/// The server starts once its future is first polled: a test that goes straight to blocking
+/// socket calls (`test_support::raw_http`) would otherwise talk to nobody.
+async fn wait_until_serving(port: u16) {
+    let client = http_client();
+    for _ in 0..200 {
+        if client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the app on port {port} never answered");
 }
 
 pub fn http_client() -> reqwest::Client {
@@ -133,7 +157,19 @@ impl TestApp {
     /// A second `Application` with the same settings against the SAME database; returns its
     /// address. It stops when the test's runtime ends.
     pub async fn spawn_second_instance(&self) -> String {
-        let port = start(settings_from(&self.vars)).await;
+        let (port, _) = start(settings_from(&self.vars)).await;
+        format!("http://127.0.0.1:{port}")
+    }
+
+    /// Another `Application` against the SAME database with this app's variables changed by
+    /// `configure` (a rotated secret, say); returns its address.
+    pub async fn spawn_instance_with(
+        &self,
+        configure: impl FnOnce(&mut HashMap<String, String>),
+    ) -> String {
+        let mut vars = self.vars.clone();
+        configure(&mut vars);
+        let (port, _) = start(settings_from(&vars)).await;
         format!("http://127.0.0.1:{port}")
     }
 

@@ -4,7 +4,9 @@ use crate::helpers::spawn_app;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use test_support::routes::{documented_routes, registered_paths, served_routes};
+use test_support::routes::{
+    assert_undocumented_methods_are_405, documented_routes, registered_paths, served_routes,
+};
 
 /// Every route of SPEC §2.
 const ROUTES: &[(&str, &str)] = &[
@@ -12,7 +14,6 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/openapi.json"),
-    ("get", "/metrics"),
     ("post", "/auth/register"),
     ("post", "/auth/login"),
     ("post", "/auth/refresh"),
@@ -87,4 +88,23 @@ async fn every_route_the_app_serves_is_documented() {
     paths.extend(documented.iter().map(|(_, path)| path.clone()));
     let served = served_routes(&app.client, &app.address, &paths).await;
     assert_eq!(served, documented, "left: served, right: documented");
+}
+
+/// A method a path does not serve is 405 with `Allow` (the documented methods) and the JSON error
+/// body, never the 404 of an unknown path: a client learns what the path does take.
+#[actix_web::test]
+async fn a_method_a_path_does_not_serve_is_405_with_allow_and_the_error_body() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    assert_undocumented_methods_are_405(&app.client, &app.address, &doc).await;
+
+    let response = app
+        .request(Method::PUT, "/auth/login")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "POST");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "method_not_allowed", "{body}");
 }

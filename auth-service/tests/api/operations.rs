@@ -9,7 +9,12 @@ use std::time::{Duration, Instant};
 use test_support::{metric, TestDatabase};
 
 async fn scrape(app: &TestApp) -> String {
-    let response = app.get("/metrics", None).await;
+    let response = app
+        .client
+        .get(format!("{}/metrics", app.metrics_address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let content_type = response.headers()["content-type"].to_str().unwrap();
     assert!(

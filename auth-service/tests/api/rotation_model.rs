@@ -79,7 +79,7 @@ async fn random_refresh_replay_logout_sequences_keep_at_most_one_live_token() {
             let mut conn = conn.borrow_mut();
             let conn = &mut *conn;
             let row = users::find(conn, user.id).unwrap();
-            let granted = start_session(conn, &issuer, row, &client).unwrap();
+            let granted = start_session(conn, &issuer, row, &client, None).unwrap();
             let session_id = granted.session_id;
 
             // The model: every token handed out, which one is current, and whether the family

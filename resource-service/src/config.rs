@@ -18,11 +18,16 @@ pub struct Settings {
     pub access: AccessConfig,
     /// `MAX_PHOTO_BYTES`, default 5 MiB.
     pub max_photo_bytes: usize,
+    /// `MAX_PHOTOS_PER_USER`, default 1000: how many photos one account may keep.
+    pub max_photos_per_user: i64,
     /// `DB_POOL_SIZE`, default 10.
     pub db_pool_size: u32,
     /// `SHUTDOWN_TIMEOUT`, default 30s: how long a stopping service lets in-flight requests
     /// (an upload, say) finish.
     pub shutdown_timeout: Duration,
+    /// `METRICS_ADDR`, default `127.0.0.1:9091`: where `/metrics` is served, apart from the
+    /// public port; `None` is off.
+    pub metrics_addr: Option<String>,
 }
 
 impl Settings {
@@ -62,6 +67,17 @@ impl Settings {
                 "a number of bytes greater than zero, like 5242880",
             ));
         }
+        let max_photos_per_user = env.number(
+            "MAX_PHOTOS_PER_USER",
+            1000i64,
+            "a whole number of photos greater than zero, like 1000",
+        )?;
+        if max_photos_per_user < 1 {
+            return Err(ConfigError::new(
+                "MAX_PHOTOS_PER_USER",
+                "a whole number of photos greater than zero, like 1000",
+            ));
+        }
         let db_pool_size = env.number("DB_POOL_SIZE", 10u32, "a whole number from 1 to 1000")?;
         if !(1..=1000).contains(&db_pool_size) {
             return Err(ConfigError::new(
@@ -71,11 +87,13 @@ impl Settings {
         }
         let shutdown_timeout = env.duration("SHUTDOWN_TIMEOUT", "30s")?;
         Ok(Settings {
+            metrics_addr: service_kit::metrics_listener::metrics_addr(&env, "127.0.0.1:9091")?,
             shutdown_timeout,
             database_url,
             bind_addr,
             access,
             max_photo_bytes,
+            max_photos_per_user,
             db_pool_size,
         })
     }
@@ -95,8 +113,10 @@ impl fmt::Debug for Settings {
             .field("bind_addr", &self.bind_addr)
             .field("access", &self.access)
             .field("max_photo_bytes", &self.max_photo_bytes)
+            .field("max_photos_per_user", &self.max_photos_per_user)
             .field("db_pool_size", &self.db_pool_size)
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("metrics_addr", &self.metrics_addr)
             .finish()
     }
 }

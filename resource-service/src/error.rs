@@ -30,6 +30,9 @@ pub enum ApiError {
     /// `what` names the thing that was too large ("Photos", "The request body").
     #[error("{what} larger than {limit} bytes")]
     PayloadTooLarge { what: &'static str, limit: usize },
+    /// The account already has `limit` photos (`MAX_PHOTOS_PER_USER`).
+    #[error("photo quota of {limit} reached")]
+    QuotaExceeded { limit: i64 },
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(&'static str),
     #[error("database unavailable: {0}")]
@@ -84,7 +87,9 @@ impl ResponseError for ApiError {
             Self::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge { .. } | Self::QuotaExceeded { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -112,6 +117,11 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { what, limit } => ErrorBody::new(
                 "payload_too_large",
                 &format!("{what} may be at most {limit} bytes."),
+            )
+            .respond(status),
+            Self::QuotaExceeded { limit } => ErrorBody::new(
+                "quota_exceeded",
+                &format!("An account may keep at most {limit} photos; delete some to upload more."),
             )
             .respond(status),
             Self::UnsupportedMediaType(message) => {

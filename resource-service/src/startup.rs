@@ -11,7 +11,7 @@ use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use service_kit::headers::security_headers;
-use service_kit::Metrics;
+use service_kit::{Metrics, MetricsListener};
 use shared_tokens::{AccessClaims, AccessPolicy};
 use std::net::TcpListener;
 use uuid::Uuid;
@@ -38,6 +38,7 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
+    metrics_listener: Option<MetricsListener>,
 }
 
 impl Application {
@@ -69,16 +70,34 @@ impl Application {
         .await
         .map_err(|e| StartupError::Database(e.to_string()))??;
 
-        let metrics = Metrics::new(pool.clone())?;
+        let metrics = web::Data::new(Metrics::new(pool.clone())?);
         let resource_metrics = ResourceMetrics::register(&metrics)?;
+        let metrics_listener = match &settings.metrics_addr {
+            Some(addr) => Some(MetricsListener::start(addr, metrics.clone()).map_err(
+                |source| StartupError::Bind {
+                    addr: addr.clone(),
+                    source,
+                },
+            )?),
+            None => None,
+        };
         let server = serve(listener, pool, policy, metrics, resource_metrics, &settings)
             .map_err(StartupError::Server)?;
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            metrics_listener,
+        })
     }
 
     /// The port actually bound (useful when `BIND_ADDR` asked for port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on, when `METRICS_ADDR` is not `off`.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener.as_ref().map(MetricsListener::port)
     }
 
     /// Stops the server from elsewhere (tests); SIGTERM does the same.
@@ -90,6 +109,9 @@ impl Application {
     /// finish for up to `SHUTDOWN_TIMEOUT`.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
+        if let Some(listener) = &self.metrics_listener {
+            listener.stop().await;
+        }
         log::info!("resource-service stopped");
         served
     }
@@ -142,20 +164,21 @@ fn serve(
     listener: TcpListener,
     pool: DbPool,
     policy: AccessPolicy,
-    metrics: Metrics,
+    metrics: web::Data<Metrics>,
     resource_metrics: ResourceMetrics,
     settings: &Settings,
 ) -> std::io::Result<Server> {
-    let metrics = web::Data::new(metrics);
     let resource_metrics = web::Data::new(resource_metrics);
     let pool = web::Data::new(pool);
     let policy = web::Data::new(policy);
     let limits = web::Data::new(PhotoLimits {
         max_bytes: settings.max_photo_bytes,
+        max_photos_per_user: settings.max_photos_per_user,
     });
     let allowed_origins = settings.access.allowed_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(service_kit::method_not_allowed))
             .wrap(security_headers())
             .wrap(cors(&allowed_origins))
             // Outermost: request id, access log and metrics for every answer.

@@ -1,6 +1,8 @@
 //! Everything that talks to PostgreSQL: the pool, the generated schema, row structs and one
 //! module of small synchronous queries per table. Handlers reach it only through [`blocking`].
 
+pub mod erase;
+pub mod known_users;
 pub mod likes;
 pub mod models;
 pub mod photos;

@@ -29,6 +29,25 @@ pub fn insert(
     })
 }
 
+/// Stores the photo unless its owner already has `quota` photos (`Ok(None)`). `lock_owner` runs
+/// first in the same transaction and must lock a row of the owner's, so parallel uploads of one
+/// owner are counted one after another.
+pub fn insert_within_quota(
+    conn: &mut PgConnection,
+    photo: &NewPhoto<'_>,
+    bytes: &[u8],
+    quota: i64,
+    lock_owner: impl FnOnce(&mut PgConnection) -> QueryResult<()>,
+) -> QueryResult<Option<PhotoRow>> {
+    conn.transaction(|conn| {
+        lock_owner(conn)?;
+        if count_by_owner(conn, photo.owner_id)? >= quota {
+            return Ok(None);
+        }
+        insert(conn, photo, bytes).map(Some)
+    })
+}
+
 pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<PhotoRow> {
     photos::table
         .find(id)

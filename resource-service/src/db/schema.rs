@@ -1,6 +1,14 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    known_users (user_id) {
+        user_id -> Uuid,
+        username -> Text,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     photo_contents (photo_id) {
         photo_id -> Uuid,
         bytes -> Bytea,
@@ -40,4 +48,10 @@ diesel::table! {
 diesel::joinable!(photo_contents -> photos (photo_id));
 diesel::joinable!(photo_likes -> photos (photo_id));
 
-diesel::allow_tables_to_appear_in_same_query!(photo_contents, photo_likes, photos, profiles,);
+diesel::allow_tables_to_appear_in_same_query!(
+    known_users,
+    photo_contents,
+    photo_likes,
+    photos,
+    profiles,
+);

@@ -1,41 +1,23 @@
 //! Photos: upload (streamed, capped, sniffed), read, list with keyset pagination, delete.
 
 use super::openapi::{
-    ApiErrorBody, CsrfRejected, ImageBytes, PhotoNotFound, PhotoUpload, ServerErrors, TwoTokens,
-    Unauthorized,
+    ApiErrorBody, ImageBytes, PhotoNotFound, ServerErrors, TwoTokens, Unauthorized,
 };
 use super::photo_id;
-use crate::db::models::{ContentMeta, NewPhoto, PhotoRow};
-use crate::db::{blocking, likes, photos, DbPool};
-use crate::domain::{Caption, ImageType, ListLimit, OwnerFilter, PhotoCursor};
+use crate::db::models::{ContentMeta, PhotoRow};
+use crate::db::{blocking, known_users, likes, photos, DbPool};
+use crate::domain::{ListLimit, OwnerFilter, PhotoCursor};
 use crate::error::ApiError;
-use crate::metrics::ResourceMetrics;
-use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::{Connection, QueryResult};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use shared_tokens::Authenticated;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// Upload limits, registered as app data.
-#[derive(Debug, Clone, Copy)]
-pub struct PhotoLimits {
-    pub max_bytes: usize,
-}
-
-/// Room for the multipart framing and the caption on top of the photo itself.
-const MULTIPART_OVERHEAD: usize = 16 * 1024;
-
-/// The most bytes a caption field may take before it is refused (300 characters of up to four
-/// bytes each, with room to spare).
-const CAPTION_FIELD_BYTES: usize = 4 * 1024;
 
 /// `Photo` of SPEC §3, as one viewer sees it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,7 +38,7 @@ pub struct PhotoView {
 }
 
 impl PhotoView {
-    fn new(row: PhotoRow, like_count: i64, liked_by_me: bool) -> Self {
+    pub(super) fn new(row: PhotoRow, like_count: i64, liked_by_me: bool) -> Self {
         Self {
             content_url: format!("/photos/{}/content", row.id),
             id: row.id,
@@ -81,183 +63,33 @@ fn views(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let counts = likes::counts(conn, &ids)?;
     let mine = likes::liked_by(conn, viewer, &ids)?;
+    let owners: Vec<Uuid> = rows.iter().map(|r| r.owner_id).collect();
+    let names = known_users::usernames(conn, &owners)?;
     Ok(rows
         .into_iter()
-        .map(|row| {
+        .map(|mut row| {
             let count = counts.get(&row.id).copied().unwrap_or(0);
             let liked = mine.contains(&row.id);
+            // The owner's newest known name, not the one at upload time.
+            if let Some(name) = names.get(&row.owner_id) {
+                row.owner_username.clone_from(name);
+            }
             PhotoView::new(row, count, liked)
         })
         .collect())
-}
-
-fn multipart_error(error: MultipartError) -> ApiError {
-    match error {
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible => ApiError::UnsupportedMediaType(
-            "Upload photos as multipart/form-data with a `file` field.",
-        ),
-        other => ApiError::invalid(format!("The multipart body could not be read: {other}.")),
-    }
-}
-
-/// Reads a field into memory, refusing it as soon as it grows past `limit`: the rest of the
-/// body is never read.
-async fn read_capped(
-    field: &mut Field,
-    limit: usize,
-    too_large: impl Fn() -> ApiError,
-    mut check_start: impl FnMut(&[u8]) -> Result<(), ApiError>,
-) -> Result<Vec<u8>, ApiError> {
-    let mut buffer = Vec::new();
-    let mut checked = false;
-    while let Some(chunk) = field.next().await {
-        let chunk = chunk.map_err(multipart_error)?;
-        if buffer.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        buffer.extend_from_slice(&chunk);
-        if !checked && buffer.len() >= ImageType::SNIFF_BYTES {
-            check_start(&buffer)?;
-            checked = true;
-        }
-    }
-    if !checked {
-        check_start(&buffer)?;
-    }
-    Ok(buffer)
-}
-
-fn not_an_image() -> ApiError {
-    ApiError::UnsupportedMediaType("Photos must be JPEG, PNG, GIF or WebP images.")
-}
-
-/// `POST /photos`: `file` (required) and `caption` (optional) as multipart/form-data.
-#[utoipa::path(
-    post,
-    path = "/photos",
-    tag = "photos",
-    operation_id = "upload_photo",
-    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
-    responses(
-        (status = 201, description = "The stored photo", body = PhotoView, headers(("Location" = String, description = "`/photos/{id}`"))),
-        (status = 400, description = "Missing `file`, invalid `caption`, unknown field, or two different tokens", body = ApiErrorBody),
-        Unauthorized,
-        CsrfRejected,
-        (status = 413, description = "Larger than `MAX_PHOTO_BYTES`", body = ApiErrorBody),
-        (status = 415, description = "Not multipart/form-data, or not a JPEG, PNG, GIF or WebP image", body = ApiErrorBody),
-        ServerErrors,
-    ),
-    security(("bearer" = []), ("access_cookie" = []))
-)]
-pub async fn upload(
-    auth: Authenticated,
-    pool: web::Data<DbPool>,
-    limits: web::Data<PhotoLimits>,
-    metrics: web::Data<ResourceMetrics>,
-    req: HttpRequest,
-    mut form: Multipart,
-) -> Result<HttpResponse, ApiError> {
-    let max = limits.max_bytes;
-    let too_large = || ApiError::PayloadTooLarge {
-        what: "Photos",
-        limit: max,
-    };
-    // A declared length already past the limit is refused before reading a byte.
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > max.saturating_add(MULTIPART_OVERHEAD)) {
-        return Err(too_large());
-    }
-
-    let mut file: Option<Vec<u8>> = None;
-    let mut caption: Option<Caption> = None;
-    let mut fields = BTreeMap::new();
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(multipart_error)?;
-        let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
-            "file" if file.is_none() => {
-                let bytes = read_capped(&mut field, max, too_large, |start| {
-                    ImageType::sniff(start).map(|_| ()).ok_or_else(not_an_image)
-                })
-                .await?;
-                file = Some(bytes);
-            }
-            "caption" if caption.is_none() && !fields.contains_key("caption") => {
-                let bytes = read_capped(
-                    &mut field,
-                    CAPTION_FIELD_BYTES,
-                    || ApiError::invalid_field("caption", "must be at most 300 characters"),
-                    |_| Ok(()),
-                )
-                .await?;
-                match String::from_utf8(bytes)
-                    .map_err(|_| "must be UTF-8 text".to_owned())
-                    .and_then(|text| Caption::parse(&text))
-                {
-                    Ok(parsed) => caption = parsed,
-                    Err(reason) => {
-                        fields.insert("caption".to_owned(), reason);
-                    }
-                }
-            }
-            "file" | "caption" => {
-                return Err(ApiError::invalid_field(&name, "must be sent only once"));
-            }
-            _ => {
-                return Err(ApiError::invalid(format!(
-                    "Unexpected form field `{name}`: send `file` and optionally `caption`."
-                )));
-            }
-        }
-    }
-    let Some(bytes) = file else {
-        fields.insert("file".to_owned(), "is required".to_owned());
-        return Err(ApiError::invalid_fields(fields));
-    };
-    if !fields.is_empty() {
-        return Err(ApiError::invalid_fields(fields));
-    }
-    let image = ImageType::sniff(&bytes).ok_or_else(not_an_image)?;
-
-    let claims = auth.claims;
-    let viewer = claims.sub;
-    let view = blocking(&pool, move |conn| {
-        let sha256 = hex::encode(Sha256::digest(&bytes));
-        let size_bytes = i64::try_from(bytes.len()).map_err(ApiError::internal)?;
-        let new = NewPhoto {
-            id: Uuid::new_v4(),
-            owner_id: viewer,
-            owner_username: &claims.username,
-            caption: caption.as_ref().map(Caption::as_str),
-            content_type: image.mime(),
-            size_bytes,
-            sha256: &sha256,
-        };
-        let row = photos::insert(conn, &new, &bytes)?;
-        Ok(PhotoView::new(row, 0, false))
-    })
-    .await?;
-    metrics.photo_uploaded(view.size_bytes.unsigned_abs());
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/photos/{}", view.id)))
-        .json(view))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `me` or a user id; without it, every user's photos.
+    #[param(value_type = Option<OwnerFilter>, inline)]
     owner: Option<String>,
     /// Page size, 1 to 100; 20 by default.
     #[param(value_type = Option<u8>, minimum = 1, maximum = 100)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
+    #[param(value_type = Option<PhotoCursor>, inline)]
     cursor: Option<String>,
 }
 
@@ -316,8 +148,10 @@ pub async fn list(
     }
     let owner = owner.map(|o| o.resolve(viewer));
     let limit = limit.unwrap_or(ListLimit::DEFAULT);
+    let (username, iat) = (auth.claims.username, auth.claims.iat);
 
     let page = blocking(&pool, move |conn| {
+        known_users::lock_and_record(conn, viewer, &username, iat)?;
         // One extra row tells whether another page follows.
         let mut rows = photos::list(conn, owner, cursor.as_ref(), limit.get() + 1)?;
         let more = rows.len() as i64 > limit.get();

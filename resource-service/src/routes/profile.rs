@@ -1,8 +1,9 @@
-//! `GET /profile` and `PATCH /profile`: the token's identity merged with what is stored.
+//! `GET`, `PATCH` and `DELETE /profile`: the token's identity merged with what is stored, and
+//! the erasure of everything the caller owns here.
 
 use super::openapi::{ApiErrorBody, CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use crate::db::models::{ProfileChanges, ProfileRow};
-use crate::db::{blocking, photos, profiles, DbPool};
+use crate::db::{blocking, erase, known_users, photos, profiles, DbPool};
 use crate::domain::Bio;
 use crate::error::ApiError;
 use actix_web::{web, HttpResponse};
@@ -63,9 +64,8 @@ where
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {
-    /// At most 500 characters.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(value_type = Option<Bio>)]
     bio: Option<Option<String>>,
     /// The id of one of the caller's photos.
     #[serde(default, deserialize_with = "present")]
@@ -90,7 +90,9 @@ pub async fn get_profile(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.claims.sub;
+    let (username, iat) = (auth.claims.username.clone(), auth.claims.iat);
     let (stored, count) = blocking(&pool, move |conn| {
+        known_users::lock_and_record(conn, user_id, &username, iat)?;
         Ok((
             profiles::find(conn, user_id)?,
             photos::count_by_owner(conn, user_id)?,
@@ -155,7 +157,9 @@ pub async fn patch_profile(
     }
 
     let user_id = auth.claims.sub;
+    let (username, iat) = (auth.claims.username.clone(), auth.claims.iat);
     let (stored, count) = blocking(&pool, move |conn| {
+        known_users::lock_and_record(conn, user_id, &username, iat)?;
         let changes = ProfileChanges {
             bio: bio.as_ref().map(|b| b.as_ref().map(Bio::as_str)),
             avatar_photo_id: avatar,
@@ -173,4 +177,36 @@ pub async fn patch_profile(
     })
     .await?;
     Ok(HttpResponse::Ok().json(ProfileView::new(auth.claims, Some(stored), count)))
+}
+
+/// Erases everything the caller owns here: photos (with their bytes and the likes they got),
+/// the likes the caller gave, the profile. The first step of deleting an account (README,
+/// "Deleting an account"); running it again is harmless.
+#[utoipa::path(
+    delete,
+    path = "/profile",
+    tag = "profile",
+    operation_id = "erase_profile",
+    responses(
+        (status = 204, description = "Everything the caller owned here is gone"),
+        TwoTokens,
+        Unauthorized,
+        CsrfRejected,
+        ServerErrors,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
+pub async fn erase_profile(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = auth.claims.sub;
+    let erased = blocking(&pool, move |conn| Ok(erase::everything_of(conn, user_id)?)).await?;
+    log::info!(
+        "profile erased: user_id={user_id} photos={} likes={} profile={}",
+        erased.photos,
+        erased.likes,
+        erased.profile
+    );
+    Ok(HttpResponse::NoContent().finish())
 }

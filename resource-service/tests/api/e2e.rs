@@ -21,6 +21,7 @@ async fn spawn_auth() -> Auth {
     let vars: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", db.url().to_owned()),
         ("BIND_ADDR", "127.0.0.1:0".into()),
+        ("METRICS_ADDR", "127.0.0.1:0".into()),
         ("ACCESS_TOKEN_SECRET", SECRET.into()),
         (
             "REFRESH_TOKEN_SECRET",

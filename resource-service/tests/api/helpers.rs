@@ -55,6 +55,8 @@ impl TestUser {
 
 pub struct TestApp {
     pub address: String,
+    /// `http://127.0.0.1:<metrics port>`: the separate `/metrics` listener.
+    pub metrics_address: String,
     pub client: Client,
     /// Kept alive for the test; dropped (and the database with it) at the end.
     pub db: TestDatabase,
@@ -72,6 +74,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let mut vars: HashMap<String, String> = [
         ("DATABASE_URL", db.url()),
         ("BIND_ADDR", "127.0.0.1:0"),
+        ("METRICS_ADDR", "127.0.0.1:0"),
         ("ACCESS_TOKEN_SECRET", SECRET),
         ("ACCESS_TOKEN_PREVIOUS_SECRETS", PREVIOUS_SECRET),
         ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
@@ -88,9 +91,20 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let policy = AccessPolicy::from_config(&settings.access);
     let app = Application::build(settings).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = format!("http://127.0.0.1:{}", app.metrics_port().unwrap_or(0));
     tokio::spawn(app.run_until_stopped());
+    // The server starts once its future is first polled: a test that goes straight to blocking
+    // socket calls (`test_support::raw_http`) would otherwise talk to nobody.
+    let probe = Client::new();
+    for _ in 0..200 {
+        if probe.get(format!("{address}/healthz")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     TestApp {
         address,
+        metrics_address,
         client: Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

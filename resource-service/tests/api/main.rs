@@ -2,12 +2,14 @@
 //! PostgreSQL database per test, spoken to over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod attacks;
 mod browsers;
 mod compose;
 mod e2e;
 mod health;
 mod helpers;
 mod likes;
+mod memory;
 mod openapi;
 mod outage;
 mod photos;

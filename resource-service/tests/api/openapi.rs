@@ -11,7 +11,9 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use test_support::routes::{documented_routes, registered_paths, served_routes};
+use test_support::routes::{
+    assert_undocumented_methods_are_405, documented_routes, registered_paths, served_routes,
+};
 
 /// The routes that need no credentials.
 const PUBLIC: &[(&str, &str)] = &[
@@ -19,7 +21,6 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/openapi.json"),
-    ("get", "/metrics"),
 ];
 
 /// Every route of SPEC §3: each needs a valid access token.
@@ -27,6 +28,7 @@ const PROTECTED: &[(&str, &str)] = &[
     ("get", "/whoami"),
     ("get", "/profile"),
     ("patch", "/profile"),
+    ("delete", "/profile"),
     ("post", "/photos"),
     ("get", "/photos"),
     ("get", "/photos/{id}"),
@@ -293,4 +295,26 @@ async fn the_components_hold_the_security_schemes_and_the_main_schemas() {
             }
         }
     }
+}
+
+/// A method a path does not serve is 405 with `Allow` (the documented methods) and the JSON error
+/// body; actix's own answer would be an empty body.
+#[tokio::test]
+async fn a_method_a_path_does_not_serve_is_405_with_allow_and_the_error_body() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    assert_undocumented_methods_are_405(&app.client, &app.address, &doc).await;
+
+    let response = app.client.put(app.url("/photos")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let mut allow: Vec<String> = response.headers()["allow"]
+        .to_str()
+        .unwrap()
+        .split(',')
+        .map(|m| m.trim().to_owned())
+        .collect();
+    allow.sort();
+    assert_eq!(allow, ["GET", "POST"]);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "method_not_allowed", "{body}");
 }

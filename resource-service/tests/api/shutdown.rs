@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use test_support::TestDatabase;
 use uuid::Uuid;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_resource-service");
+pub(crate) const BINARY: &str = env!("CARGO_BIN_EXE_resource-service");
 
-struct Running(Child);
+pub(crate) struct Running(pub(crate) Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -24,7 +24,7 @@ impl Drop for Running {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -32,7 +32,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn token(vars: &[(&str, String)], user: &TestUser) -> String {
+pub(crate) fn token(vars: &[(&str, String)], user: &TestUser) -> String {
     let settings = Settings::from_lookup(&|name: &str| {
         vars.iter()
             .find(|(k, _)| *k == name)
@@ -44,7 +44,7 @@ fn token(vars: &[(&str, String)], user: &TestUser) -> String {
     policy.profile.sign(&claims).unwrap()
 }
 
-fn wait_until_healthy(port: u16, running: &mut Running, log: &std::path::Path) {
+pub(crate) fn wait_until_healthy(port: u16, running: &mut Running, log: &std::path::Path) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while service_kit::healthcheck::run(&format!("127.0.0.1:{port}")).is_err() {
         if let Ok(Some(status)) = running.0.try_wait() {
@@ -65,6 +65,7 @@ fn sigterm_lets_an_upload_in_flight_finish_refuses_new_connections_and_exits_zer
     let vars = vec![
         ("DATABASE_URL", db.url().to_owned()),
         ("BIND_ADDR", format!("127.0.0.1:{port}")),
+        ("METRICS_ADDR", "127.0.0.1:0".to_owned()),
         ("ACCESS_TOKEN_SECRET", SECRET.to_owned()),
         ("SHUTDOWN_TIMEOUT", "20s".to_owned()),
         ("RUST_LOG", "info".to_owned()),

@@ -3,7 +3,26 @@
 use crate::request_id;
 use actix_web::error::BlockingError;
 use actix_web::web;
-use r2d2::{ManageConnection, Pool};
+use r2d2::{ManageConnection, Pool, PooledConnection};
+use std::time::Duration;
+
+/// How long a checkout waits while the pool holds no connection at all: the database is gone
+/// (or not reached yet), and a client is better served by a quick 503 than by the pool's full
+/// timeout. A connection that can be made is made well within it, so recovery is as quick.
+pub const FAST_FAIL: Duration = Duration::from_millis(250);
+
+/// How long a readiness probe may take in all: probes usually give up after a second.
+pub const READY_WITHIN: Duration = Duration::from_millis(500);
+
+/// A connection from `pool`: the pool's own timeout while it holds connections, [`FAST_FAIL`]
+/// once it has none left (each failed check-out or health check drops a dead one).
+fn checkout<M: ManageConnection>(pool: &Pool<M>) -> Result<PooledConnection<M>, r2d2::Error> {
+    if pool.state().connections == 0 {
+        pool.get_timeout(FAST_FAIL)
+    } else {
+        pool.get()
+    }
+}
 
 /// Runs `f` with a pooled connection on actix's blocking thread pool, so a slow or absent
 /// database never stalls the async workers, and with the request's id, so its log lines carry
@@ -20,7 +39,7 @@ where
     let id = request_id::current();
     web::block(move || {
         request_id::in_blocking(id, || {
-            let mut conn = pool.get()?;
+            let mut conn = checkout(&pool)?;
             f(&mut conn)
         })
     })

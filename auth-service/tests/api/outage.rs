@@ -6,6 +6,9 @@ use std::time::{Duration, Instant};
 /// "Within a few seconds": the pool gives up on a connection after 3 s.
 const PROMPTLY: Duration = Duration::from_secs(6);
 
+/// What a readiness probe with a 1 s timeout needs: an answer well within it.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
 #[actix_web::test]
 async fn a_database_outage_gives_prompt_503s_and_the_service_recovers_by_itself() {
     let app = spawn_app().await;
@@ -45,7 +48,26 @@ async fn a_database_outage_gives_prompt_503s_and_the_service_recovers_by_itself(
     let healthz = app.get("/healthz", None).await;
     assert_eq!(healthz.status(), StatusCode::OK, "the process still serves");
 
+    // Once the pool knows the database is gone, every answer is quick.
+    for _ in 0..3 {
+        let started = Instant::now();
+        let ready = app.get("/readyz", None).await;
+        let took = started.elapsed();
+        println!("readyz during the outage: {took:?}");
+        assert!(took < PROBE_TIMEOUT, "readyz took {took:?}");
+        assert_error(ready, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+        let started = Instant::now();
+        let me = app.get("/auth/me", Some(&tokens.access)).await;
+        assert!(
+            started.elapsed() < PROBE_TIMEOUT,
+            "/auth/me took {:?}",
+            started.elapsed()
+        );
+        assert_error(me, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+    }
+
     app.db.set_available(true);
+    let back = Instant::now();
 
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
@@ -55,8 +77,17 @@ async fn a_database_outage_gives_prompt_503s_and_the_service_recovers_by_itself(
         }
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(Instant::now() < deadline, "readyz did not recover");
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    println!(
+        "ready again {:?} after the database came back",
+        back.elapsed()
+    );
+    assert!(
+        back.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        back.elapsed()
+    );
     app.login_as(&user).await;
     assert_eq!(app.refresh(&tokens.refresh).await.status(), StatusCode::OK);
 }

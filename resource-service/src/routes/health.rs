@@ -37,10 +37,13 @@ pub async fn healthz() -> HttpResponse {
 /// The database answers; 503 `unavailable` otherwise.
 #[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers", body = Status), (status = 500, description = "Internal error", body = ApiErrorBody), (status = 503, description = "Database unavailable", body = ApiErrorBody)))]
 pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    blocking(&pool, |conn| {
+    let ping = blocking(&pool, |conn| {
         diesel::sql_query("SELECT 1").execute(conn)?;
         Ok(())
-    })
-    .await?;
+    });
+    // A probe wants an answer within its own timeout, whatever the database does.
+    actix_web::rt::time::timeout(service_kit::blocking::READY_WITHIN, ping)
+        .await
+        .map_err(|_| ApiError::Unavailable("readiness check timed out".into()))??;
     Ok(HttpResponse::Ok().json(Status { status: "ready" }))
 }

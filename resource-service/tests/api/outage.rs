@@ -30,6 +30,16 @@ async fn an_outage_answers_503_and_the_service_recovers_when_the_database_return
         started.elapsed()
     );
 
+    // Once the pool knows the database is gone, answers come well within a probe's 1 s.
+    for path in ["/readyz", "/profile"] {
+        let started = Instant::now();
+        let response = app.get(path, &token).send().await.unwrap();
+        let took = started.elapsed();
+        println!("{path} during the outage: {took:?}");
+        assert!(took < Duration::from_secs(1), "{path} took {took:?}");
+        assert_error(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+    }
+
     app.db.set_available(true);
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {

@@ -5,7 +5,8 @@
 use actix_web::{http::header, web, HttpResponse};
 use prometheus::core::Collector;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
 
 /// Request latency buckets in seconds: from a cached token check (sub-millisecond) to a slow
@@ -37,6 +38,7 @@ pub struct Metrics {
     pool_connections: IntGauge,
     pool_idle: IntGauge,
     pool_max: IntGauge,
+    malformed: IntCounter,
 }
 
 impl Metrics {
@@ -65,6 +67,11 @@ impl Metrics {
         )?;
         let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle pooled connections")?;
         let pool_max = IntGauge::new("db_pool_max_connections", "The pool's maximum size")?;
+        let malformed = IntCounter::new(
+            "http_malformed_requests_total",
+            "Requests the HTTP layer refused as unparseable (bad header bytes, bad request line), \
+             since the process started",
+        )?;
         let metrics = Self {
             registry,
             requests,
@@ -74,6 +81,7 @@ impl Metrics {
             pool_connections,
             pool_idle,
             pool_max,
+            malformed,
         };
         metrics.register(metrics.requests.clone())?;
         metrics.register(metrics.latency.clone())?;
@@ -81,6 +89,7 @@ impl Metrics {
         metrics.register(metrics.pool_connections.clone())?;
         metrics.register(metrics.pool_idle.clone())?;
         metrics.register(metrics.pool_max.clone())?;
+        metrics.register(metrics.malformed.clone())?;
         Ok(metrics)
     }
 
@@ -109,6 +118,9 @@ impl Metrics {
         self.pool_connections.set(i64::from(connections));
         self.pool_idle.set(i64::from(idle));
         self.pool_max.set(i64::from(max));
+        let malformed = crate::logging::malformed_requests();
+        self.malformed
+            .inc_by(malformed.saturating_sub(self.malformed.get()));
         let mut out = Vec::with_capacity(8 * 1024);
         TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
         String::from_utf8(out).map_err(|e| prometheus::Error::Msg(e.to_string()))

@@ -219,3 +219,26 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(h["content-security-policy"], "frame-ancestors 'none'");
     }
 }
+
+#[actix_web::test]
+async fn the_burst_follows_a_high_rate_so_twenty_parallel_refreshes_pass() {
+    // 1000/min refills one request every 60 ms: twenty at once pass only on a burst of 20+.
+    let app = spawn_app_with(|vars| {
+        vars.insert("RATE_LIMIT_PER_IP".into(), "1000/min".into());
+    })
+    .await;
+    let burst = (0..20).map(|_| {
+        app.request(reqwest::Method::POST, "/auth/refresh")
+            .json(&json!({"refresh_token": "not-a-token"}))
+            .send()
+    });
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(burst)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+}

@@ -27,6 +27,10 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("refresh token reused")]
     RefreshTokenReused,
+    /// A refresh token that does not verify, or whose session is over: 401 `invalid_token`,
+    /// saying which token it was.
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
     #[error("forbidden")]
     Forbidden,
     /// A password re-check failed or was not evaluated (backoff): 403 `forbidden`, with
@@ -106,7 +110,9 @@ impl ResponseError for ApiError {
         match self {
             Self::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Auth(inner) => inner.status_code(),
-            Self::InvalidCredentials { .. } | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
+            Self::InvalidCredentials { .. }
+            | Self::RefreshTokenReused
+            | Self::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden | Self::WrongPassword { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -163,6 +169,11 @@ impl ResponseError for ApiError {
                 );
                 response
             }
+            Self::InvalidRefreshToken => ErrorBody::new(
+                "invalid_token",
+                "The refresh token is invalid, expired or revoked; log in again.",
+            )
+            .respond(status),
             Self::Forbidden => {
                 ErrorBody::new("forbidden", "You are not allowed to do this.").respond(status)
             }

@@ -45,7 +45,7 @@ pub async fn logout(
             }
             let claims = issuer.verify_refresh(&token).map_err(|reason| {
                 record_rejection(&req, reason.label());
-                ApiError::invalid_token()
+                ApiError::InvalidRefreshToken
             })?;
             (claims.sid, claims.sub)
         }

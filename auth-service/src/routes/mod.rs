@@ -129,11 +129,14 @@ fn presented_refresh_token(
     let from_body = if body.is_empty() {
         None
     } else {
-        serde_json::from_slice::<Option<json::Object<Body>>>(body)
-            .map_err(|_| {
+        let object =
+            serde_json::from_slice::<Option<serde_json::Map<_, _>>>(body).map_err(|_| {
                 ApiError::invalid("The request body must be a JSON object `{refresh_token}`.")
-            })?
-            .and_then(|body| body.0.refresh_token)
+            })?;
+        object
+            .map(json::from_object::<Body>)
+            .transpose()?
+            .and_then(|body| body.refresh_token)
             .filter(|t| !t.is_empty())
     };
     let from_cookie =

@@ -44,7 +44,7 @@ pub async fn refresh(
     let claims = issuer.verify_refresh(&token).map_err(|reason| {
         record_rejection(&req, reason.label());
         metrics.refresh(RefreshOutcome::Rejected);
-        ApiError::invalid_token()
+        ApiError::InvalidRefreshToken
     })?;
     let issuer_for_db = issuer.clone();
     let outcome = db::blocking(&pool, move |conn| {
@@ -74,7 +74,7 @@ pub async fn refresh(
             log::debug!("refresh token rejected: {reason}");
             record_rejection(&req, reason);
             metrics.refresh(RefreshOutcome::Rejected);
-            Err(ApiError::invalid_token())
+            Err(ApiError::InvalidRefreshToken)
         }
     }
 }

@@ -286,3 +286,46 @@ async fn with_grace_zero_concurrent_refreshes_leave_at_most_one_live_successor()
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
 }
+
+#[actix_web::test]
+async fn a_refused_refresh_token_is_named_as_the_refresh_token() {
+    let app = spawn_app().await;
+    let body = assert_error(
+        app.refresh("not-a-token").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("refresh token"), "{message}");
+    assert!(!message.contains("access token"), "{message}");
+}
+
+#[actix_web::test]
+async fn a_refresh_token_of_the_wrong_type_names_the_field_and_what_it_should_be() {
+    let app = spawn_app().await;
+    for body in [json!({"refresh_token": {}}), json!({"refresh_token": 5})] {
+        let response = app.post_json("/auth/refresh", &body, None).await;
+        let error = assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+        assert_eq!(
+            error["fields"]["refresh_token"], "must be a string",
+            "{error}"
+        );
+        assert!(
+            !error["message"]
+                .as_str()
+                .unwrap()
+                .contains("not valid JSON"),
+            "{error}"
+        );
+    }
+    let response = app
+        .post_json(
+            "/auth/login",
+            &json!({"username": ["alice"], "password": "x"}),
+            None,
+        )
+        .await;
+    let error = assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+    assert_eq!(error["fields"]["username"], "must be a string", "{error}");
+}

@@ -63,15 +63,9 @@ impl Application {
         let metrics = Metrics::new(pool.clone())?;
         let auth_metrics = web::Data::new(AuthMetrics::register(&metrics)?);
         let metrics = web::Data::new(metrics);
-        let metrics_listener = match &settings.metrics_addr {
-            Some(addr) => Some(MetricsListener::start(addr, metrics.clone()).map_err(
-                |source| StartupError::Bind {
-                    addr: addr.clone(),
-                    source,
-                },
-            )?),
-            None => None,
-        };
+        let metrics_listener =
+            MetricsListener::start_if(settings.metrics_addr.as_deref(), metrics.clone())
+                .map_err(|(addr, source)| StartupError::Bind { addr, source })?;
 
         let hasher = web::Data::new(PasswordHasher::new(settings.bcrypt_cost));
         hasher.warm_up();

@@ -72,15 +72,9 @@ impl Application {
 
         let metrics = web::Data::new(Metrics::new(pool.clone())?);
         let resource_metrics = ResourceMetrics::register(&metrics)?;
-        let metrics_listener = match &settings.metrics_addr {
-            Some(addr) => Some(MetricsListener::start(addr, metrics.clone()).map_err(
-                |source| StartupError::Bind {
-                    addr: addr.clone(),
-                    source,
-                },
-            )?),
-            None => None,
-        };
+        let metrics_listener =
+            MetricsListener::start_if(settings.metrics_addr.as_deref(), metrics.clone())
+                .map_err(|(addr, source)| StartupError::Bind { addr, source })?;
         let server = serve(listener, pool, policy, metrics, resource_metrics, &settings)
             .map_err(StartupError::Server)?;
         Ok(Application {

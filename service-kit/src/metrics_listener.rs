@@ -56,6 +56,16 @@ impl MetricsListener {
         Ok(Self { port, handle })
     }
 
+    /// Starts the listener when `addr` is set (`METRICS_ADDR` not `off`); on failure, the address
+    /// that could not be bound and why.
+    pub fn start_if(
+        addr: Option<&str>,
+        metrics: web::Data<Metrics>,
+    ) -> Result<Option<Self>, (String, std::io::Error)> {
+        addr.map(|addr| Self::start(addr, metrics).map_err(|e| (addr.to_owned(), e)))
+            .transpose()
+    }
+
     /// The port actually bound (tests ask for port 0).
     pub fn port(&self) -> u16 {
         self.port

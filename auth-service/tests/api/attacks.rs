@@ -449,25 +449,29 @@ async fn nul_bytes_in_text_fields_are_400_or_401_never_500() {
     assert_eq!(response.status().as_u16(), 401);
 }
 
+/// A second instance on the same database whose refresh secret has rotated (the old one is kept
+/// as a previous secret); returns its address.
+async fn with_rotated_refresh_secret(app: &TestApp) -> String {
+    app.spawn_instance_with(|vars| {
+        vars.insert(
+            "REFRESH_TOKEN_SECRET".into(),
+            "a-brand-new-refresh-secret-0123456789abcdef".into(),
+        );
+        vars.insert(
+            "REFRESH_TOKEN_PREVIOUS_SECRETS".into(),
+            crate::helpers::REFRESH_SECRET.into(),
+        );
+    })
+    .await
+}
+
 #[actix_web::test]
 async fn the_grace_reissue_survives_a_refresh_key_rotation() {
     let app = spawn_app_with(|_| {}).await;
     let user = app.register_user("alice").await;
     let first = app.login_as(&user).await;
     let second = app.refreshed(&first.refresh).await;
-    // The refresh secret rotates; the old one stays as a previous secret.
-    let rotated = app
-        .spawn_instance_with(|vars| {
-            vars.insert(
-                "REFRESH_TOKEN_SECRET".into(),
-                "a-brand-new-refresh-secret-0123456789abcdef".into(),
-            );
-            vars.insert(
-                "REFRESH_TOKEN_PREVIOUS_SECRETS".into(),
-                crate::helpers::REFRESH_SECRET.into(),
-            );
-        })
-        .await;
+    let rotated = with_rotated_refresh_secret(&app).await;
     // A second tab presents the predecessor within the grace period: it gets the same successor
     // back, and nobody is logged out.
     let again = crate::helpers::refresh_at(&app.client, &rotated, &first.refresh).await;
@@ -491,18 +495,7 @@ async fn a_grace_successor_that_cannot_be_rebuilt_is_refused_without_revoking() 
             .execute(&mut app.db.connect())
             .unwrap();
     }
-    let rotated = app
-        .spawn_instance_with(|vars| {
-            vars.insert(
-                "REFRESH_TOKEN_SECRET".into(),
-                "a-brand-new-refresh-secret-0123456789abcdef".into(),
-            );
-            vars.insert(
-                "REFRESH_TOKEN_PREVIOUS_SECRETS".into(),
-                crate::helpers::REFRESH_SECRET.into(),
-            );
-        })
-        .await;
+    let rotated = with_rotated_refresh_secret(&app).await;
     let again = crate::helpers::refresh_at(&app.client, &rotated, &first.refresh).await;
     crate::helpers::assert_error(again, reqwest::StatusCode::UNAUTHORIZED, "invalid_token").await;
     assert!(

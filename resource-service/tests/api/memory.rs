@@ -2,13 +2,11 @@
 //! whatever they send (the process's peak resident set, `VmHWM`, is read from /proc).
 
 use crate::helpers::TestUser;
-use crate::shutdown::{free_port, token, wait_until_healthy, Running, BINARY};
+use crate::shutdown::{free_port, start_binary, token, wait_until_healthy};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 use test_support::TestDatabase;
-use uuid::Uuid;
 
 const LIMIT_KB: u64 = 64 * 1024;
 
@@ -70,18 +68,7 @@ fn endless_uploads_keep_the_process_under_64_mb() {
         ("ACCESS_TOKEN_SECRET", crate::helpers::SECRET.to_owned()),
         ("RUST_LOG", "warn".to_owned()),
     ];
-    let log = std::env::temp_dir().join(format!("resource-service-{}.log", Uuid::new_v4()));
-    let file = std::fs::File::create(&log).unwrap();
-    let mut command = Command::new(BINARY);
-    command
-        .env_clear()
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::from(file.try_clone().unwrap()))
-        .stderr(Stdio::from(file));
-    for (k, v) in &vars {
-        command.env(k, v);
-    }
-    let mut running = Running(command.spawn().unwrap());
+    let (mut running, log) = start_binary(&vars);
     wait_until_healthy(port, &mut running, &log);
     let token = token(&vars, &TestUser::new("streamer"));
     let before = peak_rss_kb(running.0.id());

@@ -44,6 +44,22 @@ pub(crate) fn token(vars: &[(&str, String)], user: &TestUser) -> String {
     policy.profile.sign(&claims).unwrap()
 }
 
+/// Starts the real binary with only `vars` in its environment; returns it and its log file.
+pub(crate) fn start_binary(vars: &[(&str, String)]) -> (Running, std::path::PathBuf) {
+    let log = std::env::temp_dir().join(format!("resource-service-{}.log", Uuid::new_v4()));
+    let file = std::fs::File::create(&log).unwrap();
+    let mut command = Command::new(BINARY);
+    command
+        .env_clear()
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::from(file.try_clone().unwrap()))
+        .stderr(Stdio::from(file));
+    for (k, v) in vars {
+        command.env(k, v);
+    }
+    (Running(command.spawn().unwrap()), log)
+}
+
 pub(crate) fn wait_until_healthy(port: u16, running: &mut Running, log: &std::path::Path) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while service_kit::healthcheck::run(&format!("127.0.0.1:{port}")).is_err() {
@@ -70,18 +86,7 @@ fn sigterm_lets_an_upload_in_flight_finish_refuses_new_connections_and_exits_zer
         ("SHUTDOWN_TIMEOUT", "20s".to_owned()),
         ("RUST_LOG", "info".to_owned()),
     ];
-    let log = std::env::temp_dir().join(format!("resource-service-{}.log", Uuid::new_v4()));
-    let file = std::fs::File::create(&log).unwrap();
-    let mut command = Command::new(BINARY);
-    command
-        .env_clear()
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::from(file.try_clone().unwrap()))
-        .stderr(Stdio::from(file));
-    for (k, v) in &vars {
-        command.env(k, v);
-    }
-    let mut running = Running(command.spawn().unwrap());
+    let (mut running, log) = start_binary(&vars);
     wait_until_healthy(port, &mut running, &log);
 
     // A 256 KiB photo, sent in two halves with the SIGTERM in between.

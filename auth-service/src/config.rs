@@ -1,4 +1,4 @@
-//! auth-service configuration (SPEC §6): one typed struct, read once at start.
+//! auth-service configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
 
 use crate::client::TrustedProxies;
 use crate::ratelimit::RateLimit;

@@ -1,4 +1,4 @@
-//! The browser cookies of SPEC §5: `HttpOnly`, `SameSite=Strict`, `Secure` unless
+//! The browser cookies of docs/COOKIES.md: `HttpOnly`, `SameSite=Strict`, `Secure` unless
 //! `COOKIE_SECURE=false`, no `Domain`, `Max-Age` equal to the token's lifetime.
 
 use actix_web::cookie::time::Duration as CookieDuration;

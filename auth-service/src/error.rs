@@ -1,4 +1,5 @@
-//! `ApiError`: every way an auth-service request can fail, rendered as SPEC §4's body.
+//! `ApiError`: every way an auth-service request can fail, rendered as the error body of
+//! docs/API.md.
 //!
 //! Handlers and services return `ApiError`; database and pool errors convert into it, so an
 //! outage becomes 503 and an unexpected error a bare 500 whose cause goes only to the log.

@@ -1,5 +1,5 @@
 //! auth-service: the issuer. Users, sessions and refresh-token families in PostgreSQL; login,
-//! rotation with reuse detection, and the account endpoints of SPEC §2.
+//! rotation with reuse detection, and the account endpoints of docs/API.md.
 
 pub mod attempts;
 pub mod auth;

@@ -1,5 +1,5 @@
 //! Sessions as refresh-token families: starting one at login, and rotation with reuse detection
-//! (SPEC §1) in one transaction that locks the session row.
+//! (docs/TOKENS.md, Rotation and Reuse detection) in one transaction that locks the session row.
 
 use crate::attempts::Reservation;
 use crate::client::ClientInfo;

@@ -1,4 +1,4 @@
-//! The JSON bodies auth-service answers with (SPEC §2).
+//! The JSON bodies auth-service answers with (docs/API.md, auth-service, Bodies).
 
 use crate::db::models::{SessionRow, UserRow};
 use chrono::{DateTime, Utc};

@@ -4,7 +4,7 @@
 //! beside the real services so the table shows its whoami/healthz ratio from the same run.
 //!
 //! Reads `ACCESS_TOKEN_SECRET`, `BIND_ADDR` (default 127.0.0.1:18082), and optionally
-//! `JWT_ISSUER`/`JWT_AUDIENCE` (defaults as in SPEC §6).
+//! `JWT_ISSUER`/`JWT_AUDIENCE` (defaults as in docs/CONFIGURATION.md).
 
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};

@@ -1,4 +1,4 @@
-//! The service's configuration (SPEC §6): one typed struct, read once at start.
+//! The service's configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
 
 use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError};

@@ -1,4 +1,4 @@
-//! The one error type of this service's HTTP layer, rendered as SPEC §4 bodies.
+//! The one error type of this service's HTTP layer, rendered as the error bodies of docs/API.md.
 //!
 //! Handlers and the database helper return [`ApiError`]. Client mistakes carry a short message;
 //! a database that cannot be reached is 503 `unavailable`; Diesel's `NotFound` is 404; anything

@@ -1,5 +1,6 @@
 //! resource-service: verifies access tokens statelessly (through `shared-tokens`, never calling
-//! auth-service) and serves profiles and photos from its own PostgreSQL database (SPEC §3).
+//! auth-service) and serves profiles and photos from its own PostgreSQL database (docs/API.md,
+//! resource-service).
 
 pub mod config;
 pub mod db;

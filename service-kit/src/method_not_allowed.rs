@@ -3,11 +3,11 @@
 //!
 //! actix answers such a request itself: a resource none of whose routes' method guards match
 //! replies 405 with an `Allow` header listing the methods of those routes, and an empty body. This
-//! middleware gives that reply the SPEC §4 body and keeps actix's `Allow`, so the header is read
-//! from the route table and cannot drift from it. For this to cover every path, each path must be
-//! one `web::resource` holding all its routes: `cfg.route(path, web::get()...)` puts the method
-//! guard on the resource itself, and a wrong method then falls through to the 404 of the default
-//! service instead.
+//! middleware gives that reply the error body of docs/API.md and keeps actix's `Allow`, so the
+//! header is read from the route table and cannot drift from it. For this to cover every path,
+//! each path must be one `web::resource` holding all its routes: `cfg.route(path, web::get()...)`
+//! puts the method guard on the resource itself, and a wrong method then falls through to the 404
+//! of the default service instead.
 
 use actix_web::body::{BodySize, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};

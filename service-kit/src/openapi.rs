@@ -1,5 +1,5 @@
-//! The OpenAPI pieces both services' documents share: the SPEC §4 error body, the access-token
-//! security schemes, and the pieces of the patterns that state the text rules.
+//! The OpenAPI pieces both services' documents share: the error body (docs/API.md, Error body),
+//! the access-token security schemes, and the pieces of the patterns that state the text rules.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -8,7 +8,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::ObjectBuilder;
 use utoipa::ToSchema;
 
-/// Every error: `{"error": "<code>", "message": "...", "fields"?: {name: reason}}` (SPEC §4).
+/// Every error: `{"error": "<code>", "message": "...", "fields"?: {name: reason}}`
+/// (docs/API.md, Error body).
 #[derive(Serialize, ToSchema)]
 pub struct ApiErrorBody {
     /// invalid_request, unauthorized, invalid_token, invalid_credentials (auth),

@@ -1,5 +1,6 @@
 //! The configuration both services read the same way: the access-token settings and the browser
-//! settings of SPEC §5/§6. Each service's own config struct embeds [`AccessConfig`].
+//! settings of docs/COOKIES.md and docs/CONFIGURATION.md. Each service's own config struct embeds
+//! [`AccessConfig`].
 
 use crate::duration::parse_duration;
 use crate::keys::Secret;
@@ -127,11 +128,11 @@ impl<'a> Env<'a> {
 /// service started with `APP_ENV=production` refuses any secret that does.
 pub const DEVELOPMENT_SECRET_PREFIX: &str = "dev-only-";
 
-/// The longest clock skew SPEC §1 allows.
+/// The longest clock skew allowed (docs/TOKENS.md, Verification).
 pub const MAX_LEEWAY: Duration = Duration::from_secs(30);
 
-/// Cookie names for the mode the service runs in (SPEC §5): browsers only accept the `__Host-`
-/// and `__Secure-` prefixes on secure cookies.
+/// Cookie names for the mode the service runs in (docs/COOKIES.md, The two cookies): browsers
+/// only accept the `__Host-` and `__Secure-` prefixes on secure cookies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CookieNames {
     pub secure: bool,

@@ -1,4 +1,4 @@
-//! The error body of SPEC §4, shared by both services, and the errors the extractor returns.
+//! The error body of docs/API.md, shared by both services, and the errors the extractor returns.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;

@@ -1,7 +1,7 @@
 //! The request extractor: `Authorization: Bearer` or the access cookie in, verified claims out.
 //!
 //! Query strings are never looked at. A request carrying two different tokens is refused, and a
-//! cookie-authenticated unsafe request must pass the origin check of SPEC §5.
+//! cookie-authenticated unsafe request must pass the origin check of docs/COOKIES.md.
 
 use crate::claims::AccessClaims;
 use crate::config::{AccessConfig, CookieNames};

@@ -1,4 +1,5 @@
-//! The token contract both services share (SPEC §1, §4, §5).
+//! The token contract both services share (docs/TOKENS.md; the error body of docs/API.md;
+//! docs/COOKIES.md).
 //!
 //! Everything that decides whether a token is good lives here, in one place, so the issuer and every
 //! verifier apply identical rules: claim types, the key ring, `sign`/`verify`, the browser origin

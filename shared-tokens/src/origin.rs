@@ -1,4 +1,5 @@
-//! The browser origin check of SPEC §5 for cookie-authenticated unsafe requests.
+//! The browser origin check (docs/COOKIES.md, Origin check) for cookie-authenticated unsafe
+//! requests.
 //!
 //! A browser always tells us where a request comes from (`Sec-Fetch-Site`, `Origin`, `Referer`);
 //! a request with none of them comes from no browser, and cookies cannot be forged by a non-browser

@@ -1,4 +1,4 @@
-//! `sign` and `verify`: every rule of SPEC §1 in one place.
+//! `sign` and `verify`: every rule of docs/TOKENS.md, Verification, in one place.
 //!
 //! A [`TokenProfile`] is one kind of token (access or refresh) as one service sees it: its `typ`,
 //! issuer, audience, lifetime, leeway and key ring. The algorithm is pinned; header fields that

@@ -1,4 +1,4 @@
-//! Every rule of SPEC §1, one test each, with forged tokens built by hand.
+//! Every rule of docs/TOKENS.md, Verification, one test each, with forged tokens built by hand.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,4 +1,4 @@
-//! Inputs parsed into types that can only hold valid values (SPEC §2 validation rules).
+//! Inputs parsed into types that can only hold valid values (docs/API.md, Input rules).
 //! Once a handler holds a `Username`, it is normalised and valid; nothing re-checks it.
 
 mod email;

@@ -5,10 +5,10 @@
 
 test_support::compose_tests! {
     service: "auth-service",
-    // SPEC §2: auth-service listens on 8080.
+    // docs/API.md: auth-service listens on 8080.
     spec_port: 8080,
     settings: auth_service::config::Settings,
-    // The secrets SPEC §6 makes this service require.
+    // The secrets docs/CONFIGURATION.md marks required for this service.
     required_secrets: ["ACCESS_TOKEN_SECRET", "REFRESH_TOKEN_SECRET"],
     spawn_app: crate::helpers::spawn_app,
     app_port: |app| app.port,

@@ -15,7 +15,7 @@ async fn logged_in(app: &TestApp) -> (Tokens, Vec<SetCookie>) {
     (Tokens::from_body(response.json().await.unwrap()), cookies)
 }
 
-/// The exact attribute set of SPEC §5.
+/// The exact attribute set of docs/COOKIES.md, The two cookies.
 fn assert_token_cookie(cookie: &SetCookie, value: &str, path: &str, max_age: i64, secure: bool) {
     let name = &cookie.name;
     assert_eq!(cookie.value, value, "{name} carries the token");

@@ -338,7 +338,7 @@ pub struct SessionState {
     pub token_rows: i32,
 }
 
-/// Asserts the status and the SPEC §4 error code, and returns the body.
+/// Asserts the status and the error code of docs/API.md, and returns the body.
 pub async fn assert_error(response: Response, status: StatusCode, code: &str) -> Value {
     let actual = response.status();
     let text = response.text().await.unwrap();

@@ -58,7 +58,7 @@ pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
 /// The largest JSON body any endpoint takes.
 const JSON_LIMIT: usize = 16 * 1024;
 
-/// Malformed or oversized JSON renders as SPEC §4 bodies, not actix's plain text.
+/// Malformed or oversized JSON renders as the error bodies of docs/API.md, not actix's plain text.
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(JSON_LIMIT)

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// `Photo` of SPEC §3, as one viewer sees it.
+/// `Photo` of docs/API.md, as one viewer sees it.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Photo)]
 pub struct PhotoView {

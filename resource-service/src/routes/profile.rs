@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// `Profile` of SPEC §3: the token's identity plus what is stored (defaults until first saved).
+/// `Profile` of docs/API.md: the token's identity plus what is stored (defaults until first saved).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Profile)]
 pub struct ProfileView {

@@ -1,4 +1,4 @@
-//! SPEC §5: the origin check on cookie-authenticated unsafe requests, and CORS.
+//! docs/COOKIES.md: the origin check on cookie-authenticated unsafe requests, and CORS.
 
 use crate::helpers::*;
 use reqwest::StatusCode;

@@ -5,10 +5,10 @@
 
 test_support::compose_tests! {
     service: "resource-service",
-    // SPEC §3: resource-service listens on 8081.
+    // docs/API.md: resource-service listens on 8081.
     spec_port: 8081,
     settings: resource_service::config::Settings,
-    // The secrets SPEC §6 makes this service require.
+    // The secrets docs/CONFIGURATION.md marks required for this service.
     required_secrets: ["ACCESS_TOKEN_SECRET"],
     spawn_app: crate::helpers::spawn_app,
     app_port: |app| app.address.rsplit(':').next().unwrap().parse().unwrap(),

@@ -184,7 +184,7 @@ impl TestApp {
     }
 }
 
-/// Asserts a SPEC §4 error body with `code` and returns it.
+/// Asserts an error body (docs/API.md) with `code` and returns it.
 pub async fn assert_error(response: Response, status: StatusCode, code: &str) -> Value {
     let url = response.url().clone();
     assert_eq!(

@@ -69,7 +69,7 @@ pub fn every_variable_is_read(
 }
 
 /// `BIND_ADDR`'s port (as the service's parser read it, `bind_addr`) == the build arg `PORT` ==
-/// the container side of `ports` == the SPEC port, the host side matches the README's
+/// the container side of `ports` == the documented port, the host side matches the README's
 /// walkthrough, and the Dockerfile exposes `PORT` and sets `BIND_ADDR` from it.
 pub fn port_agrees_everywhere(compose: &Compose, service: &str, spec_port: u16, bind_addr: &str) {
     let block = compose.service(service);
@@ -79,7 +79,8 @@ pub fn port_agrees_everywhere(compose: &Compose, service: &str, spec_port: u16, 
     assert_eq!(
         port, spec_port,
         "{COMPOSE_FILE}: services.{service} listens on {port} (BIND_ADDR={bind_addr}, from its \
-         environment or the Dockerfile's ENV), but SPEC says {spec_port}; fix BIND_ADDR there"
+         environment or the Dockerfile's ENV), but docs/API.md gives {spec_port}; fix \
+         BIND_ADDR there"
     );
     assert!(
         matches!(host.as_str(), "0.0.0.0" | "::"),
@@ -240,8 +241,8 @@ pub fn database_url_points_at_compose_postgres(
         assert_ne!(
             other_db,
             Ok((url.host.clone(), url.database.clone())),
-            "{COMPOSE_FILE}: services.{service} and services.{other} share database {:?}; SPEC \
-             §6 gives each service its own",
+            "{COMPOSE_FILE}: services.{service} and services.{other} share database {:?}; \
+             docs/CONFIGURATION.md gives each service its own",
             url.database
         );
     }

@@ -1,6 +1,6 @@
 //! The compose consistency tests of one service, written once for both: `docker-compose.yml` and
 //! the `Dockerfile` checked against the service's own config parser and its own binary. A service
-//! declares what differs (name, SPEC port, `Settings`, required secrets, how its test app is
+//! declares what differs (name, documented port, `Settings`, required secrets, how its test app is
 //! spawned) with [`compose_tests!`](crate::compose_tests), which expands to one `#[test]` per check
 //! below, named after it; each failure names the service and the file and key to fix.
 
@@ -31,11 +31,11 @@ pub struct Refusal {
 pub struct ServiceUnderTest<S> {
     /// Its name: the compose service, the cargo package and the binary.
     pub name: &'static str,
-    /// The port the SPEC gives it.
+    /// The port docs/API.md gives it.
     pub spec_port: u16,
     /// Its binary (`env!("CARGO_BIN_EXE_<name>")`).
     pub binary: &'static str,
-    /// The secrets the SPEC makes it require.
+    /// The secrets docs/CONFIGURATION.md marks required for it.
     pub required_secrets: &'static [&'static str],
     /// Its real config parser (`Settings::from_lookup`).
     pub parse: fn(Lookup<'_>) -> Result<S, Refusal>,

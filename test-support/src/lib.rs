@@ -1,4 +1,4 @@
-//! A fresh PostgreSQL database per test, dropped when the test ends (SPEC §8).
+//! A fresh PostgreSQL database per test, dropped when the test ends (README, Two commands).
 //!
 //! The server comes from `TEST_DATABASE_URL` (default
 //! `postgres://postgres:postgres@localhost:5432/postgres`). When no server answers, the test fails
@@ -9,6 +9,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod compose;
+pub mod openapi;
 pub mod raw_http;
 pub mod routes;
 

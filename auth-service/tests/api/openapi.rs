@@ -108,3 +108,14 @@ async fn a_method_a_path_does_not_serve_is_405_with_allow_and_the_error_body() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "method_not_allowed", "{body}");
 }
+
+/// The committed `docs/openapi/auth-service.json` is what the app serves
+/// (`UPDATE_OPENAPI=1` rewrites it).
+#[actix_web::test]
+async fn the_committed_document_is_the_served_document() {
+    let app = spawn_app().await;
+    let response = app.get("/openapi.json", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let served = response.text().await.unwrap();
+    test_support::openapi::assert_matches_committed("auth-service", &served);
+}

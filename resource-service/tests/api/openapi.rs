@@ -318,3 +318,19 @@ async fn a_method_a_path_does_not_serve_is_405_with_allow_and_the_error_body() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "method_not_allowed", "{body}");
 }
+
+/// The committed `docs/openapi/resource-service.json` is what the app serves
+/// (`UPDATE_OPENAPI=1` rewrites it).
+#[actix_web::test]
+async fn the_committed_document_is_the_served_document() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let served = response.text().await.unwrap();
+    test_support::openapi::assert_matches_committed("resource-service", &served);
+}

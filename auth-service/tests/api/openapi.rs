@@ -8,7 +8,7 @@ use test_support::routes::{
     assert_undocumented_methods_are_405, documented_routes, registered_paths, served_routes,
 };
 
-/// Every route of SPEC §2.
+/// Every route of auth-service (docs/API.md).
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/"),
     ("get", "/healthz"),

@@ -1,7 +1,7 @@
 //! `GET /openapi.json`: an OpenAPI 3 document that lists exactly the routes the app serves, each
 //! with the statuses it really answers and the credentials it really needs.
 //!
-//! Three lists are compared and must agree: the SPEC §3 routes written out below, the routes the
+//! Three lists are compared and must agree: the routes of docs/API.md written out below, the routes the
 //! document lists, and the routes the app serves (paths read from the route table that
 //! `routes::configure` builds, methods found by asking the running app). A route added to the app
 //! without documentation, or documented without being served, fails here.
@@ -23,7 +23,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/openapi.json"),
 ];
 
-/// Every route of SPEC §3: each needs a valid access token.
+/// Every route of resource-service in docs/API.md: each needs a valid access token.
 const PROTECTED: &[(&str, &str)] = &[
     ("get", "/whoami"),
     ("get", "/profile"),
@@ -282,7 +282,7 @@ async fn the_components_hold_the_security_schemes_and_the_main_schemas() {
     );
     assert_eq!(schemas["PhotoUpload"]["required"], json!(["file"]));
 
-    // Every error response carries the SPEC §4 body.
+    // Every error response carries the error body of docs/API.md.
     for route in documented(&doc) {
         let (method, path) = &route;
         for (status, response) in operation(&doc, &route)["responses"].as_object().unwrap() {

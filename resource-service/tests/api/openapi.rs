@@ -1,8 +1,8 @@
 //! `GET /openapi.json`: an OpenAPI 3 document that lists exactly the routes the app serves, each
 //! with the statuses it really answers and the credentials it really needs.
 //!
-//! Three lists are compared and must agree: the routes of docs/API.md written out below, the routes the
-//! document lists, and the routes the app serves (paths read from the route table that
+//! Three lists are compared and must agree: the routes of docs/API.md written out below, the
+//! routes the document lists, and the routes the app serves (paths read from the route table that
 //! `routes::configure` builds, methods found by asking the running app). A route added to the app
 //! without documentation, or documented without being served, fails here.
 

@@ -22,6 +22,9 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 /// `RATE_LIMIT_PER_IP` parsed: `count` requests per `period`; `None` when switched off with `0`.
+/// The smallest default burst: a page load's few parallel calls always pass.
+const MIN_BURST: u32 = 5;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     pub count: NonZeroU32,
@@ -49,12 +52,7 @@ impl RateLimit {
         };
         Ok(NonZeroU32::new(count).map(|count| Self { count, period }))
     }
-}
 
-/// The smallest default burst: a page load's few parallel calls always pass.
-const MIN_BURST: u32 = 5;
-
-impl RateLimit {
     /// The burst when `RATE_LIMIT_BURST` is not set: a quarter of one period's budget (at least
     /// [`MIN_BURST`], at most the whole budget), so it grows with the rate: 5 at `20/min`, 25 at
     /// `100/min`. Many tabs, or many users behind one NAT, refresh at once.

@@ -94,6 +94,17 @@ impl From<DieselError> for ApiError {
     }
 }
 
+impl From<service_kit::StoreError> for ApiError {
+    fn from(error: service_kit::StoreError) -> Self {
+        use service_kit::StoreError;
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Unavailable(cause) => Self::Unavailable(cause),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<r2d2::Error> for ApiError {
     fn from(error: r2d2::Error) -> Self {
         Self::Unavailable(error.to_string())

@@ -173,6 +173,17 @@ fn is_connection_loss(message: &str) -> bool {
         || message.contains("no connection to the server")
 }
 
+impl From<service_kit::StoreError> for ApiError {
+    fn from(error: service_kit::StoreError) -> Self {
+        use service_kit::StoreError;
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Unavailable(cause) => Self::Unavailable(cause),
+            other => Self::internal(other),
+        }
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
         Self::Unavailable(error.to_string())

@@ -1,7 +1,7 @@
 //! Database work off the async workers.
 
 use crate::request_id;
-use actix_web::error::BlockingError;
+use crate::store::StoreError;
 use actix_web::web;
 use r2d2::{ManageConnection, Pool, PooledConnection};
 use std::time::Duration;
@@ -26,24 +26,25 @@ fn checkout<M: ManageConnection>(pool: &Pool<M>) -> Result<PooledConnection<M>, 
 
 /// Runs `f` with a pooled connection on actix's blocking thread pool, so a slow or absent
 /// database never stalls the async workers, and with the request's id, so its log lines carry
-/// it. A connection that cannot be had within the pool's timeout becomes the service's
-/// `E::from(r2d2::Error)` (503 `unavailable` in both services).
+/// it. A connection that cannot be had within the pool's timeout is
+/// [`StoreError::Unavailable`] (503 in both services), in the caller's error type.
 pub async fn with_connection<M, T, E, F>(pool: &Pool<M>, f: F) -> Result<T, E>
 where
     M: ManageConnection,
     F: FnOnce(&mut M::Connection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
-    E: From<r2d2::Error> + From<BlockingError> + Send + 'static,
+    E: From<StoreError> + Send + 'static,
 {
     let pool = pool.clone();
     let id = request_id::current();
     web::block(move || {
         request_id::in_blocking(id, || {
-            let mut conn = checkout(&pool)?;
+            let mut conn = checkout(&pool).map_err(StoreError::from)?;
             f(&mut conn)
         })
     })
-    .await?
+    .await
+    .map_err(StoreError::from)?
 }
 
 #[cfg(test)]
@@ -67,21 +68,6 @@ mod tests {
         }
     }
 
-    #[derive(Debug)]
-    enum Failed {
-        Pool,
-        Blocking,
-    }
-    impl From<r2d2::Error> for Failed {
-        fn from(_: r2d2::Error) -> Self {
-            Self::Pool
-        }
-    }
-    impl From<BlockingError> for Failed {
-        fn from(_: BlockingError) -> Self {
-            Self::Blocking
-        }
-    }
 
     #[actix_web::test]
     async fn the_work_runs_on_another_thread_with_the_requests_id() {
@@ -91,7 +77,7 @@ mod tests {
         let (seen, thread) = request_id::scope(
             id.clone(),
             with_connection(&pool, |_conn| {
-                Ok::<_, Failed>((request_id::current(), std::thread::current().id()))
+                Ok::<_, StoreError>((request_id::current(), std::thread::current().id()))
             }),
         )
         .await

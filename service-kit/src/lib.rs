@@ -12,7 +12,9 @@ pub mod metrics;
 pub mod metrics_listener;
 pub mod observe;
 pub mod openapi;
+pub mod openapi_responses;
 pub mod request_id;
+pub mod store;
 pub mod text;
 
 pub use background::{Background, StopSignal};
@@ -21,3 +23,4 @@ pub use metrics::Metrics;
 pub use metrics_listener::MetricsListener;
 pub use observe::observe;
 pub use request_id::RequestId;
+pub use store::StoreError;

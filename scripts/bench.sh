@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The side-by-side benchmark of issue 6, in one run on one machine (docs/BENCHMARKS.md).
+# The side-by-side benchmark, in one run on one machine (docs/BENCHMARKS.md).
 #
 # Builds in release mode, starts PostgreSQL if it is not running, creates fresh databases, starts
 # auth-service and resource-service from target/release (timing each start, P5), runs the

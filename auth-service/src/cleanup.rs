@@ -3,13 +3,12 @@
 //! tables stay bounded under steady traffic and requests never wait on it.
 
 use crate::db::{self, cleanup, PgPool};
-use crate::error::ApiError;
-use crate::ratelimit::RateLimiters;
-use crate::throttle;
+use crate::http::rate_limit::RateLimiters;
+use crate::sessions::throttle;
 use actix_web::web;
 use chrono::{TimeDelta, Utc};
 use diesel::PgConnection;
-use service_kit::{Background, StopSignal};
+use service_kit::{Background, StopSignal, StoreError};
 use std::time::Duration;
 
 const BATCH: i64 = 500;
@@ -39,11 +38,14 @@ async fn drain(
     delete: BatchDelete,
     older_than: Duration,
     stop: Option<&StopSignal>,
-) -> Result<usize, ApiError> {
+) -> Result<usize, StoreError> {
     let before = Utc::now() - TimeDelta::seconds(older_than.as_secs() as i64);
     let mut total = 0;
     loop {
-        let deleted = db::blocking(pool, move |conn| Ok(delete(conn, before, BATCH)?)).await?;
+        let deleted = db::blocking(pool, move |conn| {
+            Ok::<_, StoreError>(delete(conn, before, BATCH)?)
+        })
+        .await?;
         total += deleted;
         if deleted < BATCH as usize || stop.is_some_and(StopSignal::is_raised) {
             return Ok(total);
@@ -53,7 +55,7 @@ async fn drain(
 }
 
 /// One full pass. Safe to run on several instances at once.
-pub async fn run_once(pool: &PgPool, retention: Retention) -> Result<Report, ApiError> {
+pub async fn run_once(pool: &PgPool, retention: Retention) -> Result<Report, StoreError> {
     run_pass(pool, retention, None).await
 }
 
@@ -61,7 +63,7 @@ async fn run_pass(
     pool: &PgPool,
     retention: Retention,
     stop: Option<&StopSignal>,
-) -> Result<Report, ApiError> {
+) -> Result<Report, StoreError> {
     let keep = retention.sessions_and_tokens;
     Ok(Report {
         sessions: drain(pool, cleanup::dead_sessions, keep, stop).await?,

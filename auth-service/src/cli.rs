@@ -26,7 +26,7 @@ pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<Str
             .as_ref()
             .and(db::users::find_by_username(conn, &username)?.map(|u| u.id))
         {
-            let operator = crate::client::ClientInfo {
+            let operator = crate::domain::ClientInfo {
                 ip: None,
                 user_agent: Some("auth-service grant-role".into()),
             };

@@ -1,7 +1,7 @@
 //! auth-service configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
 
-use crate::client::TrustedProxies;
-use crate::ratelimit::RateLimit;
+use crate::http::client_address::TrustedProxies;
+use crate::http::rate_limit::RateLimit;
 use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError, Secret};
 use std::num::NonZeroU32;

@@ -1,13 +1,18 @@
-//! `ApiError`: every way an auth-service request can fail, rendered as the error body of
-//! docs/API.md.
+//! `ApiError`: every way an auth-service request can fail, and the one place each failure is
+//! mapped to its status, code and headers (docs/API.md, Errors).
 //!
-//! Handlers and services return `ApiError`; database and pool errors convert into it, so an
-//! outage becomes 503 and an unexpected error a bare 500 whose cause goes only to the log.
+//! The application layer returns its own errors ([`AccountError`], [`SessionError`]) and knows
+//! nothing of HTTP; they convert into `ApiError` here. A database outage is the shared
+//! [`StoreError`]: 503 with `Retry-After`; an unexpected error is a bare 500 whose cause goes only
+//! to the log.
 
+use crate::account::AccountError;
+use crate::domain::InvalidFields;
+use crate::sessions::SessionError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use service_kit::StoreError;
 use shared_tokens::{AuthError, ErrorBody};
 use std::collections::BTreeMap;
 
@@ -18,36 +23,21 @@ pub enum ApiError {
         message: String,
         fields: BTreeMap<String, String>,
     },
+    /// The access token (or the refresh cookie's origin) was refused.
     #[error(transparent)]
     Auth(#[from] AuthError),
-    /// A failed login; `retry_after` once the address is in backoff (a throttled attempt looks
-    /// exactly like this).
-    #[error("login failed")]
-    InvalidCredentials { retry_after: Option<u64> },
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Session(#[from] SessionError),
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
-    #[error("refresh token reused")]
-    RefreshTokenReused,
-    /// A refresh token that does not verify, or whose session is over: 401 `invalid_token`,
-    /// saying which token it was.
-    #[error("invalid refresh token")]
-    InvalidRefreshToken,
-    #[error("forbidden")]
-    Forbidden,
-    /// A password re-check failed or was not evaluated (backoff): 403 `forbidden`, with
-    /// `Retry-After` once the caller is in backoff.
-    #[error("wrong password")]
-    WrongPassword { retry_after: Option<u64> },
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(String),
     #[error("payload too large")]
     PayloadTooLarge,
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl ApiError {
@@ -58,63 +48,31 @@ impl ApiError {
         }
     }
 
-    pub fn invalid_fields(fields: BTreeMap<String, String>) -> Self {
+    pub fn invalid_token() -> Self {
+        Self::Auth(AuthError::InvalidToken)
+    }
+}
+
+impl From<InvalidFields> for ApiError {
+    fn from(InvalidFields(fields): InvalidFields) -> Self {
         Self::InvalidRequest {
             message: "Some fields are invalid.".into(),
             fields,
         }
     }
-
-    pub fn invalid_token() -> Self {
-        Self::Auth(AuthError::InvalidToken)
-    }
-
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        Self::Internal(cause.to_string())
-    }
 }
 
-impl From<DieselError> for ApiError {
-    fn from(error: DieselError) -> Self {
-        match error {
-            DieselError::NotFound => Self::NotFound,
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                let field = match info.constraint_name() {
-                    Some(c) if c.contains("email") => "email",
-                    Some(c) if c.contains("username") => "username",
-                    _ => "record",
-                };
-                Self::Conflict(field.to_owned())
-            }
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
-            | DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)
-            | DieselError::BrokenTransactionManager => Self::Unavailable(error.to_string()),
-            other => Self::Internal(other.to_string()),
-        }
+fn with_retry_after(mut response: HttpResponse, seconds: Option<u64>) -> HttpResponse {
+    if let Some(seconds) = seconds {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
+    response
 }
 
-impl From<service_kit::StoreError> for ApiError {
-    fn from(error: service_kit::StoreError) -> Self {
-        use service_kit::StoreError;
-        match error {
-            StoreError::NotFound => Self::NotFound,
-            StoreError::Unavailable(cause) => Self::Unavailable(cause),
-            other => Self::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<r2d2::Error> for ApiError {
-    fn from(error: r2d2::Error) -> Self {
-        Self::Unavailable(error.to_string())
-    }
-}
-
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(error: actix_web::error::BlockingError) -> Self {
-        Self::Internal(error.to_string())
-    }
+fn internal(cause: &dyn std::fmt::Display) -> HttpResponse {
+    StoreError::Internal(cause.to_string()).error_response()
 }
 
 impl ResponseError for ApiError {
@@ -122,16 +80,23 @@ impl ResponseError for ApiError {
         match self {
             Self::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Auth(inner) => inner.status_code(),
-            Self::InvalidCredentials { .. }
-            | Self::RefreshTokenReused
-            | Self::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
+            Self::Account(AccountError::Invalid(_)) => StatusCode::BAD_REQUEST,
+            Self::Account(AccountError::InvalidCredentials { .. }) => StatusCode::UNAUTHORIZED,
+            Self::Account(AccountError::WrongPassword { .. }) => StatusCode::FORBIDDEN,
+            Self::Account(AccountError::Taken(_)) => StatusCode::CONFLICT,
+            Self::Account(AccountError::Session(inner)) | Self::Session(inner) => match inner {
+                SessionError::InvalidRefreshToken(_) | SessionError::Reused { .. } => {
+                    StatusCode::UNAUTHORIZED
+                }
+                SessionError::NotFound => StatusCode::NOT_FOUND,
+                SessionError::Store(store) => store.status_code(),
+                SessionError::Signing(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            Self::Account(AccountError::Store(store)) | Self::Store(store) => store.status_code(),
+            Self::Account(AccountError::Hashing(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden | Self::WrongPassword { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -147,84 +112,80 @@ impl ResponseError for ApiError {
                 }
             }
             Self::Auth(inner) => inner.error_response(),
-            Self::InvalidCredentials { retry_after } => {
-                let mut response = ErrorBody::new(
-                    "invalid_credentials",
-                    "The username, email or password is incorrect.",
-                )
-                .respond(status);
-                if let Some(seconds) = retry_after {
-                    response
-                        .headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
-                }
-                response
-            }
-            Self::TooManyRequests { retry_after } => {
-                let mut response =
-                    ErrorBody::new("too_many_requests", "Too many requests; try again later.")
-                        .respond(status);
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
-                response
-            }
-            Self::RefreshTokenReused => {
-                let mut response = ErrorBody::new(
-                    "refresh_token_reused",
-                    "This refresh token was already used; the session has been revoked.",
-                )
-                .respond(status);
-                response.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
-                );
-                response
-            }
-            Self::InvalidRefreshToken => ErrorBody::new(
-                "invalid_token",
-                "The refresh token is invalid, expired or revoked; log in again.",
-            )
-            .respond(status),
-            Self::Forbidden => {
-                ErrorBody::new("forbidden", "You are not allowed to do this.").respond(status)
-            }
-            Self::WrongPassword { retry_after } => {
-                let mut response =
-                    ErrorBody::new("forbidden", "The password is incorrect.").respond(status);
-                if let Some(seconds) = retry_after {
-                    response
-                        .headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
-                }
-                response
-            }
+            Self::Account(error) => account_error(error, status),
+            Self::Session(error) => session_error(error, status),
+            Self::TooManyRequests { retry_after } => with_retry_after(
+                ErrorBody::new("too_many_requests", "Too many requests; try again later.")
+                    .respond(status),
+                Some(*retry_after),
+            ),
             Self::NotFound => {
                 ErrorBody::new("not_found", "The resource does not exist.").respond(status)
-            }
-            Self::Conflict(field) => {
-                let message = format!("That {field} is already taken.");
-                let fields = BTreeMap::from([(field.clone(), "is already taken".to_owned())]);
-                ErrorBody::new("conflict", &message)
-                    .with_fields(&fields)
-                    .respond(status)
             }
             Self::PayloadTooLarge => {
                 ErrorBody::new("payload_too_large", "The request body is too large.")
                     .respond(status)
             }
-            Self::Unavailable(cause) => {
-                log::warn!("database unavailable: {cause}");
-                ErrorBody::new(
-                    "unavailable",
-                    "The service is temporarily unavailable; try again shortly.",
-                )
-                .respond(status)
-            }
-            Self::Internal(cause) => {
-                log::error!("internal error: {cause}");
-                ErrorBody::new("internal", "An internal error occurred.").respond(status)
-            }
+            Self::Store(store) => store.error_response(),
         }
+    }
+}
+
+fn account_error(error: &AccountError, status: StatusCode) -> HttpResponse {
+    match error {
+        AccountError::Invalid(InvalidFields(fields)) => {
+            ErrorBody::new("invalid_request", "Some fields are invalid.")
+                .with_fields(fields)
+                .respond(status)
+        }
+        AccountError::InvalidCredentials { retry_after } => with_retry_after(
+            ErrorBody::new(
+                "invalid_credentials",
+                "The username, email or password is incorrect.",
+            )
+            .respond(status),
+            *retry_after,
+        ),
+        AccountError::WrongPassword { retry_after } => with_retry_after(
+            ErrorBody::new("forbidden", "The password is incorrect.").respond(status),
+            *retry_after,
+        ),
+        AccountError::Taken(field) => {
+            let message = format!("That {field} is already taken.");
+            let fields = BTreeMap::from([((*field).to_owned(), "is already taken".to_owned())]);
+            ErrorBody::new("conflict", &message)
+                .with_fields(&fields)
+                .respond(status)
+        }
+        AccountError::Session(inner) => session_error(inner, status),
+        AccountError::Store(store) => store.error_response(),
+        AccountError::Hashing(cause) => internal(cause),
+    }
+}
+
+fn session_error(error: &SessionError, status: StatusCode) -> HttpResponse {
+    match error {
+        SessionError::InvalidRefreshToken(_) => ErrorBody::new(
+            "invalid_token",
+            "The refresh token is invalid, expired or revoked; log in again.",
+        )
+        .respond(status),
+        SessionError::Reused { .. } => {
+            let mut response = ErrorBody::new(
+                "refresh_token_reused",
+                "This refresh token was already used; the session has been revoked.",
+            )
+            .respond(status);
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            response
+        }
+        SessionError::NotFound => {
+            ErrorBody::new("not_found", "The resource does not exist.").respond(status)
+        }
+        SessionError::Store(store) => store.error_response(),
+        SessionError::Signing(cause) => internal(cause),
     }
 }

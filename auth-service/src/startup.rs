@@ -1,16 +1,18 @@
 //! Builds the application: pool, migrations, key self-test, HTTP server. Tests build the same
 //! `Application` on port 0.
 
+use crate::account::Accounts;
 use crate::cleanup::{self, Retention};
 use crate::config::Settings;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::rate_limit::RateLimiters;
+use crate::issuer::Issuer;
 use crate::metrics::AuthMetrics;
-use crate::passwords::PasswordHasher;
-use crate::ratelimit::RateLimiters;
+use crate::password_hashing::PasswordHasher;
 use crate::routes;
-use crate::throttle::ThrottlePolicy;
-use crate::tokens::Issuer;
+use crate::sessions::throttle::ThrottlePolicy;
+use crate::sessions::Sessions;
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
@@ -19,6 +21,7 @@ use service_kit::headers::security_headers;
 use service_kit::{Background, Metrics, MetricsListener};
 use shared_tokens::AccessPolicy;
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// JSON bodies on auth routes are small; anything larger is refused with 413.
@@ -55,19 +58,19 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let access = web::Data::new(AccessPolicy::from_config(&settings.access));
-        let issuer = web::Data::new(Issuer::new(&settings, access.clone()));
+        let issuer = Arc::new(Issuer::new(&settings, access.clone()));
         issuer.self_test().map_err(StartupError::SelfTest)?;
 
         let pool = db::build_pool(&settings.database_url, settings.db_pool_size);
         migrate_when_ready(&pool).await?;
         let metrics = Metrics::new(pool.clone())?;
-        let auth_metrics = web::Data::new(AuthMetrics::register(&metrics)?);
+        let auth_metrics = Arc::new(AuthMetrics::register(&metrics)?);
         let metrics = web::Data::new(metrics);
         let metrics_listener =
             MetricsListener::start_if(settings.metrics_addr.as_deref(), metrics.clone())
                 .map_err(|(addr, source)| StartupError::Bind { addr, source })?;
 
-        let hasher = web::Data::new(PasswordHasher::new(settings.bcrypt_cost));
+        let hasher = PasswordHasher::new(settings.bcrypt_cost);
         hasher.warm_up();
 
         let listener =
@@ -101,10 +104,20 @@ impl Application {
             limiters.clone(),
         );
         let proxies = web::Data::new(settings.trusted_proxies.clone());
-        let throttle = web::Data::new(ThrottlePolicy {
+        let throttle = ThrottlePolicy {
             max_failures: settings.login_max_failures,
-        });
-
+        };
+        let sessions = Sessions::new(pool.clone(), issuer.clone(), auth_metrics.clone());
+        let accounts = web::Data::new(Accounts::new(
+            pool.clone(),
+            hasher,
+            throttle,
+            sessions.clone(),
+            auth_metrics.clone(),
+        ));
+        let sessions = web::Data::new(sessions);
+        let issuer = web::Data::from(issuer);
+        let auth_metrics = web::Data::from(auth_metrics);
         let pool = web::Data::new(pool);
         let allowed_origins = settings.access.allowed_origins.clone();
         let server = HttpServer::new(move || {
@@ -118,10 +131,10 @@ impl Application {
                 .app_data(auth_metrics.clone())
                 .app_data(access.clone())
                 .app_data(proxies.clone())
-                .app_data(throttle.clone())
                 .app_data(issuer.clone())
+                .app_data(sessions.clone())
+                .app_data(accounts.clone())
                 .app_data(pool.clone())
-                .app_data(hasher.clone())
                 .app_data(limiters.clone())
                 .app_data(json_config())
                 .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))

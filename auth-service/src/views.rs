@@ -1,6 +1,7 @@
 //! The JSON bodies auth-service answers with (docs/API.md, auth-service, Bodies).
 
 use crate::db::models::{SessionRow, UserRow};
+use crate::sessions::Tokens;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -30,7 +31,8 @@ impl From<UserRow> for User {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+// No `Debug`: it holds both tokens.
+#[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
@@ -39,6 +41,20 @@ pub struct TokenResponse {
     pub refresh_expires_in: i64,
     pub session_id: Uuid,
     pub user: User,
+}
+
+impl From<Tokens> for TokenResponse {
+    fn from(tokens: Tokens) -> Self {
+        Self {
+            access_token: tokens.access_token,
+            token_type: "Bearer",
+            expires_in: tokens.expires_in,
+            refresh_token: tokens.refresh_token,
+            refresh_expires_in: tokens.refresh_expires_in,
+            session_id: tokens.session_id,
+            user: tokens.user.into(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

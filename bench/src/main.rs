@@ -1,4 +1,4 @@
-//! `bench`: the load generator behind `scripts/bench.sh` (issue 6).
+//! `bench`: the load generator behind `scripts/bench.sh`.
 //!
 //! ```text
 //! bench start --name NAME --ready HOST:PORT --log FILE [--record FILE] -- BINARY [ARGS...]

@@ -1,5 +1,5 @@
 //! Micro-benchmark of the access-token hot path: `sign` (auth-service, per login and refresh) and
-//! `verify` (every request to resource-service). Issue 6's goal: verify ≤ 4 µs.
+//! `verify` (every request to resource-service). The goal (docs/BENCHMARKS.md): verify ≤ 4 µs.
 //!
 //! `cargo bench -p shared-tokens --bench tokens`; scripts/bench.sh runs it and reads the medians
 //! back from `target/criterion/access_token/{sign,verify}/new/estimates.json`.

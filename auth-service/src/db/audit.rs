@@ -48,7 +48,7 @@ pub struct AuditEvent<'a> {
 
 impl<'a> AuditEvent<'a> {
     /// An event caused by the request of `client`.
-    pub fn by(kind: AuditKind, client: &'a crate::client::ClientInfo) -> Self {
+    pub fn by(kind: AuditKind, client: &'a crate::domain::ClientInfo) -> Self {
         Self {
             kind,
             user_id: None,

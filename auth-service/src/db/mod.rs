@@ -10,11 +10,11 @@ pub mod schema;
 pub mod sessions;
 pub mod users;
 
-use crate::error::ApiError;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
-use diesel::RunQueryDsl;
+use diesel::{QueryResult, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use service_kit::StoreError;
 use std::time::Duration;
 
 pub type PgPool = Pool<ConnectionManager<PgConnection>>;
@@ -46,11 +46,13 @@ fn with_connect_timeout(url: &str) -> String {
     }
 }
 
-/// Runs `f` with a pooled connection on the blocking thread pool.
-pub async fn blocking<T, F>(pool: &PgPool, f: F) -> Result<T, ApiError>
+/// Runs `f` with a pooled connection on the blocking thread pool; a connection that cannot be
+/// had is [`StoreError::Unavailable`], in the caller's error type.
+pub async fn blocking<T, E, F>(pool: &PgPool, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
 {
     service_kit::blocking::with_connection(pool, f).await
 }
@@ -71,7 +73,6 @@ pub fn run_migrations(conn: &mut PgConnection) -> Result<(), String> {
 }
 
 /// `SELECT 1`: whether the database answers right now.
-pub fn ping(conn: &mut PgConnection) -> Result<(), ApiError> {
-    diesel::sql_query("SELECT 1").execute(conn)?;
-    Ok(())
+pub fn ping(conn: &mut PgConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }

@@ -1,6 +1,7 @@
 //! Inputs parsed into types that can only hold valid values (docs/API.md, Input rules).
-//! Once a handler holds a `Username`, it is normalised and valid; nothing re-checks it.
+//! Once the code holds a `Username`, it is normalised and valid; nothing re-checks it.
 
+mod client_info;
 mod email;
 mod full_name;
 mod password;
@@ -9,6 +10,7 @@ mod username;
 #[cfg(test)]
 mod properties;
 
+pub use client_info::{bucket, ClientInfo};
 pub use email::Email;
 pub use full_name::FullName;
 pub use password::Password;
@@ -16,8 +18,18 @@ pub use password::Password;
 pub use service_kit::text::storable;
 pub use username::Username;
 
-use crate::error::ApiError;
 use std::collections::BTreeMap;
+
+/// Input with one or more bad fields: each name with its reason (docs/API.md, Error body).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid fields: {0:?}")]
+pub struct InvalidFields(pub BTreeMap<String, String>);
+
+impl InvalidFields {
+    pub fn one(field: &str, reason: &str) -> Self {
+        Self(BTreeMap::from([(field.to_owned(), reason.to_owned())]))
+    }
+}
 
 /// Collects per-field parse errors so a client learns about every bad field at once.
 #[derive(Default)]
@@ -39,12 +51,12 @@ impl FieldErrors {
         self.0.insert(field.to_owned(), "is required".to_owned());
     }
 
-    /// `Ok(())` when every field parsed, else the 400 naming each bad one.
-    pub fn finish(self) -> Result<(), ApiError> {
+    /// `Ok(())` when every field parsed, else every bad one with its reason.
+    pub fn finish(self) -> Result<(), InvalidFields> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::invalid_fields(self.0))
+            Err(InvalidFields(self.0))
         }
     }
 }

@@ -2,62 +2,8 @@
 //! from the handlers' own annotations, so it cannot silently drift from the routes.
 
 use actix_web::HttpResponse;
-use serde::Deserialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
-
-pub use service_kit::openapi::ApiErrorBody;
-
-/// `{refresh_token}`. The whole body is optional: a client that holds the refresh cookie may send
-/// nothing else. An empty or `null` token counts as none.
-#[derive(Deserialize, ToSchema)]
-pub struct RefreshBody {
-    pub refresh_token: Option<String>,
-}
-
-// The error responses several operations share, each written once. A handler lists the ones it
-// can give in its `responses(...)`, next to its own; utoipa inlines them there.
-
-/// 400 `invalid_request` from the access-token extractor. Operations that also refuse bad input
-/// write their own 400, naming every cause.
-#[derive(IntoResponses)]
-#[response(
-    status = 400,
-    description = "Two different access tokens (header and cookie), or a token cookie sent twice"
-)]
-pub struct TwoTokens(pub ApiErrorBody);
-
-/// 401 `unauthorized` or `invalid_token`: every operation that needs the access token.
-#[derive(IntoResponses)]
-#[response(status = 401, description = "No, bad, expired or revoked access token")]
-pub struct Unauthorized(pub ApiErrorBody);
-
-/// 403 `csrf_rejected`: a cookie-authenticated change from a refused origin.
-#[derive(IntoResponses)]
-#[response(
-    status = 403,
-    description = "`csrf_rejected`: a cookie request from a refused origin"
-)]
-pub struct CsrfRejected(pub ApiErrorBody);
-
-/// 413 `payload_too_large`: a body over `MAX_JSON_BYTES` (16 KiB).
-#[derive(IntoResponses)]
-#[response(status = 413, description = "Body larger than 16 KiB")]
-pub struct TooLarge(pub ApiErrorBody);
-
-/// 429 `too_many_requests`: the per-address limit (`RATE_LIMIT_PER_IP`).
-#[derive(IntoResponses)]
-#[response(
-    status = 429,
-    description = "Rate limited",
-    headers(("Retry-After" = u64, description = "Seconds to wait"))
-)]
-pub struct RateLimited(pub ApiErrorBody);
-
-/// 503 `unavailable`: every operation that reads or writes the database.
-#[derive(IntoResponses)]
-#[response(status = 503, description = "Database unavailable")]
-pub struct Unavailable(pub ApiErrorBody);
+use utoipa::{Modify, OpenApi};
 
 struct SecuritySchemes;
 
@@ -74,7 +20,10 @@ impl Modify for SecuritySchemes {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "auth-service", description = "The issuer: users, sessions, login and refresh-token rotation."),
+    info(
+        title = "auth-service",
+        description = "The issuer: users, sessions, login and refresh-token rotation."
+    ),
     paths(
         super::health::index,
         super::health::healthz,
@@ -89,7 +38,7 @@ impl Modify for SecuritySchemes {
         super::me::show,
         super::me::update,
         super::me::delete,
-        super::password::change,
+        super::password_change::change,
         document,
     ),
     modifiers(&SecuritySchemes)
@@ -97,7 +46,12 @@ impl Modify for SecuritySchemes {
 pub struct ApiDoc;
 
 /// This document.
-#[utoipa::path(get, path = "/openapi.json", tag = "health", responses((status = 200, description = "The OpenAPI 3 document")))]
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "health",
+    responses((status = 200, description = "The OpenAPI 3 document"))
+)]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

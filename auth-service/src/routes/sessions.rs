@@ -1,13 +1,11 @@
-use super::openapi::{ApiErrorBody, CsrfRejected, TwoTokens, Unauthorized, Unavailable};
-use crate::auth::CurrentSession;
-use crate::client::ClientInfo;
-use crate::db::audit::{self, AuditEvent, AuditKind};
-use crate::db::{self, sessions, PgPool};
+use crate::domain::ClientInfo;
 use crate::error::ApiError;
+use crate::http::CurrentSession;
+use crate::sessions::Sessions;
 use crate::views::{SessionList, SessionView};
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
-use diesel::Connection;
+use service_kit::openapi::ApiErrorBody;
+use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use uuid::Uuid;
 
 #[utoipa::path(
@@ -18,19 +16,16 @@ use uuid::Uuid;
         (status = 200, body = SessionList),
         TwoTokens,
         Unauthorized,
-        Unavailable,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn list(
     session: CurrentSession,
-    pool: web::Data<PgPool>,
+    sessions: web::Data<Sessions>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user_id, current) = (session.claims.sub, session.claims.sid);
-    let rows = db::blocking(&pool, move |conn| {
-        Ok(sessions::list_live(conn, user_id, Utc::now())?)
-    })
-    .await?;
+    let rows = sessions.list(session.user_id()).await?;
+    let current = session.session_id();
     Ok(HttpResponse::Ok().json(SessionList {
         sessions: rows
             .into_iter()
@@ -44,14 +39,20 @@ pub async fn list(
     delete,
     path = "/auth/sessions/{id}",
     tag = "sessions",
-    params(("id" = String, Path, description = "Session id; anything that is not one of the caller's sessions is 404")),
+    params(
+        (
+            "id" = String,
+            Path,
+            description = "Session id; anything that is not one of the caller's sessions is 404"
+        )
+    ),
     responses(
         (status = 204, description = "Session revoked"),
         TwoTokens,
         Unauthorized,
         CsrfRejected,
         (status = 404, description = "Not one of the caller's live sessions", body = ApiErrorBody),
-        Unavailable,
+        ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
@@ -59,29 +60,9 @@ pub async fn revoke(
     session: CurrentSession,
     path: web::Path<String>,
     client: ClientInfo,
-    pool: web::Data<PgPool>,
+    sessions: web::Data<Sessions>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&path).map_err(|_| ApiError::NotFound)?;
-    let user_id = session.claims.sub;
-    let revoked = db::blocking(&pool, move |conn| {
-        Ok(conn.transaction(|conn| {
-            let revoked = sessions::revoke_owned(conn, id, user_id, "revoked_by_user", Utc::now())?;
-            if revoked > 0 {
-                audit::record(
-                    conn,
-                    &AuditEvent::by(AuditKind::SessionRevoked, &client)
-                        .user(user_id)
-                        .session(id)
-                        .detail(serde_json::json!({"reason": "revoked_by_user"})),
-                )?;
-            }
-            diesel::QueryResult::Ok(revoked)
-        })?)
-    })
-    .await?;
-    if revoked == 0 {
-        return Err(ApiError::NotFound);
-    }
-    log::info!("session revoked: session_id={id} user_id={user_id}");
+    sessions.revoke(id, session.user_id(), client).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,4 +1,4 @@
-//! Abuse resistance (issue 4): per-address rate limits, failed-login throttling that agrees
+//! Abuse resistance: per-address rate limits, failed-login throttling that agrees
 //! across instances, never locks the owner out and reveals nothing, and the size limits.
 
 use crate::helpers::{assert_error, spawn_app_with, TestApp};

@@ -1,4 +1,4 @@
-//! The audit trail (issue 4): one row per security event, written with the event, never a secret.
+//! The audit trail: one row per security event, written with the event, never a secret.
 
 use crate::helpers::{spawn_app_with, TestApp};
 use diesel::prelude::*;

@@ -1,4 +1,4 @@
-//! The cleanup task (issue 4): removes what is dead or stale, and nothing else.
+//! The cleanup task: removes what is dead or stale, and nothing else.
 
 use crate::helpers::spawn_app;
 use auth_service::cleanup::{run_once, Retention};

@@ -1,4 +1,4 @@
-//! Issue 5 on auth-service: `/metrics`, `X-Request-Id` (in responses and in every log line of the
+//! Operations on auth-service: `/metrics`, `X-Request-Id` (in responses and in every log line of the
 //! request) and the orderly stop on SIGTERM.
 
 use crate::helpers::{spawn_app, spawn_app_with, TestApp};

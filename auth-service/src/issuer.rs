@@ -3,10 +3,9 @@
 
 use crate::config::Settings;
 use crate::db::models::UserRow;
-use crate::error::ApiError;
 use actix_web::web;
 use sha2::{Digest, Sha256};
-use shared_tokens::token::{TokenProfile, REFRESH_TYP};
+use shared_tokens::token::{SignError, TokenProfile, REFRESH_TYP};
 use shared_tokens::{AccessClaims, AccessPolicy, KeyRing, RefreshClaims, Rejection};
 use std::time::Duration;
 use uuid::Uuid;
@@ -50,7 +49,7 @@ impl Issuer {
     }
 
     /// A fresh access token for `user` in session `sid`, issued at `now` (Unix seconds).
-    pub fn access_token(&self, user: &UserRow, sid: Uuid, now: i64) -> Result<String, ApiError> {
+    pub fn access_token(&self, user: &UserRow, sid: Uuid, now: i64) -> Result<String, SignError> {
         let profile = &self.access.profile;
         let claims = AccessClaims {
             iss: profile.issuer().to_owned(),
@@ -65,7 +64,7 @@ impl Issuer {
             name: user.full_name.clone(),
             roles: user.roles.clone(),
         };
-        profile.sign(&claims).map_err(ApiError::internal)
+        profile.sign(&claims)
     }
 
     /// The refresh claims for one token of a family. Signing the same claims again gives the
@@ -92,8 +91,8 @@ impl Issuer {
 
     /// Signs a new refresh token with the current refresh key; returns it with that key's kid,
     /// which is stored beside the token's hash.
-    pub fn sign_refresh(&self, claims: &RefreshClaims) -> Result<(String, String), ApiError> {
-        let token = self.refresh.sign(claims).map_err(ApiError::internal)?;
+    pub fn sign_refresh(&self, claims: &RefreshClaims) -> Result<(String, String), SignError> {
+        let token = self.refresh.sign(claims)?;
         Ok((token, self.refresh.current_kid().to_owned()))
     }
 
@@ -103,11 +102,9 @@ impl Issuer {
         &self,
         kid: Option<&str>,
         claims: &RefreshClaims,
-    ) -> Result<Option<String>, ApiError> {
+    ) -> Result<Option<String>, SignError> {
         let kid = kid.unwrap_or_else(|| self.refresh.current_kid());
-        self.refresh
-            .sign_with_kid(kid, claims)
-            .map_err(ApiError::internal)
+        self.refresh.sign_with_kid(kid, claims)
     }
 
     /// Verifies a refresh token; the reason of a refusal is for logs and metrics only, the

@@ -5,7 +5,6 @@
 //! every character of a 128-character password counts, and an 80-byte password never logs in with
 //! its first 72 bytes. All of it is CPU work: call it from the blocking pool only.
 
-use crate::error::ApiError;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -48,8 +47,8 @@ impl PasswordHasher {
         })
     }
 
-    pub fn hash(&self, password: &str) -> Result<String, ApiError> {
-        bcrypt::hash(prehash(password), self.cost).map_err(ApiError::internal)
+    pub fn hash(&self, password: &str) -> Result<String, bcrypt::BcryptError> {
+        bcrypt::hash(prehash(password), self.cost)
     }
 
     /// Checks `password` against `stored`, or against the dummy hash when there is no user, in

@@ -2,14 +2,15 @@
 //! register, refresh, password change, account deletion), on by default:
 //! `RATE_LIMIT_PER_IP=20/min` with a burst (`RATE_LIMIT_BURST`) that defaults to a quarter of
 //! the rate, at least 5. The limiter is `governor`'s keyed GCRA; each
-//! route has its own bucket per address ([`crate::client::bucket`]: IPv6 by its /64). Over the
+//! route has its own bucket per address ([`crate::domain::bucket`]: IPv6 by its /64). Over the
 //! limit: 429 with `Retry-After`.
 //!
 //! The limit is a middleware on the route itself (see `routes::configure`), not a match on the
 //! request path: it runs after routing, so every spelling of a path that reaches a limited
 //! handler (percent-encoded, with other case or slashes) is counted.
 
-use crate::client::{self, TrustedProxies};
+use super::client_address::TrustedProxies;
+use crate::domain;
 use crate::error::ApiError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -106,7 +107,7 @@ pub async fn limit(
     let proxies = req.app_data::<web::Data<TrustedProxies>>();
     if let (Some(limiters), Some(proxies)) = (limiters, proxies) {
         if let Some(ip) = proxies.client_ip(req.peer_addr().map(|a| a.ip()), req.headers()) {
-            if let Err(retry_after) = limiters.check(route, client::bucket(ip)) {
+            if let Err(retry_after) = limiters.check(route, domain::bucket(ip)) {
                 log::info!("rate limit: route={route} ip={ip} retry_after={retry_after}s");
                 // A response, not an error, so the outer middleware see it like any other.
                 let refusal = ApiError::TooManyRequests { retry_after }.error_response();

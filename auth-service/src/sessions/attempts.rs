@@ -1,4 +1,4 @@
-//! Password attempts under the throttle (see [`crate::throttle`] for the policy): an attempt is
+//! Password attempts under the throttle (see [`super::throttle`] for the policy): an attempt is
 //! reserved, and counted as a failure, before bcrypt runs, in a transaction that holds the
 //! (subject, address) row; a correct password then takes the count back. So N attempts sent in
 //! parallel are N attempts: each waits for the lock and sees every one before it, and a burst
@@ -10,8 +10,8 @@
 //! counted under the account itself ([`throttle::reauth_subject`]): the caller already holds
 //! its token.
 
+use super::throttle::{self, History, ThrottlePolicy, Verdict};
 use crate::db::login_failures;
-use crate::throttle::{self, History, ThrottlePolicy, Verdict};
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::{Connection, PgConnection, QueryResult};
 

@@ -1,13 +1,14 @@
-//! Sessions as refresh-token families: starting one at login, and rotation with reuse detection
-//! (docs/TOKENS.md, Rotation and Reuse detection) in one transaction that locks the session row.
+//! A session's refresh-token family, in the database: its first token at login, and rotation
+//! with reuse detection (docs/TOKENS.md, Rotation and Reuse detection) in one transaction that
+//! locks the session row.
 
-use crate::attempts::Reservation;
-use crate::client::ClientInfo;
+use super::attempts::Reservation;
+use super::SessionError;
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::{NewRefreshToken, NewSession, UserRow};
 use crate::db::{refresh_tokens, sessions, users};
-use crate::error::ApiError;
-use crate::tokens::{token_hash, Issuer};
+use crate::domain::ClientInfo;
+use crate::issuer::{token_hash, Issuer};
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::{Connection, PgConnection};
 use shared_tokens::RefreshClaims;
@@ -21,7 +22,8 @@ pub struct Granted {
     pub refresh_expires_at: i64,
 }
 
-/// What presenting a refresh token led to.
+/// What presenting a refresh token led to. A token refused outright is a [`SessionError`]; reuse
+/// is an outcome, not an error, because its revocation must commit.
 pub enum Rotation {
     /// The current token: it is now used and a successor is current.
     Rotated(Granted),
@@ -29,8 +31,6 @@ pub enum Rotation {
     Reissued(Granted),
     /// An older token: the whole family was revoked, and that is committed.
     ReuseDetected { session_id: Uuid, user_id: Uuid },
-    /// Unknown token, or a revoked or expired session.
-    Rejected(&'static str),
 }
 
 fn seconds(d: std::time::Duration) -> TimeDelta {
@@ -51,7 +51,7 @@ fn mint(
     generation: i32,
     now: i64,
     exp: i64,
-) -> Result<String, ApiError> {
+) -> Result<String, SessionError> {
     let claims = issuer.refresh_claims(user_id, session_id, Uuid::new_v4(), now, exp);
     let (token, kid) = issuer.sign_refresh(&claims)?;
     refresh_tokens::insert(
@@ -71,13 +71,13 @@ fn mint(
 
 /// Creates a session for `user` with its first refresh token, in one transaction that also
 /// records the login and takes back the password attempt reserved under the throttle, if any.
-pub fn start_session(
+pub fn start(
     conn: &mut PgConnection,
     issuer: &Issuer,
     user: UserRow,
     client: &ClientInfo,
     attempt: Option<&Reservation>,
-) -> Result<Granted, ApiError> {
+) -> Result<Granted, SessionError> {
     conn.transaction(|conn| {
         let now = Utc::now().timestamp();
         let absolute = now + issuer.session_max_lifetime.as_secs() as i64;
@@ -123,22 +123,22 @@ pub fn rotate(
     presented: &str,
     claims: &RefreshClaims,
     client: &ClientInfo,
-) -> Result<Rotation, ApiError> {
+) -> Result<Rotation, SessionError> {
     conn.transaction(|conn| {
         let now_dt = Utc::now();
         let now = now_dt.timestamp();
         let Some(session) = sessions::lock(conn, claims.sid)? else {
-            return Ok(Rotation::Rejected("unknown_session"));
+            return Err(SessionError::InvalidRefreshToken("unknown_session"));
         };
         if session.user_id != claims.sub {
-            return Ok(Rotation::Rejected("session_of_another_user"));
+            return Err(SessionError::InvalidRefreshToken("session_of_another_user"));
         }
         if !session.is_live(now_dt) {
-            return Ok(Rotation::Rejected("session_ended"));
+            return Err(SessionError::InvalidRefreshToken("session_ended"));
         }
         let Some(token) = refresh_tokens::find_by_hash(conn, session.id, &token_hash(presented))?
         else {
-            return Ok(Rotation::Rejected("unknown_refresh_token"));
+            return Err(SessionError::InvalidRefreshToken("unknown_refresh_token"));
         };
 
         if token.generation == session.generation && token.used_at.is_none() {
@@ -197,7 +197,11 @@ pub fn rotate(
                     // The key is gone from the ring (or an old row without its kid was signed
                     // under another key): we cannot give the same token back, but an honest
                     // client within the grace period is no thief. Refused, family kept.
-                    _ => return Ok(Rotation::Rejected("grace_successor_unavailable")),
+                    _ => {
+                        return Err(SessionError::InvalidRefreshToken(
+                            "grace_successor_unavailable",
+                        ))
+                    }
                 }
             }
         }

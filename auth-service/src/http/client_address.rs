@@ -1,31 +1,17 @@
-//! Who is calling: the client address (the TCP peer, or the right-most untrusted
-//! `X-Forwarded-For` entry when the peer is a trusted proxy) and the user agent.
-//!
-//! Limits and the failed-login throttle count a client by its [`bucket`]: an IPv4 address as it
-//! is, an IPv6 address by its /64, since one host is routinely given a whole /64 and could
-//! otherwise take a fresh address for every attempt.
+//! Who is calling, read from the request: the client address (the TCP peer, or the right-most
+//! untrusted `X-Forwarded-For` entry when the peer is a trusted proxy) and the user agent, as a
+//! [`ClientInfo`].
 
+use crate::domain::ClientInfo;
 use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderMap, USER_AGENT};
 use actix_web::{web, FromRequest, HttpRequest};
-use ipnet::{IpNet, Ipv6Net};
+use ipnet::IpNet;
 use std::collections::HashSet;
 use std::convert::Infallible;
 use std::future::{ready, Ready};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
-
-/// The key an address is counted under: IPv4 as it is (an IPv4-mapped IPv6 address counts as
-/// its IPv4 address), IPv6 as the network address of its /64.
-pub fn bucket(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => Ipv6Net::new(v6, 64).map_or(ip, |net| IpAddr::V6(net.network())),
-        },
-    }
-}
 
 /// How many distinct peers get their own "X-Forwarded-For ignored" warning; past that the
 /// warnings stop, so a scanner cannot grow the set or flood the log.
@@ -105,23 +91,6 @@ impl TrustedProxies {
     }
 }
 
-/// The caller's address and user agent, as sessions and the audit trail remember them.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
-
-impl ClientInfo {
-    /// The key failed logins are counted under: the address's [`bucket`].
-    pub fn throttle_key(&self) -> String {
-        self.ip
-            .as_deref()
-            .and_then(|ip| ip.parse().ok())
-            .map_or_else(|| "unknown".to_owned(), |ip| bucket(ip).to_string())
-    }
-}
-
 impl FromRequest for ClientInfo {
     type Error = Infallible;
     type Future = Ready<Result<Self, Infallible>>;
@@ -189,32 +158,6 @@ mod tests {
         // Garbage stops the walk.
         let h = headers(&["1.2.3.4, garbage, 10.0.0.9"]);
         assert_eq!(proxies.client_ip(ip("10.0.0.2"), &h), ip("10.0.0.9"));
-    }
-
-    #[test]
-    fn ipv6_clients_count_by_their_64_and_mapped_ipv4_as_ipv4() {
-        let a = "2001:db8:1:2:aaaa::1".parse().unwrap();
-        let b = "2001:db8:1:2:ffff:1:2:3".parse().unwrap();
-        let other = "2001:db8:1:3::1".parse().unwrap();
-        assert_eq!(bucket(a), bucket(b));
-        assert_eq!(bucket(a), "2001:db8:1:2::".parse::<IpAddr>().unwrap());
-        assert_ne!(bucket(a), bucket(other));
-        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
-        assert_eq!(bucket(mapped), "192.0.2.7".parse::<IpAddr>().unwrap());
-        let v4: IpAddr = "192.0.2.7".parse().unwrap();
-        assert_eq!(bucket(v4), v4);
-    }
-
-    #[test]
-    fn the_throttle_key_is_the_bucket() {
-        let info = |ip: &str| ClientInfo {
-            ip: Some(ip.to_owned()),
-            user_agent: None,
-        };
-        assert_eq!(info("2001:db8::1").throttle_key(), "2001:db8::");
-        assert_eq!(info("2001:db8::2").throttle_key(), "2001:db8::");
-        assert_eq!(info("192.0.2.1").throttle_key(), "192.0.2.1");
-        assert_eq!(ClientInfo::default().throttle_key(), "unknown");
     }
 
     #[test]

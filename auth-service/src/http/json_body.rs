@@ -7,6 +7,7 @@
 //! what it should be, like every validation error; it never repeats the value sent (it may be a
 //! password).
 
+use crate::domain::InvalidFields;
 use crate::error::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -44,7 +45,10 @@ pub fn from_object<T: DeserializeOwned>(object: Map<String, Value>) -> Result<T,
             None if path == "." => "body".to_owned(),
             None => path,
         };
-        ApiError::invalid_fields(BTreeMap::from([(field, expectation(&message))]))
+        ApiError::from(InvalidFields(BTreeMap::from([(
+            field,
+            expectation(&message),
+        )])))
     })
 }
 

@@ -1,4 +1,4 @@
-//! The failed-login policy (issue 4): slow one address guessing one account down to about ten
+//! The failed-login policy (docs/SECURITY.md, Password guessing): slow one address guessing one account down to about ten
 //! guesses an hour, throttle a spray from many addresses, and never lock the owner out.
 //!
 //! - Per (account, address): the first `max_failures` failures are free; after that each attempt
@@ -13,7 +13,7 @@
 //! the throttle treats unknown identifiers alike and never links a username to an email address.
 //! A throttled attempt is answered exactly like a wrong password, after the same bcrypt work,
 //! so throttling reveals neither existence nor whether a guess was even tried.
-//! [`crate::attempts`] applies this policy atomically.
+//! [`super::attempts`] applies this policy atomically.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sha2::{Digest, Sha256};

@@ -1,0 +1,37 @@
+//! Deleting an account: its sessions and tokens go with it (the foreign keys cascade).
+
+use super::{AccountError, Accounts};
+use crate::db::audit::{self, AuditEvent, AuditKind};
+use crate::db::{self, users};
+use crate::domain::ClientInfo;
+use diesel::Connection;
+use uuid::Uuid;
+
+impl Accounts {
+    /// Deletes account `user_id` after re-checking `password`, recording it from session
+    /// `session_id`.
+    pub async fn delete(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        password: String,
+        client: ClientInfo,
+    ) -> Result<(), AccountError> {
+        self.confirm_password(user_id, password, &client).await?;
+        db::blocking(&self.pool, move |conn| {
+            conn.transaction(|conn| {
+                users::delete(conn, user_id)?;
+                audit::record(
+                    conn,
+                    &AuditEvent::by(AuditKind::AccountDeleted, &client)
+                        .user(user_id)
+                        .session(session_id),
+                )?;
+                Ok::<_, AccountError>(())
+            })
+        })
+        .await?;
+        log::info!("account deleted: user_id={user_id}");
+        Ok(())
+    }
+}

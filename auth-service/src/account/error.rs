@@ -1,0 +1,58 @@
+//! How an account operation can fail; `crate::error` maps each case to its answer once
+//! (docs/API.md, Errors).
+
+use crate::domain::InvalidFields;
+use crate::sessions::SessionError;
+use service_kit::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Invalid(#[from] InvalidFields),
+    /// A failed login: unknown account, wrong password, or throttled, all alike. `retry_after`
+    /// once the address is in backoff.
+    #[error("login failed")]
+    InvalidCredentials { retry_after: Option<u64> },
+    /// A password re-check failed, or was not evaluated because the caller is in backoff.
+    #[error("wrong password")]
+    WrongPassword { retry_after: Option<u64> },
+    /// The username or email (the field named) belongs to another account.
+    #[error("{0} already taken")]
+    Taken(&'static str),
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
+}
+
+impl From<StoreError> for AccountError {
+    fn from(error: StoreError) -> Self {
+        if error.is_conflict_on("email") {
+            Self::Taken("email")
+        } else if error.is_conflict_on("username") {
+            Self::Taken("username")
+        } else {
+            Self::Store(error)
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AccountError {
+    fn from(error: diesel::result::Error) -> Self {
+        StoreError::from(error).into()
+    }
+}
+
+impl From<bcrypt::BcryptError> for AccountError {
+    fn from(error: bcrypt::BcryptError) -> Self {
+        Self::Hashing(error.to_string())
+    }
+}
+
+impl From<tokio::task::JoinError> for AccountError {
+    fn from(error: tokio::task::JoinError) -> Self {
+        Self::Hashing(error.to_string())
+    }
+}

@@ -1,0 +1,128 @@
+//! The caller's password, checked again before a sensitive change, and the password change
+//! itself.
+
+use super::{AccountError, Accounts};
+use crate::db::audit::{self, AuditEvent, AuditKind};
+use crate::db::{self, sessions, users};
+use crate::domain::{ClientInfo, FieldErrors, InvalidFields, Password};
+use crate::sessions::throttle;
+use crate::sessions::{self as session_store, Reserved};
+use chrono::Utc;
+use diesel::Connection;
+use uuid::Uuid;
+
+/// A password change: the current password, to be checked, and a new one that follows the rule.
+pub struct PasswordChange {
+    current: String,
+    new: Password,
+}
+
+impl PasswordChange {
+    /// Both are required; the error names each missing or bad one.
+    pub fn parse(current: Option<String>, new: Option<String>) -> Result<Self, InvalidFields> {
+        let mut errors = FieldErrors::default();
+        if current.is_none() {
+            errors.missing("current_password");
+        }
+        let new = match new {
+            Some(p) => errors.check("new_password", Password::parse(&p)),
+            None => {
+                errors.missing("new_password");
+                None
+            }
+        };
+        errors.finish()?;
+        match (current, new) {
+            (Some(current), Some(new)) => Ok(Self { current, new }),
+            // `finish` above already refused a missing or bad field.
+            _ => Err(InvalidFields::one("new_password", "is required")),
+        }
+    }
+}
+
+impl Accounts {
+    /// Re-checks the caller's password. Each attempt is reserved under the failed-login
+    /// throttle (keyed by the account and the caller's address) before bcrypt runs, so a stolen
+    /// access token is no faster an oracle than the login form. A wrong password, or one not
+    /// evaluated because the caller is in backoff, is [`AccountError::WrongPassword`].
+    pub async fn confirm_password(
+        &self,
+        user_id: Uuid,
+        password: String,
+        client: &ClientInfo,
+    ) -> Result<(), AccountError> {
+        let (ip, policy) = (client.throttle_key(), self.throttle);
+        let (user, reserved) = db::blocking(&self.pool, move |conn| {
+            let user = users::find(conn, user_id)?;
+            let subject = throttle::reauth_subject(user_id);
+            let reserved = session_store::reserve(conn, &policy, &subject, &ip, Utc::now())?;
+            Ok::<_, AccountError>((user, reserved))
+        })
+        .await?;
+        let stored = match &reserved {
+            Reserved::Allowed(_) => Some(user.password_hash),
+            Reserved::Throttled { .. } => None,
+        };
+        let ok = self.verify(password, stored).await?;
+        match reserved {
+            Reserved::Allowed(reservation) if ok => {
+                db::blocking(&self.pool, move |conn| {
+                    Ok::<_, AccountError>(reservation.succeeded(conn)?)
+                })
+                .await
+            }
+            Reserved::Allowed(reservation) => {
+                log::info!("password re-check failed: user_id={user_id}");
+                Err(AccountError::WrongPassword {
+                    retry_after: reservation.retry_after(&self.throttle),
+                })
+            }
+            Reserved::Throttled { retry_after } => {
+                log::info!(
+                    "password re-check throttled: user_id={user_id} retry_after={retry_after}s"
+                );
+                Err(AccountError::WrongPassword {
+                    retry_after: Some(retry_after),
+                })
+            }
+        }
+    }
+
+    /// Sets a new password after re-checking the current one, and revokes every session of the
+    /// user but `keep` (the caller's); how many were revoked.
+    pub async fn change_password(
+        &self,
+        user_id: Uuid,
+        keep: Uuid,
+        change: PasswordChange,
+        client: ClientInfo,
+    ) -> Result<usize, AccountError> {
+        self.confirm_password(user_id, change.current, &client)
+            .await?;
+        let hash = self.hash(change.new.expose().to_owned()).await?;
+        let revoked = db::blocking(&self.pool, move |conn| {
+            conn.transaction(|conn| {
+                let now = Utc::now();
+                users::set_password_hash(conn, user_id, &hash, now)?;
+                let revoked = sessions::revoke_all_for_user(
+                    conn,
+                    user_id,
+                    Some(keep),
+                    "password_changed",
+                    now,
+                )?;
+                audit::record(
+                    conn,
+                    &AuditEvent::by(AuditKind::PasswordChanged, &client)
+                        .user(user_id)
+                        .session(keep)
+                        .detail(serde_json::json!({ "other_sessions_revoked": revoked })),
+                )?;
+                Ok::<_, AccountError>(revoked)
+            })
+        })
+        .await?;
+        log::info!("password changed: user_id={user_id} other_sessions_revoked={revoked}");
+        Ok(revoked)
+    }
+}

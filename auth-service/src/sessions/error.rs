@@ -1,0 +1,31 @@
+//! How starting, rotating or ending a session can fail; `crate::error` maps each case to its
+//! answer once (docs/API.md, Errors).
+
+use service_kit::StoreError;
+use shared_tokens::token::SignError;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// A refresh token that does not verify, is unknown, or whose session is over. The reason is
+    /// for logs and metrics; the client only learns that the token is no good.
+    #[error("refresh token refused: {0}")]
+    InvalidRefreshToken(&'static str),
+    /// An older token of a family was presented: the whole family is revoked, and that is
+    /// committed (docs/TOKENS.md, Reuse detection).
+    #[error("refresh token reused: session {session_id} of user {user_id} revoked")]
+    Reused { session_id: Uuid, user_id: Uuid },
+    /// Not one of the caller's live sessions.
+    #[error("no such session")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("token signing failed: {0}")]
+    Signing(#[from] SignError),
+}
+
+impl From<diesel::result::Error> for SessionError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Store(error.into())
+    }
+}

@@ -1,0 +1,218 @@
+//! Sessions as refresh-token families (docs/TOKENS.md): starting one at login, rotating its
+//! refresh token with reuse detection, ending one or all of them with their audit record, and the
+//! throttle that every password attempt passes through. Nothing here knows about HTTP: handlers
+//! call [`Sessions`] and map a [`SessionError`] to its answer through `crate::error`.
+
+mod attempts;
+mod error;
+pub mod family;
+mod revocation;
+pub mod throttle;
+
+pub use attempts::{reserve, Reservation, Reserved};
+pub use error::SessionError;
+
+use crate::db::models::{SessionRow, UserRow};
+use crate::db::{self, sessions, PgPool};
+use crate::domain::ClientInfo;
+use crate::issuer::Issuer;
+use crate::metrics::{AuthMetrics, RefreshOutcome};
+use family::{Granted, Rotation};
+use shared_tokens::RefreshClaims;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A refresh token the request presented, already verified into `claims` (the extractor in
+/// `http::refresh_token` does that).
+pub struct PresentedRefreshToken {
+    pub token: String,
+    pub claims: RefreshClaims,
+}
+
+/// What a login or a refresh hands the client: a fresh access token and the session's current
+/// refresh token. No `Debug`: it holds both tokens.
+pub struct Tokens {
+    pub access_token: String,
+    /// Seconds.
+    pub expires_in: i64,
+    pub refresh_token: String,
+    /// Seconds.
+    pub refresh_expires_in: i64,
+    pub session_id: Uuid,
+    pub user: UserRow,
+}
+
+#[derive(Clone)]
+pub struct Sessions {
+    pool: PgPool,
+    issuer: Arc<Issuer>,
+    metrics: Arc<AuthMetrics>,
+}
+
+impl Sessions {
+    pub fn new(pool: PgPool, issuer: Arc<Issuer>, metrics: Arc<AuthMetrics>) -> Self {
+        Self {
+            pool,
+            issuer,
+            metrics,
+        }
+    }
+
+    pub fn issuer(&self) -> &Issuer {
+        &self.issuer
+    }
+
+    /// Starts a session for `user`, who just proved their password; `attempt` is that password
+    /// attempt, taken back from the throttle in the same transaction.
+    pub async fn start(
+        &self,
+        user: UserRow,
+        client: ClientInfo,
+        attempt: Reservation,
+    ) -> Result<Tokens, SessionError> {
+        let issuer = self.issuer.clone();
+        let granted = db::blocking(&self.pool, move |conn| {
+            family::start(conn, &issuer, user, &client, Some(&attempt))
+        })
+        .await?;
+        log::info!(
+            "login succeeded: user_id={} session_id={}",
+            granted.user.id,
+            granted.session_id
+        );
+        self.tokens(granted)
+    }
+
+    /// Rotates the session's refresh token (docs/TOKENS.md, Rotation): the successor, the same
+    /// successor again within the grace period, or the end of the whole family on reuse.
+    pub async fn rotate(
+        &self,
+        presented: PresentedRefreshToken,
+        client: ClientInfo,
+    ) -> Result<Tokens, SessionError> {
+        let issuer = self.issuer.clone();
+        let rotation = db::blocking(&self.pool, move |conn| {
+            family::rotate(conn, &issuer, &presented.token, &presented.claims, &client)
+        })
+        .await
+        .inspect_err(|e| {
+            if let SessionError::InvalidRefreshToken(reason) = e {
+                log::debug!("refresh token rejected: {reason}");
+                self.metrics.refresh(RefreshOutcome::Rejected);
+            }
+        })?;
+        match rotation {
+            Rotation::Rotated(granted) => {
+                self.metrics.refresh(RefreshOutcome::Rotated);
+                self.tokens(granted)
+            }
+            Rotation::Reissued(granted) => {
+                self.metrics.refresh(RefreshOutcome::GraceReissued);
+                self.tokens(granted)
+            }
+            Rotation::ReuseDetected {
+                session_id,
+                user_id,
+            } => {
+                log::warn!(
+                    "refresh token reuse detected; session revoked: \
+                     session_id={session_id} user_id={user_id}"
+                );
+                self.metrics.refresh(RefreshOutcome::ReuseDetected);
+                Err(SessionError::Reused {
+                    session_id,
+                    user_id,
+                })
+            }
+        }
+    }
+
+    /// Logout: ends session `session_id` of `user_id`. Ending one that is already over is not an
+    /// error: the client wanted it over.
+    pub async fn end(
+        &self,
+        session_id: Uuid,
+        user_id: Uuid,
+        client: ClientInfo,
+    ) -> Result<(), SessionError> {
+        db::blocking(&self.pool, move |conn| {
+            Ok::<_, SessionError>(revocation::revoke_one(
+                conn, session_id, user_id, "logout", &client,
+            )?)
+        })
+        .await?;
+        log::info!("logout: session_id={session_id} user_id={user_id}");
+        Ok(())
+    }
+
+    /// Ends every session of `user_id`; how many there were.
+    pub async fn end_all(
+        &self,
+        user_id: Uuid,
+        current: Uuid,
+        client: ClientInfo,
+    ) -> Result<usize, SessionError> {
+        let revoked = db::blocking(&self.pool, move |conn| {
+            Ok::<_, SessionError>(revocation::revoke_all(conn, user_id, current, &client)?)
+        })
+        .await?;
+        log::info!("logout-all: user_id={user_id} sessions_revoked={revoked}");
+        Ok(revoked)
+    }
+
+    /// Revokes one of the caller's sessions; anything else is [`SessionError::NotFound`].
+    pub async fn revoke(
+        &self,
+        session_id: Uuid,
+        user_id: Uuid,
+        client: ClientInfo,
+    ) -> Result<(), SessionError> {
+        let revoked = db::blocking(&self.pool, move |conn| {
+            Ok::<_, SessionError>(revocation::revoke_one(
+                conn,
+                session_id,
+                user_id,
+                "revoked_by_user",
+                &client,
+            )?)
+        })
+        .await?;
+        if !revoked {
+            return Err(SessionError::NotFound);
+        }
+        log::info!("session revoked: session_id={session_id} user_id={user_id}");
+        Ok(())
+    }
+
+    /// The live sessions of `user_id`, newest first.
+    pub async fn list(&self, user_id: Uuid) -> Result<Vec<SessionRow>, SessionError> {
+        db::blocking(&self.pool, move |conn| {
+            Ok(sessions::list_live(conn, user_id, chrono::Utc::now())?)
+        })
+        .await
+    }
+
+    /// Whether session `sid` of user `sub` is still live: the check on every access token that
+    /// only the issuer can afford.
+    pub async fn is_live(&self, sid: Uuid, sub: Uuid) -> Result<bool, SessionError> {
+        db::blocking(&self.pool, move |conn| {
+            Ok(sessions::is_live(conn, sid, sub, chrono::Utc::now())?)
+        })
+        .await
+    }
+
+    fn tokens(&self, granted: Granted) -> Result<Tokens, SessionError> {
+        let now = shared_tokens::now_unix();
+        let access_token = self
+            .issuer
+            .access_token(&granted.user, granted.session_id, now)?;
+        Ok(Tokens {
+            access_token,
+            expires_in: self.issuer.access_lifetime().as_secs() as i64,
+            refresh_token: granted.refresh_token,
+            refresh_expires_in: (granted.refresh_expires_at - now).max(0),
+            session_id: granted.session_id,
+            user: granted.user,
+        })
+    }
+}

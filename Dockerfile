@@ -25,7 +25,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certi
 COPY --from=build /usr/local/bin/service /usr/local/bin/service
 RUN ln -s /usr/local/bin/service "/usr/local/bin/$SERVICE"
 ENV BIND_ADDR=0.0.0.0:${PORT} RUST_LOG=info
-USER app
+# By uid, not name: a runtime can then see it is not root without reading /etc/passwd
+# (Kubernetes' runAsNonRoot refuses a user name).
+USER 10001
 EXPOSE ${PORT}
 # `healthcheck` asks the service's own /healthz over loopback: no shell tools needed.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -4,8 +4,8 @@
 //! `postgres://postgres:postgres@localhost:5432/postgres`). When no server answers, the test fails
 //! at once with one line saying how to get one: never a silent skip.
 //!
-//! [`compose`] reads `docker-compose.yml` and the `Dockerfile`, so tests can check them against the
-//! services' configuration.
+//! [`compose`] reads `docker-compose.yml` and the `Dockerfile` just far enough for each service's
+//! compose tests to check them against its configuration loader.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod compose;

@@ -1,16 +1,16 @@
-//! `docker-compose.yml` and the `Dockerfile` checked against auth-service's own configuration.
-//! CI has no Docker engine, so nothing ever starts these files there: these tests keep them from
-//! drifting away from the code. Every failure says what drifted and which file to fix. The tests
-//! are shared with resource-service: `test_support::compose::suite`.
+//! `docker-compose.yml` and the `Dockerfile` against auth-service's own configuration loader
+//! (`test_support::compose`): CI has no Docker engine to notice them drift from the code.
 
-test_support::compose_tests! {
-    service: "auth-service",
-    // docs/API.md: auth-service listens on 8080.
-    spec_port: 8080,
-    settings: auth_service::config::Settings,
-    // The secrets docs/CONFIGURATION.md marks required for this service.
-    required_secrets: ["ACCESS_TOKEN_SECRET", "REFRESH_TOKEN_SECRET"],
-    spawn_app: crate::helpers::spawn_app,
-    app_port: |app| app.port,
-    runtime: actix_web::test,
+use auth_service::config::Settings;
+use test_support::compose;
+
+#[test]
+fn the_compose_environment_parses_with_the_config_loader() {
+    compose::settings("auth-service", Settings::from_lookup);
+}
+
+#[test]
+fn compose_publishes_healthchecks_and_exposes_the_bound_port() {
+    let settings = compose::settings("auth-service", Settings::from_lookup);
+    compose::check_ports("auth-service", &settings.bind_addr);
 }

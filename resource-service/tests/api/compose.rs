@@ -1,16 +1,16 @@
-//! `docker-compose.yml` and the `Dockerfile` checked against resource-service's own configuration.
-//! CI has no Docker engine, so nothing ever starts these files there: these tests keep them from
-//! drifting away from the code. Every failure says what drifted and which file to fix. The tests
-//! are shared with auth-service: `test_support::compose::suite`.
+//! `docker-compose.yml` and the `Dockerfile` against resource-service's own configuration loader
+//! (`test_support::compose`): CI has no Docker engine to notice them drift from the code.
 
-test_support::compose_tests! {
-    service: "resource-service",
-    // docs/API.md: resource-service listens on 8081.
-    spec_port: 8081,
-    settings: resource_service::config::Settings,
-    // The secrets docs/CONFIGURATION.md marks required for this service.
-    required_secrets: ["ACCESS_TOKEN_SECRET"],
-    spawn_app: crate::helpers::spawn_app,
-    app_port: |app| app.address.rsplit(':').next().unwrap().parse().unwrap(),
-    runtime: tokio::test,
+use resource_service::config::Settings;
+use test_support::compose;
+
+#[test]
+fn the_compose_environment_parses_with_the_config_loader() {
+    compose::settings("resource-service", Settings::from_lookup);
+}
+
+#[test]
+fn compose_publishes_healthchecks_and_exposes_the_bound_port() {
+    let settings = compose::settings("resource-service", Settings::from_lookup);
+    compose::check_ports("resource-service", &settings.bind_addr);
 }

@@ -15,8 +15,13 @@ use utoipa::IntoResponses;
 pub struct TwoTokens(pub ApiErrorBody);
 
 /// 401 `unauthorized` or `invalid_token`: every operation that needs the access token.
+/// resource-service verifies statelessly, so only auth-service also refuses a token whose
+/// session has ended (docs/TOKENS.md).
 #[derive(IntoResponses)]
-#[response(status = 401, description = "No, bad, expired or revoked access token")]
+#[response(
+    status = 401,
+    description = "No, bad or expired access token (auth-service: also one whose session has ended)"
+)]
 pub struct Unauthorized(pub ApiErrorBody);
 
 /// 403 `csrf_rejected`: a cookie-authenticated change from a refused origin.

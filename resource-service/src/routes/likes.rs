@@ -1,11 +1,12 @@
 //! `PUT` and `DELETE /photos/{id}/like`: idempotent, 204 either way.
 
-use super::openapi::{CsrfRejected, PhotoNotFound, ServerErrors, TwoTokens, Unauthorized};
 use super::photo_id;
+use super::responses::PhotoNotFound;
 use crate::db::{blocking, likes, photos, DbPool};
 use crate::error::ApiError;
 use actix_web::{web, HttpResponse};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use shared_tokens::Authenticated;
 
 /// Likes a photo; liking it again changes nothing.

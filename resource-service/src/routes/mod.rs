@@ -3,9 +3,11 @@
 
 mod health;
 mod likes;
-pub mod openapi;
+mod openapi;
 mod photos;
 mod profile;
+pub mod responses;
+pub mod schemas;
 mod upload;
 mod whoami;
 

@@ -1,9 +1,8 @@
 //! Photos: upload (streamed, capped, sniffed), read, list with keyset pagination, delete.
 
-use super::openapi::{
-    ApiErrorBody, ImageBytes, PhotoNotFound, ServerErrors, TwoTokens, Unauthorized,
-};
 use super::photo_id;
+use super::responses::PhotoNotFound;
+use super::schemas::ImageBytes;
 use crate::db::models::{ContentMeta, PhotoRow};
 use crate::db::{blocking, known_users, likes, photos, DbPool};
 use crate::domain::{ListLimit, OwnerFilter, PhotoCursor};
@@ -14,6 +13,8 @@ use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::{Connection, QueryResult};
 use serde::{Deserialize, Serialize};
+use service_kit::openapi::ApiErrorBody;
+use service_kit::openapi_responses::{ServerErrors, TwoTokens, Unauthorized};
 use shared_tokens::Authenticated;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};

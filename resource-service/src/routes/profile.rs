@@ -1,7 +1,6 @@
 //! `GET`, `PATCH` and `DELETE /profile`: the token's identity merged with what is stored, and
 //! the erasure of everything the caller owns here.
 
-use super::openapi::{ApiErrorBody, CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use crate::db::models::{ProfileChanges, ProfileRow};
 use crate::db::{blocking, erase, known_users, photos, profiles, DbPool};
 use crate::domain::Bio;
@@ -10,6 +9,10 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Deserializer, Serialize};
+use service_kit::openapi::ApiErrorBody;
+use service_kit::openapi_responses::{
+    CsrfRejected, NotJson, ServerErrors, TooLarge, TwoTokens, Unauthorized,
+};
 use shared_tokens::{AccessClaims, Authenticated};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -115,8 +118,8 @@ const NOT_YOUR_PHOTO: &str = "must be the id of one of your photos, or null";
         (status = 400, description = "Malformed JSON or invalid fields (`fields` says which)", body = ApiErrorBody),
         Unauthorized,
         CsrfRejected,
-        (status = 413, description = "JSON body too large", body = ApiErrorBody),
-        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        TooLarge,
+        NotJson,
         ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))

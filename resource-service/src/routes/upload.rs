@@ -3,8 +3,8 @@
 //! `MAX_PHOTO_BYTES` plus a small overhead; the image type is sniffed from the first bytes; and
 //! the per-user quota is checked under a lock, so parallel uploads count one by one.
 
-use super::openapi::{ApiErrorBody, CsrfRejected, PhotoUpload, ServerErrors, Unauthorized};
 use super::photos::PhotoView;
+use super::schemas::PhotoUpload;
 use crate::db::models::NewPhoto;
 use crate::db::{blocking, known_users, photos, DbPool};
 use crate::domain::{Caption, ImageType};
@@ -16,6 +16,8 @@ use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::{Stream, StreamExt};
+use service_kit::openapi::ApiErrorBody;
+use service_kit::openapi_responses::{CsrfRejected, ServerErrors, Unauthorized};
 use sha2::{Digest, Sha256};
 use shared_tokens::Authenticated;
 use std::cell::Cell;

@@ -7,5 +7,6 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod metrics;
+pub mod photos;
 pub mod routes;
 pub mod startup;

@@ -8,5 +8,6 @@ pub mod domain;
 pub mod error;
 pub mod metrics;
 pub mod photos;
+pub mod profile;
 pub mod routes;
 pub mod startup;

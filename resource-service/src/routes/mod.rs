@@ -1,5 +1,5 @@
 //! HTTP handlers, one file or folder per concern, and the route table. Handlers only translate
-//! HTTP: parse the request, run the work of `crate::photos` through
+//! HTTP: parse the request, run the work of `crate::photos` or `crate::profile` through
 //! `db::blocking`, answer. Imports run one way: `openapi.rs` (the document) imports the handlers,
 //! handlers import `schemas.rs` and `responses.rs`, and only this route table imports the
 //! document.
@@ -32,9 +32,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/whoami").route(web::get().to(whoami::whoami)))
         .service(
             web::resource("/profile")
-                .route(web::get().to(profile::get_profile))
-                .route(web::patch().to(profile::patch_profile))
-                .route(web::delete().to(profile::erase_profile)),
+                .route(web::get().to(profile::handlers::get_profile))
+                .route(web::patch().to(profile::handlers::patch_profile))
+                .route(web::delete().to(profile::handlers::erase_profile)),
         )
         .service(
             web::resource("/photos")

@@ -4,6 +4,7 @@
 
 use crate::error::ApiError;
 use crate::photos::PhotoError;
+use crate::profile::ProfileError;
 
 impl From<PhotoError> for ApiError {
     fn from(error: PhotoError) -> Self {
@@ -12,6 +13,15 @@ impl From<PhotoError> for ApiError {
             PhotoError::NotOwner => ApiError::Forbidden,
             PhotoError::QuotaFull { limit } => ApiError::QuotaExceeded { limit },
             PhotoError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<ProfileError> for ApiError {
+    fn from(error: ProfileError) -> Self {
+        match error {
+            ProfileError::Invalid(fields) => ApiError::invalid_fields(fields),
+            ProfileError::Database(error) => error.into(),
         }
     }
 }

@@ -7,5 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod metrics;
+pub mod photos;
+pub mod profile;
 pub mod routes;
 pub mod startup;

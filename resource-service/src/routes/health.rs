@@ -1,9 +1,9 @@
-use super::openapi::ApiErrorBody;
 use crate::db::{blocking, DbPool};
 use crate::error::ApiError;
 use actix_web::{web, HttpResponse};
 use diesel::RunQueryDsl;
 use serde::Serialize;
+use service_kit::openapi_responses::ServerErrors;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -20,7 +20,14 @@ struct Status {
 }
 
 /// The service name and version.
-#[utoipa::path(get, path = "/", tag = "health", responses((status = 200, description = "Service name and version", body = ServiceInfo)))]
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "health",
+    responses(
+        (status = 200, description = "Service name and version", body = ServiceInfo),
+    )
+)]
 pub async fn index() -> HttpResponse {
     HttpResponse::Ok().json(ServiceInfo {
         service: "resource-service",
@@ -29,13 +36,28 @@ pub async fn index() -> HttpResponse {
 }
 
 /// The process serves.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process serves", body = Status)))]
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    responses(
+        (status = 200, description = "The process serves", body = Status),
+    )
+)]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Status { status: "ok" })
 }
 
 /// The database answers; 503 `unavailable` otherwise.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers", body = Status), (status = 500, description = "Internal error", body = ApiErrorBody), (status = 503, description = "Database unavailable", body = ApiErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    responses(
+        (status = 200, description = "The database answers", body = Status),
+        ServerErrors,
+    )
+)]
 pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let ping = blocking(&pool, |conn| {
         diesel::sql_query("SELECT 1").execute(conn)?;

@@ -1,11 +1,12 @@
 //! `PUT` and `DELETE /photos/{id}/like`: idempotent, 204 either way.
 
-use super::openapi::{CsrfRejected, PhotoNotFound, ServerErrors, TwoTokens, Unauthorized};
 use super::photo_id;
-use crate::db::{blocking, likes, photos, DbPool};
+use super::responses::PhotoNotFound;
+use crate::db::{blocking, DbPool};
 use crate::error::ApiError;
+use crate::photos;
 use actix_web::{web, HttpResponse};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use shared_tokens::Authenticated;
 
 /// Likes a photo; liking it again changes nothing.
@@ -14,7 +15,9 @@ use shared_tokens::Authenticated;
     path = "/photos/{id}/like",
     tag = "likes",
     operation_id = "like_photo",
-    params(("id" = Uuid, Path, description = "Photo id")),
+    params(
+        ("id" = Uuid, Path, description = "Photo id"),
+    ),
     responses(
         (status = 204, description = "The caller likes the photo"),
         TwoTokens,
@@ -32,16 +35,7 @@ pub async fn like(
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
     let user_id = auth.claims.sub;
-    blocking(&pool, move |conn| {
-        // The foreign key answers "no such photo" in the same statement.
-        match likes::like(conn, id, user_id) {
-            Err(DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)) => {
-                Err(ApiError::NotFound)
-            }
-            other => other.map(|_| ()).map_err(ApiError::from),
-        }
-    })
-    .await?;
+    blocking(&pool, move |conn| Ok(photos::like(conn, id, user_id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -51,7 +45,9 @@ pub async fn like(
     path = "/photos/{id}/like",
     tag = "likes",
     operation_id = "unlike_photo",
-    params(("id" = Uuid, Path, description = "Photo id")),
+    params(
+        ("id" = Uuid, Path, description = "Photo id"),
+    ),
     responses(
         (status = 204, description = "The caller does not like the photo"),
         TwoTokens,
@@ -69,13 +65,6 @@ pub async fn unlike(
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
     let user_id = auth.claims.sub;
-    blocking(&pool, move |conn| {
-        if !likes::unlike(conn, id, user_id)? {
-            // Nothing to remove: fine, unless the photo itself does not exist.
-            photos::find(conn, id)?;
-        }
-        Ok(())
-    })
-    .await?;
+    blocking(&pool, move |conn| Ok(photos::unlike(conn, id, user_id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

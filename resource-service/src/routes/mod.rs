@@ -1,16 +1,20 @@
-//! HTTP handlers, one file per concern, and the route table. Handlers are thin: extract, call
-//! the database through `db::blocking`, map to a response.
+//! HTTP handlers, one file or folder per concern, and the route table. Handlers only translate
+//! HTTP: parse the request, run the work of `crate::photos` or `crate::profile` through
+//! `db::blocking`, answer. Imports run one way: `openapi.rs` (the document) imports the handlers,
+//! handlers import `schemas.rs` and `responses.rs`, and only this route table imports the
+//! document.
 
 mod health;
 mod likes;
-pub mod openapi;
+mod openapi;
 mod photos;
 mod profile;
-mod upload;
+mod refusals;
+pub mod responses;
+pub mod schemas;
 mod whoami;
 
-pub use photos::PhotoView;
-pub use upload::PhotoLimits;
+pub use photos::{PhotoLimits, PhotoView};
 
 use crate::error::ApiError;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -28,21 +32,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/whoami").route(web::get().to(whoami::whoami)))
         .service(
             web::resource("/profile")
-                .route(web::get().to(profile::get_profile))
-                .route(web::patch().to(profile::patch_profile))
-                .route(web::delete().to(profile::erase_profile)),
+                .route(web::get().to(profile::handlers::get_profile))
+                .route(web::patch().to(profile::handlers::patch_profile))
+                .route(web::delete().to(profile::handlers::erase_profile)),
         )
         .service(
             web::resource("/photos")
-                .route(web::get().to(photos::list))
-                .route(web::post().to(upload::upload)),
+                .route(web::get().to(photos::handlers::list))
+                .route(web::post().to(photos::upload::upload)),
         )
         .service(
             web::resource("/photos/{id}")
-                .route(web::get().to(photos::get))
-                .route(web::delete().to(photos::delete)),
+                .route(web::get().to(photos::handlers::get))
+                .route(web::delete().to(photos::handlers::delete)),
         )
-        .service(web::resource("/photos/{id}/content").route(web::get().to(photos::content)))
+        .service(
+            web::resource("/photos/{id}/content").route(web::get().to(photos::handlers::content)),
+        )
         .service(
             web::resource("/photos/{id}/like")
                 .route(web::put().to(likes::like))

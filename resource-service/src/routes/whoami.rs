@@ -2,11 +2,11 @@
 //! forward-auth check): no database, no logging, and only the few small allocations the response
 //! itself needs.
 
-use super::openapi::{TwoTokens, Unauthorized};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use service_kit::openapi_responses::{TwoTokens, Unauthorized};
 use shared_tokens::Authenticated;
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -1,0 +1,28 @@
+//! Why a photo operation did not happen. `routes/refusals.rs` turns it into the HTTP answer.
+
+use diesel::result::Error as DieselError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    /// No photo has that id.
+    #[error("no such photo")]
+    NotFound,
+    /// The caller is neither the photo's owner nor an `admin`.
+    #[error("neither the owner nor an admin")]
+    NotOwner,
+    /// The owner already keeps `limit` photos (`MAX_PHOTOS_PER_USER`).
+    #[error("photo quota of {limit} reached")]
+    QuotaFull { limit: i64 },
+    #[error(transparent)]
+    Database(DieselError),
+}
+
+impl From<DieselError> for PhotoError {
+    /// Every query here that can find nothing looks a photo up by its id.
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::NotFound => Self::NotFound,
+            other => Self::Database(other),
+        }
+    }
+}

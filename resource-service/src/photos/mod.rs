@@ -1,0 +1,20 @@
+//! What the photo endpoints do, below HTTP: list a page, show one photo or read its bytes, store
+//! an upload within the owner's quota, delete as owner or admin, like and unlike. Each function
+//! takes a connection and runs inside `db::blocking`; none knows about requests or responses, so
+//! the handlers in `routes/photos/` and `routes/likes.rs` only parse, call and answer.
+
+mod content;
+mod error;
+mod likes;
+mod listing;
+mod removal;
+mod seen;
+mod store;
+
+pub use content::{read_content, PhotoContent};
+pub use error::PhotoError;
+pub use likes::{like, unlike};
+pub use listing::{page, Page};
+pub use removal::delete_as;
+pub use seen::{find_seen_by, SeenPhoto};
+pub use store::{store, Upload};

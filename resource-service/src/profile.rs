@@ -1,0 +1,132 @@
+//! What the profile endpoints do, below HTTP: read the caller's stored profile and photo count,
+//! check a change and apply it, erase everything the caller owns. Each function takes a
+//! connection and runs inside `db::blocking`; the handlers in `routes/profile/` only parse, call
+//! and answer.
+
+use crate::db::erase::everything_of;
+use crate::db::models::{ProfileChanges, ProfileRow};
+use crate::db::{known_users, photos, profiles};
+use crate::domain::Bio;
+use diesel::pg::PgConnection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::QueryResult;
+use shared_tokens::AccessClaims;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+const NOT_YOUR_PHOTO: &str = "must be the id of one of your photos, or null";
+
+/// Why a profile change did not happen. `routes/refusals.rs` turns it into the HTTP answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// Fields at fault, each with its reason.
+    #[error("invalid fields: {0:?}")]
+    Invalid(BTreeMap<String, String>),
+    #[error(transparent)]
+    Database(#[from] DieselError),
+}
+
+/// What is stored for the caller: the profile (`None` until first saved) and the photo count.
+#[derive(Debug)]
+pub struct StoredProfile {
+    pub row: Option<ProfileRow>,
+    pub photo_count: i64,
+}
+
+/// A checked change: `None` leaves a field alone, `Some(None)` clears it.
+#[derive(Debug)]
+pub struct ProfileChange {
+    bio: Option<Option<Bio>>,
+    avatar_photo_id: Option<Option<Uuid>>,
+}
+
+impl ProfileChange {
+    /// Checks the fields as sent (`None`: absent, `Some(None)`: `null`), naming every one at
+    /// fault.
+    pub fn parse(
+        bio: Option<Option<String>>,
+        avatar_photo_id: Option<Option<String>>,
+    ) -> Result<Self, ProfileError> {
+        let mut fields = BTreeMap::new();
+        let bio = match bio {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(text)) => match Bio::parse(&text) {
+                Ok(bio) => Some(bio),
+                Err(reason) => {
+                    fields.insert("bio".to_owned(), reason);
+                    None
+                }
+            },
+        };
+        let avatar_photo_id = match avatar_photo_id {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(text)) => match Uuid::try_parse(&text) {
+                Ok(id) => Some(Some(id)),
+                Err(_) => {
+                    fields.insert("avatar_photo_id".to_owned(), NOT_YOUR_PHOTO.to_owned());
+                    None
+                }
+            },
+        };
+        if !fields.is_empty() {
+            return Err(ProfileError::Invalid(fields));
+        }
+        Ok(Self {
+            bio,
+            avatar_photo_id,
+        })
+    }
+}
+
+/// The caller's stored profile and photo count. The caller's username from the token is recorded
+/// first (`known_users`).
+pub fn read(conn: &mut PgConnection, caller: &AccessClaims) -> QueryResult<StoredProfile> {
+    known_users::lock_and_record(conn, caller.sub, &caller.username, caller.iat)?;
+    Ok(StoredProfile {
+        row: profiles::find(conn, caller.sub)?,
+        photo_count: photos::count_by_owner(conn, caller.sub)?,
+    })
+}
+
+/// Applies `change` to the caller's profile (created when missing) and answers what is stored.
+pub fn update(
+    conn: &mut PgConnection,
+    caller: &AccessClaims,
+    change: &ProfileChange,
+) -> Result<StoredProfile, ProfileError> {
+    known_users::lock_and_record(conn, caller.sub, &caller.username, caller.iat)?;
+    let changes = ProfileChanges {
+        bio: change.bio.as_ref().map(|b| b.as_ref().map(Bio::as_str)),
+        avatar_photo_id: change.avatar_photo_id,
+    };
+    // The database guarantees the avatar is one of the caller's photos.
+    let row = match profiles::upsert(conn, caller.sub, &changes) {
+        Err(DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info))
+            if info.constraint_name() == Some(profiles::AVATAR_CONSTRAINT) =>
+        {
+            let field = BTreeMap::from([("avatar_photo_id".to_owned(), NOT_YOUR_PHOTO.to_owned())]);
+            return Err(ProfileError::Invalid(field));
+        }
+        other => other?,
+    };
+    Ok(StoredProfile {
+        row: Some(row),
+        photo_count: photos::count_by_owner(conn, caller.sub)?,
+    })
+}
+
+/// Erases everything `user_id` owns here: photos (with their bytes and the likes they got), the
+/// likes they gave, the profile. The first step of deleting an account (README, "Deleting an
+/// account"); running it again is harmless.
+pub fn erase(conn: &mut PgConnection, user_id: Uuid) -> QueryResult<()> {
+    let erased = everything_of(conn, user_id)?;
+    log::info!(
+        "profile erased: user_id={user_id} photos={} likes={} profile={}",
+        erased.photos,
+        erased.likes,
+        erased.profile
+    );
+    Ok(())
+}

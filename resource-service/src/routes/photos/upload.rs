@@ -1,0 +1,62 @@
+//! `POST /photos`: the upload. How the body is read, bounded as it streams, is in
+//! `upload_form.rs`; the quota and the stored row are `crate::photos::store`.
+
+use super::upload_form::read_upload;
+use super::view::PhotoView;
+use crate::db::{blocking, DbPool};
+use crate::error::ApiError;
+use crate::metrics::ResourceMetrics;
+use crate::photos;
+use crate::routes::schemas::PhotoUpload;
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use service_kit::openapi::ApiErrorBody;
+use service_kit::openapi_responses::{CsrfRejected, ServerErrors, Unauthorized};
+use shared_tokens::Authenticated;
+
+/// Upload limits, registered as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct PhotoLimits {
+    pub max_bytes: usize,
+    /// `MAX_PHOTOS_PER_USER`.
+    pub max_photos_per_user: i64,
+}
+
+/// `POST /photos`: `file` (required) and `caption` (optional) as multipart/form-data.
+#[utoipa::path(
+    post,
+    path = "/photos",
+    tag = "photos",
+    operation_id = "upload_photo",
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The stored photo", body = PhotoView, headers(("Location" = String, description = "`/photos/{id}`"))),
+        (status = 400, description = "Missing `file`, invalid `caption`, unknown field, malformed multipart body, or two different tokens", body = ApiErrorBody),
+        Unauthorized,
+        CsrfRejected,
+        (status = 413, description = "`payload_too_large`: larger than `MAX_PHOTO_BYTES`, however the body is framed; or `quota_exceeded`: the account already has `MAX_PHOTOS_PER_USER` photos", body = ApiErrorBody),
+        (status = 415, description = "Not multipart/form-data, or not a JPEG, PNG, GIF or WebP image", body = ApiErrorBody),
+        ServerErrors,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
+pub async fn upload(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    limits: web::Data<PhotoLimits>,
+    metrics: web::Data<ResourceMetrics>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let upload = read_upload(&req, payload, limits.max_bytes).await?;
+    let (claims, quota) = (auth.claims, limits.max_photos_per_user);
+    let stored = blocking(&pool, move |conn| {
+        Ok(photos::store(conn, &claims, &upload, quota)?)
+    })
+    .await?;
+    let view = PhotoView::from(stored);
+    metrics.photo_uploaded(view.size_bytes.unsigned_abs());
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/photos/{}", view.id)))
+        .json(view))
+}

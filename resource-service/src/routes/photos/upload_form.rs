@@ -1,0 +1,161 @@
+//! The body of `POST /photos`, read into an [`Upload`]. It is counted as it streams in, before any
+//! multipart parsing, so no framing (chunked, no boundary, one endless field) can make the service
+//! hold more than `MAX_PHOTO_BYTES` plus a small overhead; and the image type is sniffed from the
+//! first bytes, so a file that is no image is refused before the rest is read.
+
+use super::capped_payload::CappedPayload;
+use crate::domain::{Caption, ImageType};
+use crate::error::ApiError;
+use crate::photos::Upload;
+use actix_multipart::{Field, Multipart, MultipartError};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest};
+use futures_util::StreamExt;
+use std::collections::BTreeMap;
+
+/// Room for the multipart framing and the caption on top of the photo itself.
+pub const MULTIPART_OVERHEAD: usize = 16 * 1024;
+
+/// The most bytes a caption field may take before it is refused (300 characters of up to four
+/// bytes each, with room to spare).
+const CAPTION_FIELD_BYTES: usize = 4 * 1024;
+
+/// Reads the multipart form of `req` from `payload`: a `file` of at most `max` bytes that is a
+/// JPEG, PNG, GIF or WebP image, and an optional `caption`.
+pub async fn read_upload(
+    req: &HttpRequest,
+    payload: web::Payload,
+    max: usize,
+) -> Result<Upload, ApiError> {
+    let too_large = || ApiError::PayloadTooLarge {
+        what: "Photos",
+        limit: max,
+    };
+    let cap = max.saturating_add(MULTIPART_OVERHEAD);
+    // A declared length already past the limit is refused before reading a byte.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > cap) {
+        return Err(too_large());
+    }
+    let capped = CappedPayload::new(payload, cap);
+    let tripped = capped.tripped();
+    let (bytes, caption) = match read_form(Multipart::new(req.headers(), capped), max).await {
+        Ok(form) => form,
+        // Whatever the parser made of the cut-off body, the cause is its size.
+        Err(_) if tripped.get() => return Err(too_large()),
+        Err(error) => return Err(error),
+    };
+    let image = ImageType::sniff(&bytes).ok_or_else(not_an_image)?;
+    Ok(Upload {
+        image,
+        bytes,
+        caption,
+    })
+}
+
+fn multipart_error(error: MultipartError) -> ApiError {
+    match error {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible => ApiError::UnsupportedMediaType(
+            "Upload photos as multipart/form-data with a `file` field.",
+        ),
+        other => ApiError::invalid(format!("The multipart body could not be read: {other}.")),
+    }
+}
+
+/// Reads a field into memory, refusing it as soon as it grows past `limit`: the rest of the
+/// body is never read.
+async fn read_capped(
+    field: &mut Field,
+    limit: usize,
+    too_large: impl Fn() -> ApiError,
+    mut check_start: impl FnMut(&[u8]) -> Result<(), ApiError>,
+) -> Result<Vec<u8>, ApiError> {
+    let mut buffer = Vec::new();
+    let mut checked = false;
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(multipart_error)?;
+        if buffer.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        buffer.extend_from_slice(&chunk);
+        if !checked && buffer.len() >= ImageType::SNIFF_BYTES {
+            check_start(&buffer)?;
+            checked = true;
+        }
+    }
+    if !checked {
+        check_start(&buffer)?;
+    }
+    Ok(buffer)
+}
+
+fn not_an_image() -> ApiError {
+    ApiError::UnsupportedMediaType("Photos must be JPEG, PNG, GIF or WebP images.")
+}
+
+/// The form's `file` and `caption`, each at most once; any other field is refused.
+async fn read_form(
+    mut form: Multipart,
+    max: usize,
+) -> Result<(Vec<u8>, Option<Caption>), ApiError> {
+    let too_large = || ApiError::PayloadTooLarge {
+        what: "Photos",
+        limit: max,
+    };
+    let mut file: Option<Vec<u8>> = None;
+    let mut caption: Option<Caption> = None;
+    let mut fields = BTreeMap::new();
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(multipart_error)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "file" if file.is_none() => {
+                let bytes = read_capped(&mut field, max, too_large, |start| {
+                    ImageType::sniff(start).map(|_| ()).ok_or_else(not_an_image)
+                })
+                .await?;
+                file = Some(bytes);
+            }
+            "caption" if caption.is_none() && !fields.contains_key("caption") => {
+                let bytes = read_capped(
+                    &mut field,
+                    CAPTION_FIELD_BYTES,
+                    || ApiError::invalid_field("caption", "must be at most 300 characters"),
+                    |_| Ok(()),
+                )
+                .await?;
+                match String::from_utf8(bytes)
+                    .map_err(|_| "must be UTF-8 text".to_owned())
+                    .and_then(|text| Caption::parse(&text))
+                {
+                    Ok(parsed) => caption = parsed,
+                    Err(reason) => {
+                        fields.insert("caption".to_owned(), reason);
+                    }
+                }
+            }
+            "file" | "caption" => {
+                return Err(ApiError::invalid_field(&name, "must be sent only once"));
+            }
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "Unexpected form field `{name}`: send `file` and optionally `caption`."
+                )));
+            }
+        }
+    }
+    let Some(file) = file else {
+        fields.insert("file".to_owned(), "is required".to_owned());
+        return Err(ApiError::invalid_fields(fields));
+    };
+    if !fields.is_empty() {
+        return Err(ApiError::invalid_fields(fields));
+    }
+    Ok((file, caption))
+}

@@ -1,0 +1,92 @@
+//! `GET`, `PATCH` and `DELETE /profile`: the token's identity merged with what is stored, and
+//! the erasure of everything the caller owns here.
+
+use super::patch_body::ProfilePatch;
+use super::view::ProfileView;
+use crate::db::{blocking, DbPool};
+use crate::error::ApiError;
+use crate::profile;
+use actix_web::{web, HttpResponse};
+use service_kit::openapi::ApiErrorBody;
+use service_kit::openapi_responses::{
+    CsrfRejected, NotJson, ServerErrors, TooLarge, TwoTokens, Unauthorized,
+};
+use shared_tokens::Authenticated;
+
+#[utoipa::path(
+    get,
+    path = "/profile",
+    tag = "profile",
+    responses(
+        (status = 200, description = "The caller's profile", body = ProfileView),
+        TwoTokens,
+        Unauthorized,
+        ServerErrors,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
+pub async fn get_profile(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let claims = auth.claims.clone();
+    let stored = blocking(&pool, move |conn| Ok(profile::read(conn, &claims)?)).await?;
+    Ok(HttpResponse::Ok().json(ProfileView::new(auth.claims, stored)))
+}
+
+/// Changes the bio or the avatar; the answer is the whole profile.
+#[utoipa::path(
+    patch,
+    path = "/profile",
+    tag = "profile",
+    request_body = ProfilePatch,
+    responses(
+        (status = 200, description = "The caller's profile", body = ProfileView),
+        (status = 400, description = "Malformed JSON or invalid fields (`fields` says which)", body = ApiErrorBody),
+        Unauthorized,
+        CsrfRejected,
+        TooLarge,
+        NotJson,
+        ServerErrors,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
+pub async fn patch_profile(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let change = ProfilePatch::parse(body.into_inner())?;
+    let claims = auth.claims.clone();
+    let stored = blocking(&pool, move |conn| {
+        Ok(profile::update(conn, &claims, &change)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ProfileView::new(auth.claims, stored)))
+}
+
+/// Erases everything the caller owns here: photos (with their bytes and the likes they got),
+/// the likes the caller gave, the profile. The first step of deleting an account (README,
+/// "Deleting an account"); running it again is harmless.
+#[utoipa::path(
+    delete,
+    path = "/profile",
+    tag = "profile",
+    operation_id = "erase_profile",
+    responses(
+        (status = 204, description = "Everything the caller owned here is gone"),
+        TwoTokens,
+        Unauthorized,
+        CsrfRejected,
+        ServerErrors,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
+pub async fn erase_profile(
+    auth: Authenticated,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = auth.claims.sub;
+    blocking(&pool, move |conn| Ok(profile::erase(conn, user_id)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -20,6 +20,7 @@ mod operations;
 mod outage;
 mod password;
 mod refresh;
+mod refresh_concurrency;
 mod register;
 mod requests;
 mod roles;

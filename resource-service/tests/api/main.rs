@@ -2,6 +2,7 @@
 //! PostgreSQL database per test, spoken to over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod attacks;
 mod browsers;
 mod compose;
@@ -13,6 +14,7 @@ mod memory;
 mod openapi;
 mod outage;
 mod photos;
+mod photos_upload;
 mod profile;
 mod shutdown;
 mod tokens;

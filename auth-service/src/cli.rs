@@ -17,9 +17,10 @@ pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<Str
         ));
     }
     let username = crate::domain::Username::normalise(username);
-    let pool = db::build_pool(&settings.database_url, 1);
-    let mut conn = pool.get().map_err(|e| format!("database: {e}"))?;
-    db::run_migrations(&mut conn)?;
+    let pool = service_kit::database::pool(&settings.database_url, 1);
+    let mut conn = pool.get().map_err(|e| format!("DATABASE_URL: {e}"))?;
+    service_kit::database::migrate(&mut conn, db::SCHEMA)
+        .map_err(|e| format!("DATABASE_URL: the database migrations failed: {e}"))?;
     let granted = diesel::Connection::transaction(&mut conn, |conn| {
         let roles = db::users::grant_role(conn, &username, role)?;
         if let Some(user_id) = roles

@@ -3,7 +3,7 @@
 
 use crate::cleanup::{self, Retention};
 use crate::config::Settings;
-use crate::db::{self, PgPool};
+use crate::db;
 use crate::error::ApiError;
 use crate::metrics::AuthMetrics;
 use crate::passwords::PasswordHasher;
@@ -15,17 +15,15 @@ use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpServer};
+use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
 use service_kit::{Background, Metrics, MetricsListener};
 use shared_tokens::AccessPolicy;
 use std::net::TcpListener;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// JSON bodies on auth routes are small; anything larger is refused with 413.
 pub const MAX_JSON_BYTES: usize = 16 * 1024;
-
-/// How long the start waits for the database before giving up.
-const DATABASE_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -34,10 +32,8 @@ pub enum StartupError {
         addr: String,
         source: std::io::Error,
     },
-    #[error("database not reachable within {0:?}: {1}")]
-    Database(Duration, String),
-    #[error("migrations failed: {0}")]
-    Migrations(String),
+    #[error(transparent)]
+    Database(#[from] MigrateError),
     #[error("token self-test failed: {0}")]
     SelfTest(String),
     #[error("metrics could not be set up: {0}")]
@@ -58,8 +54,8 @@ impl Application {
         let issuer = web::Data::new(Issuer::new(&settings, access.clone()));
         issuer.self_test().map_err(StartupError::SelfTest)?;
 
-        let pool = db::build_pool(&settings.database_url, settings.db_pool_size);
-        migrate_when_ready(&pool).await?;
+        let pool = database::pool(&settings.database_url, settings.db_pool_size);
+        database::migrate_when_ready(&pool, db::SCHEMA).await?;
         let metrics = Metrics::new(pool.clone())?;
         let auth_metrics = web::Data::new(AuthMetrics::register(&metrics)?);
         let metrics = web::Data::new(metrics);
@@ -172,32 +168,6 @@ impl Application {
         self.background.stop(self.shutdown_timeout).await;
         log::info!("auth-service stopped");
         served
-    }
-}
-
-/// Waits for the database (compose may start us first), then migrates it: a service never serves
-/// against an unmigrated database.
-async fn migrate_when_ready(pool: &PgPool) -> Result<(), StartupError> {
-    let pool = pool.clone();
-    let started = Instant::now();
-    loop {
-        let attempt = pool.clone();
-        let result = web::block(move || match attempt.get() {
-            Ok(mut conn) => Ok(db::run_migrations(&mut conn).map_err(StartupError::Migrations)),
-            Err(e) => Err(e.to_string()),
-        })
-        .await
-        .map_err(|e| StartupError::Migrations(e.to_string()))?;
-        match result {
-            Ok(migrated) => return migrated,
-            Err(cause) if started.elapsed() >= DATABASE_WAIT => {
-                return Err(StartupError::Database(DATABASE_WAIT, cause))
-            }
-            Err(cause) => {
-                log::warn!("waiting for the database: {cause}");
-                actix_web::rt::time::sleep(Duration::from_millis(500)).await;
-            }
-        }
     }
 }
 

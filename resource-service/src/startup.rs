@@ -10,6 +10,7 @@ use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
+use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
 use service_kit::{Metrics, MetricsListener};
 use shared_tokens::{AccessClaims, AccessPolicy};
@@ -23,10 +24,8 @@ pub enum StartupError {
         addr: String,
         source: std::io::Error,
     },
-    #[error("DATABASE_URL: the database did not answer: {0}")]
-    Database(String),
-    #[error("database migrations failed: {0}")]
-    Migrations(String),
+    #[error(transparent)]
+    Database(#[from] MigrateError),
     #[error("ACCESS_TOKEN_SECRET: the access-token self-test failed: {0}")]
     SelfTest(String),
     #[error("the server could not start: {0}")]
@@ -59,16 +58,8 @@ impl Application {
             })?
             .port();
 
-        let url = settings.database_url.clone();
-        let size = settings.db_pool_size;
-        let pool = actix_web::rt::task::spawn_blocking(move || {
-            let pool =
-                db::connect(&url, size).map_err(|e| StartupError::Database(e.to_string()))?;
-            db::run_migrations(&pool).map_err(|e| StartupError::Migrations(e.to_string()))?;
-            Ok::<_, StartupError>(pool)
-        })
-        .await
-        .map_err(|e| StartupError::Database(e.to_string()))??;
+        let pool = database::pool(&settings.database_url, settings.db_pool_size);
+        database::migrate_when_ready(&pool, db::SCHEMA).await?;
 
         let metrics = web::Data::new(Metrics::new(pool.clone())?);
         let resource_metrics = ResourceMetrics::register(&metrics)?;

@@ -1,9 +1,11 @@
-//! What both services do the same way, so they cannot drift apart: request ids and the access
-//! log, Prometheus metrics, security headers, 405 answers, the `healthcheck` subcommand, log setup and the
-//! orderly stop of background tasks.
+//! What both services do the same way, so they cannot drift apart: the database pool and
+//! migrations at start, the classification of database errors, request ids and the access log,
+//! Prometheus metrics, security headers, 405 answers, the `healthcheck` subcommand, log setup and
+//! the orderly stop of background tasks.
 
 pub mod background;
 pub mod blocking;
+pub mod database;
 pub mod headers;
 pub mod healthcheck;
 pub mod logging;

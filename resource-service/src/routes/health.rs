@@ -1,6 +1,7 @@
 use super::openapi::ApiErrorBody;
 use crate::db::{blocking, DbPool};
 use crate::error::ApiError;
+use service_kit::StoreError;
 use actix_web::{web, HttpResponse};
 use diesel::RunQueryDsl;
 use serde::Serialize;
@@ -44,6 +45,6 @@ pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     // A probe wants an answer within its own timeout, whatever the database does.
     actix_web::rt::time::timeout(service_kit::blocking::READY_WITHIN, ping)
         .await
-        .map_err(|_| ApiError::Unavailable("readiness check timed out".into()))??;
+        .map_err(|_| StoreError::Unavailable("readiness check timed out".into()))??;
     Ok(HttpResponse::Ok().json(Status { status: "ready" }))
 }

@@ -12,6 +12,7 @@ use crate::routes;
 use crate::throttle::ThrottlePolicy;
 use crate::tokens::Issuer;
 use actix_web::dev::Server;
+use actix_web::http::header::HeaderName;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpServer};
@@ -107,7 +108,14 @@ impl Application {
             App::new()
                 .wrap(from_fn(service_kit::method_not_allowed))
                 .wrap(security_headers())
-                .wrap(shared_tokens::origin::cors(&allowed_origins))
+                .wrap(service_kit::cors(
+                    &allowed_origins,
+                    &[],
+                    &[
+                        HeaderName::from_static("x-user-id"),
+                        HeaderName::from_static("x-user-roles"),
+                    ],
+                ))
                 // Outermost: it sees every answer, the other middleware's included.
                 .wrap(from_fn(service_kit::observe))
                 .app_data(metrics.clone())

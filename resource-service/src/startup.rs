@@ -5,9 +5,8 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::metrics::ResourceMetrics;
 use crate::routes::{self, PhotoLimits};
-use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderName};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use service_kit::database::{self, MigrateError};
@@ -122,29 +121,6 @@ fn self_test(policy: &AccessPolicy) -> Result<(), StartupError> {
         .map_err(StartupError::SelfTest)
 }
 
-/// CORS for the configured origins: credentials and the `Authorization` header allowed.
-fn cors(allowed_origins: &[String]) -> Cors {
-    let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::ACCEPT,
-            header::IF_NONE_MATCH,
-        ])
-        .expose_headers([
-            header::ETAG,
-            header::HeaderName::from_static("x-user-id"),
-            header::HeaderName::from_static("x-user-roles"),
-        ])
-        .supports_credentials()
-        .max_age(600);
-    for origin in allowed_origins {
-        cors = cors.allowed_origin(origin);
-    }
-    cors
-}
-
 fn serve(
     listener: TcpListener,
     pool: DbPool,
@@ -165,7 +141,15 @@ fn serve(
         App::new()
             .wrap(from_fn(service_kit::method_not_allowed))
             .wrap(security_headers())
-            .wrap(cors(&allowed_origins))
+            .wrap(service_kit::cors(
+                &allowed_origins,
+                &[header::IF_NONE_MATCH],
+                &[
+                    header::ETAG,
+                    HeaderName::from_static("x-user-id"),
+                    HeaderName::from_static("x-user-roles"),
+                ],
+            ))
             // Outermost: request id, access log and metrics for every answer.
             .wrap(from_fn(service_kit::observe))
             .app_data(metrics.clone())

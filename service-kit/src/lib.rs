@@ -1,10 +1,11 @@
 //! What both services do the same way, so they cannot drift apart: the database pool and
-//! migrations at start, the classification of database errors, request ids and the access log,
+//! migrations at start, the classification of database errors, CORS, request ids and the access log,
 //! Prometheus metrics, security headers, 405 answers, the `healthcheck` subcommand, log setup and
 //! the orderly stop of background tasks.
 
 pub mod background;
 pub mod blocking;
+pub mod cors;
 pub mod database;
 pub mod headers;
 pub mod healthcheck;
@@ -20,6 +21,7 @@ pub mod store;
 pub mod text;
 
 pub use background::{Background, StopSignal};
+pub use cors::cors;
 pub use method_not_allowed::method_not_allowed;
 pub use metrics::Metrics;
 pub use metrics_listener::MetricsListener;

@@ -4,7 +4,6 @@
 use crate::cleanup::{self, Retention};
 use crate::config::Settings;
 use crate::db;
-use crate::error::ApiError;
 use crate::metrics::AuthMetrics;
 use crate::passwords::PasswordHasher;
 use crate::ratelimit::RateLimiters;
@@ -13,18 +12,15 @@ use crate::throttle::ThrottlePolicy;
 use crate::tokens::Issuer;
 use actix_web::dev::Server;
 use actix_web::http::header::HeaderName;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpRequest, HttpServer};
+use actix_web::{web, App, HttpServer};
 use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
+use service_kit::request_errors::{self, MAX_JSON_BYTES};
 use service_kit::{Background, Metrics, MetricsListener};
 use shared_tokens::AccessPolicy;
 use std::net::TcpListener;
 use std::time::Duration;
-
-/// JSON bodies on auth routes are small; anything larger is refused with 413.
-pub const MAX_JSON_BYTES: usize = 16 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -127,12 +123,12 @@ impl Application {
                 .app_data(pool.clone())
                 .app_data(hasher.clone())
                 .app_data(limiters.clone())
-                .app_data(json_config())
-                .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
-                .app_data(web::PathConfig::default().error_handler(path_error))
-                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(request_errors::json_config(MAX_JSON_BYTES))
+                .app_data(request_errors::payload_config(MAX_JSON_BYTES))
+                .app_data(request_errors::path_config())
+                .app_data(request_errors::query_config())
                 .configure(routes::configure)
-                .default_service(web::to(not_found))
+                .default_service(web::to(request_errors::not_found))
         })
         // SIGTERM: stop accepting, let in-flight requests finish for up to this long.
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
@@ -177,33 +173,4 @@ impl Application {
         log::info!("auth-service stopped");
         served
     }
-}
-
-fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(MAX_JSON_BYTES)
-        .error_handler(|err, _req| {
-            // The parser's own message may quote the input (a password), so it stays out.
-            let api_error = match err {
-                JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
-                JsonPayloadError::ContentType => {
-                    ApiError::invalid("The body must be JSON (Content-Type: application/json).")
-                }
-                _ => ApiError::invalid("The request body is not valid JSON for this endpoint."),
-            };
-            api_error.into()
-        })
-}
-
-fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::NotFound.into()
-}
-
-fn query_error(_: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::invalid("The query string is invalid.").into()
-}
-
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
 }

@@ -11,6 +11,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
+use service_kit::request_errors::{self, MAX_JSON_BYTES};
 use service_kit::{Metrics, MetricsListener};
 use shared_tokens::{AccessClaims, AccessPolicy};
 use std::net::TcpListener;
@@ -157,11 +158,12 @@ fn serve(
             .app_data(pool.clone())
             .app_data(policy.clone())
             .app_data(limits.clone())
-            .app_data(routes::json_config())
-            .app_data(routes::query_config())
-            .app_data(routes::path_config())
+            .app_data(request_errors::json_config(MAX_JSON_BYTES))
+            .app_data(request_errors::payload_config(MAX_JSON_BYTES))
+            .app_data(request_errors::query_config())
+            .app_data(request_errors::path_config())
             .configure(routes::configure)
-            .default_service(web::to(routes::not_found))
+            .default_service(web::to(request_errors::not_found))
     })
     // SIGTERM: stop accepting, let in-flight requests finish for up to this long.
     .shutdown_timeout(settings.shutdown_timeout.as_secs())

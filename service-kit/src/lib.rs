@@ -1,7 +1,8 @@
 //! What both services do the same way, so they cannot drift apart: the database pool and
-//! migrations at start, the classification of database errors, CORS, request ids and the access log,
-//! Prometheus metrics, security headers, 405 answers, the `healthcheck` subcommand, log setup and
-//! the orderly stop of background tasks.
+//! migrations at start, the classification of database errors, CORS, the answers to requests
+//! refused before a handler runs (400, 404, 405, 413, 415), request ids and the access log,
+//! Prometheus metrics, security headers, the `healthcheck` subcommand, log setup and the orderly
+//! stop of background tasks.
 
 pub mod background;
 pub mod blocking;
@@ -16,6 +17,7 @@ pub mod metrics_listener;
 pub mod observe;
 pub mod openapi;
 pub mod openapi_responses;
+pub mod request_errors;
 pub mod request_id;
 pub mod store;
 pub mod text;

@@ -1,4 +1,5 @@
 use super::json::JsonObject;
+use service_kit::openapi_responses::NotJson;
 use super::openapi::{ApiErrorBody, RateLimited, TooLarge, Unavailable};
 use super::token_response;
 use crate::attempts::{self, Reserved};
@@ -127,9 +128,10 @@ fn lookup(
     request_body = LoginBody,
     responses(
         (status = 200, description = "Tokens; also sets the token cookies", body = TokenResponse),
-        (status = 400, description = "Not JSON, malformed JSON, no password, or neither identifier", body = ApiErrorBody),
+        (status = 400, description = "Malformed JSON, no password, or neither identifier", body = ApiErrorBody),
         (status = 401, description = "`invalid_credentials`: unknown user, wrong password or throttled (`Retry-After` when in backoff)", body = ApiErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait, once the address is in backoff"))),
         TooLarge,
+        NotJson,
         RateLimited,
         Unavailable,
     )

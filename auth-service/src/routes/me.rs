@@ -1,5 +1,6 @@
 use super::json::JsonObject;
 use super::no_content_clearing_cookies;
+use service_kit::openapi_responses::NotJson;
 use super::openapi::{
     ApiErrorBody, CsrfRejected, RateLimited, TooLarge, TwoTokens, Unauthorized, Unavailable,
 };
@@ -84,11 +85,12 @@ impl TryFrom<UpdateBody> for UserChanges {
     request_body = UpdateBody,
     responses(
         (status = 200, body = User),
-        (status = 400, description = "Not JSON, malformed JSON, invalid fields (`fields` names them), or two different access tokens", body = ApiErrorBody),
+        (status = 400, description = "Malformed JSON, invalid fields (`fields` names them), or two different access tokens", body = ApiErrorBody),
         Unauthorized,
         CsrfRejected,
         (status = 409, description = "Username or email taken", body = ApiErrorBody),
         TooLarge,
+        NotJson,
         Unavailable,
     ),
     security(("bearer" = []), ("access_cookie" = []))
@@ -126,10 +128,11 @@ pub struct DeleteBody {
     request_body = DeleteBody,
     responses(
         (status = 204, description = "User, sessions and tokens gone"),
-        (status = 400, description = "No JSON body, malformed JSON, or two different access tokens", body = ApiErrorBody),
+        (status = 400, description = "No body, malformed JSON, or two different access tokens", body = ApiErrorBody),
         Unauthorized,
         (status = 403, description = "`forbidden`: wrong password (`Retry-After` once in backoff); or `csrf_rejected`", body = ApiErrorBody),
         TooLarge,
+        NotJson,
         RateLimited,
         Unavailable,
     ),

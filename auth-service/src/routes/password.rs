@@ -1,4 +1,5 @@
 use super::json::JsonObject;
+use service_kit::openapi_responses::NotJson;
 use super::openapi::{ApiErrorBody, RateLimited, TooLarge, Unauthorized, Unavailable};
 use crate::attempts::{self, Reserved};
 use crate::auth::CurrentSession;
@@ -79,10 +80,11 @@ pub struct ChangeBody {
     request_body = ChangeBody,
     responses(
         (status = 204, description = "Password changed, other sessions revoked"),
-        (status = 400, description = "Not JSON, malformed JSON, missing or invalid fields (`fields` names them), or two different access tokens", body = ApiErrorBody),
+        (status = 400, description = "Malformed JSON, missing or invalid fields (`fields` names them), or two different access tokens", body = ApiErrorBody),
         Unauthorized,
         (status = 403, description = "`forbidden`: wrong current password (`Retry-After` once in backoff); or `csrf_rejected`", body = ApiErrorBody),
         TooLarge,
+        NotJson,
         RateLimited,
         Unavailable,
     ),

@@ -1,4 +1,5 @@
 use super::json::JsonObject;
+use service_kit::openapi_responses::NotJson;
 use super::openapi::{ApiErrorBody, RateLimited, TooLarge, Unavailable};
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -77,9 +78,10 @@ impl TryFrom<RegisterBody> for Registration {
     request_body = RegisterBody,
     responses(
         (status = 201, body = User),
-        (status = 400, description = "Not JSON, malformed JSON, or missing or invalid fields (`fields` names them)", body = ApiErrorBody),
+        (status = 400, description = "Malformed JSON, or missing or invalid fields (`fields` names them)", body = ApiErrorBody),
         (status = 409, description = "Username or email taken", body = ApiErrorBody),
         TooLarge,
+        NotJson,
         RateLimited,
         Unavailable,
     )

@@ -1,6 +1,7 @@
 //! `GET`, `PATCH` and `DELETE /profile`: the token's identity merged with what is stored, and
 //! the erasure of everything the caller owns here.
 
+use service_kit::openapi_responses::{NotJson, TooLarge};
 use super::openapi::{ApiErrorBody, CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use crate::db::models::{ProfileChanges, ProfileRow};
 use crate::db::{blocking, erase, known_users, photos, profiles, DbPool};
@@ -115,8 +116,8 @@ const NOT_YOUR_PHOTO: &str = "must be the id of one of your photos, or null";
         (status = 400, description = "Malformed JSON or invalid fields (`fields` says which)", body = ApiErrorBody),
         Unauthorized,
         CsrfRejected,
-        (status = 413, description = "JSON body too large", body = ApiErrorBody),
-        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        TooLarge,
+        NotJson,
         ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
@@ -128,7 +129,10 @@ pub async fn patch_profile(
 ) -> Result<HttpResponse, ApiError> {
     // Read as an object first: serde would also fill a struct from a JSON array.
     let patch: ProfilePatch = serde_json::from_value(serde_json::Value::Object(body.into_inner()))
-        .map_err(|e| ApiError::invalid(format!("The JSON body is not valid here: {e}.")))?;
+        // serde's message may quote the value sent, so it stays out of the answer.
+        .map_err(|_| {
+            ApiError::invalid("The JSON body must be an object with `bio` and `avatar_photo_id`.")
+        })?;
     let mut fields = BTreeMap::new();
     let bio: Option<Option<Bio>> = match patch.bio {
         None => None,

@@ -42,9 +42,8 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads `.env` when present, then the process environment.
+    /// Reads the process environment, into which `main` has loaded `.env` (when present) first.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let _ = dotenvy::dotenv();
         Self::from_lookup(&|var| std::env::var(var).ok())
     }
 

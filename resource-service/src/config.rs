@@ -98,10 +98,8 @@ impl Settings {
         })
     }
 
-    /// Reads `.env` when present, then the process environment (which wins).
+    /// Reads the process environment, into which `main` has loaded `.env` (when present) first.
     pub fn from_env() -> Result<Settings, ConfigError> {
-        // A missing `.env` is normal; a broken one shows up as missing variables below.
-        let _ = dotenvy::dotenv();
         Self::from_lookup(&|var| std::env::var(var).ok())
     }
 }

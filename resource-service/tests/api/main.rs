@@ -4,6 +4,7 @@
 
 mod attacks;
 mod browsers;
+mod cli;
 mod compose;
 mod e2e;
 mod health;

@@ -209,7 +209,7 @@ mod tests {
             ("LOGIN_MAX_FAILURES", "0"),
             ("CLEANUP_INTERVAL", "0"),
             ("CLEANUP_RETENTION", "forever"),
-            ("AUDIT_RETENTION", "1y"),
+            ("AUDIT_RETENTION", "a year"),
             ("METRICS_ADDR", "9090"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();

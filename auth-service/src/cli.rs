@@ -5,6 +5,7 @@
 use crate::config::Settings;
 use crate::db;
 use crate::startup::Application;
+use secrecy::ExposeSecret;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -99,7 +100,7 @@ pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<Str
         ));
     }
     let username = crate::domain::Username::normalise(username);
-    let pool = service_kit::database::pool(&settings.database_url, 1);
+    let pool = service_kit::database::pool(settings.database_url.expose_secret(), 1);
     let mut conn = pool.get().map_err(|e| format!("DATABASE_URL: {e}"))?;
     service_kit::database::migrate(&mut conn, db::SCHEMA)
         .map_err(|e| format!("DATABASE_URL: the database migrations failed: {e}"))?;

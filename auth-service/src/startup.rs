@@ -14,6 +14,7 @@ use actix_web::dev::Server;
 use actix_web::http::header::HeaderName;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
+use secrecy::ExposeSecret;
 use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
 use service_kit::request_errors::{self, MAX_JSON_BYTES};
@@ -51,7 +52,7 @@ impl Application {
         let issuer = web::Data::new(Issuer::new(&settings, access.clone()));
         issuer.self_test().map_err(StartupError::SelfTest)?;
 
-        let pool = database::pool(&settings.database_url, settings.db_pool_size);
+        let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);
         database::migrate_when_ready(&pool, db::SCHEMA).await?;
         let metrics = Metrics::new(pool.clone())?;
         let auth_metrics = web::Data::new(AuthMetrics::register(&metrics)?);

@@ -3,6 +3,7 @@
 use crate::db::models::{SessionRow, UserRow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::fmt;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -30,7 +31,8 @@ impl From<UserRow> for User {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+/// The answer of login and refresh. Its `Debug` leaves the tokens out: they are credentials.
+#[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
@@ -39,6 +41,20 @@ pub struct TokenResponse {
     pub refresh_expires_in: i64,
     pub session_id: Uuid,
     pub user: User,
+}
+
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token", &"<redacted>")
+            .field("refresh_expires_in", &self.refresh_expires_in)
+            .field("session_id", &self.session_id)
+            .field("user", &self.user)
+            .finish()
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,4 +85,33 @@ impl SessionView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionList {
     pub sessions: Vec<SessionView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_response_prints_no_token() {
+        let response = TokenResponse {
+            access_token: "eyJ.access-token-body.signature-a".into(),
+            token_type: "Bearer",
+            expires_in: 900,
+            refresh_token: "eyJ.refresh-token-body.signature-r".into(),
+            refresh_expires_in: 604_800,
+            session_id: Uuid::nil(),
+            user: User {
+                id: Uuid::nil(),
+                username: "alice".into(),
+                email: "alice@example.com".into(),
+                full_name: "Alice".into(),
+                roles: vec!["user".into()],
+                created_at: Utc::now(),
+            },
+        };
+        let printed = format!("{response:?}");
+        assert!(!printed.contains("token-body"), "{printed}");
+        assert!(!printed.contains("signature"), "{printed}");
+        assert!(printed.contains("alice"), "the rest still prints: {printed}");
+    }
 }

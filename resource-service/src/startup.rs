@@ -9,6 +9,7 @@ use actix_web::dev::Server;
 use actix_web::http::header::{self, HeaderName};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
+use secrecy::ExposeSecret;
 use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
 use service_kit::request_errors::{self, MAX_JSON_BYTES};
@@ -58,7 +59,7 @@ impl Application {
             })?
             .port();
 
-        let pool = database::pool(&settings.database_url, settings.db_pool_size);
+        let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);
         database::migrate_when_ready(&pool, db::SCHEMA).await?;
 
         let metrics = web::Data::new(Metrics::new(pool.clone())?);

@@ -261,8 +261,8 @@ fn real_secret(var: &str) -> String {
 /// ```
 ///
 /// `settings` is the service's config type: `from_lookup` returning a `shared_tokens::ConfigError`,
-/// and the fields `bind_addr`, `database_url` and `shutdown_timeout`. The calling crate depends on
-/// `shared_tokens` (test-support does not). The binary is `env!("CARGO_BIN_EXE_<service>")`.
+/// and the fields `bind_addr`, `database_url` (a `secrecy::SecretString`) and `shutdown_timeout`.
+/// The calling crate depends on `shared_tokens` and `secrecy` (test-support does not). The binary is `env!("CARGO_BIN_EXE_<service>")`.
 /// `spawn_app` starts the test app the healthcheck subcommand is run against, on the async test
 /// `runtime`; `app_port` reads its port from it.
 #[macro_export]
@@ -289,7 +289,7 @@ macro_rules! compose_tests {
                     })
                 },
                 bind_addr: |settings| &settings.bind_addr,
-                database_url: |settings| &settings.database_url,
+                database_url: |settings| ::secrecy::ExposeSecret::expose_secret(&settings.database_url),
                 shutdown_timeout: |settings| settings.shutdown_timeout,
                 development_secret_prefix: ::shared_tokens::config::DEVELOPMENT_SECRET_PREFIX,
                 parse_duration: ::shared_tokens::duration::parse_duration,

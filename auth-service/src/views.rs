@@ -31,7 +31,8 @@ impl From<UserRow> for User {
     }
 }
 
-/// The answer of login and refresh. Its `Debug` leaves the tokens out: they are credentials.
+// The answer of login and refresh. Its `Debug` (below) leaves the tokens out: they are
+// credentials. A plain comment, so the OpenAPI schema does not take it as its description.
 #[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,

@@ -14,6 +14,8 @@ use std::time::Duration;
 pub struct Settings {
     pub database_url: SecretString,
     pub bind_addr: String,
+    /// `APP_ENV=production`: the development conveniences (the `/docs` page) are off.
+    pub production: bool,
     pub access: AccessConfig,
     pub refresh_secret: Secret,
     pub refresh_previous_secrets: Vec<Secret>,
@@ -140,6 +142,7 @@ impl Settings {
                 .required("DATABASE_URL", "a postgres:// connection URL")?
                 .into(),
             bind_addr: env.string_or("BIND_ADDR", "0.0.0.0:8080"),
+            production: env.is_production()?,
             access,
             refresh_secret,
             refresh_previous_secrets,

@@ -101,6 +101,7 @@ impl Application {
 
         let pool = web::Data::new(pool);
         let allowed_origins = settings.access.allowed_origins.clone();
+        let api_page = !settings.production;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(service_kit::method_not_allowed))
@@ -129,6 +130,7 @@ impl Application {
                 .app_data(request_errors::path_config())
                 .app_data(request_errors::query_config())
                 .configure(routes::configure)
+                .configure(|cfg| service_kit::api_docs::configure(cfg, api_page))
                 .default_service(web::to(request_errors::not_found))
         })
         // SIGTERM: stop accepting, let in-flight requests finish for up to this long.

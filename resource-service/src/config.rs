@@ -16,6 +16,8 @@ pub struct Settings {
     pub database_url: SecretString,
     /// `BIND_ADDR`, default `0.0.0.0:8081`; tests pass `127.0.0.1:0`.
     pub bind_addr: String,
+    /// `APP_ENV=production`: the development conveniences (the `/docs` page) are off.
+    pub production: bool,
     /// Access-token, cookie and origin settings, read exactly as auth-service reads them.
     pub access: AccessConfig,
     /// `MAX_PHOTO_BYTES`, default 5 MiB.
@@ -93,6 +95,7 @@ impl Settings {
             shutdown_timeout,
             database_url: database_url.into(),
             bind_addr,
+            production: env.is_production()?,
             access,
             max_photo_bytes,
             max_photos_per_user,

@@ -139,6 +139,7 @@ fn serve(
         max_photos_per_user: settings.max_photos_per_user,
     });
     let allowed_origins = settings.access.allowed_origins.clone();
+    let api_page = !settings.production;
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(service_kit::method_not_allowed))
@@ -164,6 +165,7 @@ fn serve(
             .app_data(request_errors::query_config())
             .app_data(request_errors::path_config())
             .configure(routes::configure)
+            .configure(|cfg| service_kit::api_docs::configure(cfg, api_page))
             .default_service(web::to(request_errors::not_found))
     })
     // SIGTERM: stop accepting, let in-flight requests finish for up to this long.

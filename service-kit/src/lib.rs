@@ -1,9 +1,10 @@
 //! What both services do the same way, so they cannot drift apart: the database pool and
 //! migrations at start, the classification of database errors, CORS, the answers to requests
 //! refused before a handler runs (400, 404, 405, 413, 415), request ids and the access log,
-//! Prometheus metrics, security headers, the `healthcheck` subcommand, log setup and the orderly
-//! stop of background tasks.
+//! Prometheus metrics, security headers, the development-only API page, the `healthcheck`
+//! subcommand, log setup and the orderly stop of background tasks.
 
+pub mod api_docs;
 pub mod background;
 pub mod blocking;
 pub mod cors;

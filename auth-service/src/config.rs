@@ -47,7 +47,8 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads the process environment, into which `main` has loaded `.env` (when present) first.
+    /// Reads the process environment, into which `main` has loaded the `.env` files
+    /// (`service_kit::dotenv`) first.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(&|var| std::env::var(var).ok())
     }

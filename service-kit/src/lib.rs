@@ -9,6 +9,7 @@ pub mod background;
 pub mod blocking;
 pub mod cors;
 pub mod database;
+pub mod dotenv;
 pub mod headers;
 pub mod healthcheck;
 pub mod logging;

@@ -7,6 +7,7 @@ mod browsers;
 mod cli;
 mod compose;
 mod e2e;
+mod env_example;
 mod health;
 mod helpers;
 mod likes;

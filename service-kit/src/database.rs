@@ -12,6 +12,7 @@ use diesel::pg::{Pg, PgConnection};
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::RunQueryDsl;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
+use crate::store::StoreError;
 use std::time::{Duration, Instant};
 
 pub type PgPool = Pool<ConnectionManager<PgConnection>>;
@@ -139,6 +140,21 @@ async fn migrate_within(
     }
 }
 
+/// Whether the database answers `SELECT 1` within [`crate::blocking::READY_WITHIN`]: what
+/// `GET /readyz` reports on both services, as a 503 with `Retry-After` when it does not.
+pub async fn ready(pool: &PgPool) -> Result<(), StoreError> {
+    let ping = crate::blocking::with_connection(pool, |conn| {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(StoreError::from)
+    });
+    // A probe wants an answer within its own timeout, whatever the database does.
+    actix_web::rt::time::timeout(crate::blocking::READY_WITHIN, ping)
+        .await
+        .map_err(|_| StoreError::Unavailable("readiness check timed out".into()))?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +201,9 @@ mod tests {
         let mut conn = a.get().unwrap();
         let again = migrate(&mut conn, MIGRATIONS).unwrap();
         assert!(again.is_empty(), "nothing left to apply: {again:?}");
+        ready(&a).await.unwrap();
+        db.set_available(false);
+        assert!(matches!(ready(&a).await, Err(StoreError::Unavailable(_))));
     }
 
     #[actix_web::test]

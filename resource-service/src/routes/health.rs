@@ -1,9 +1,7 @@
-use super::openapi::ApiErrorBody;
-use crate::db::{blocking, DbPool};
-use crate::error::ApiError;
-use service_kit::StoreError;
+use crate::db::DbPool;
 use actix_web::{web, HttpResponse};
-use diesel::RunQueryDsl;
+use service_kit::openapi_responses::ServerErrors;
+use service_kit::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -35,16 +33,10 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Status { status: "ok" })
 }
 
-/// The database answers; 503 `unavailable` otherwise.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers", body = Status), (status = 500, description = "Internal error", body = ApiErrorBody), (status = 503, description = "Database unavailable", body = ApiErrorBody)))]
-pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let ping = blocking(&pool, |conn| {
-        diesel::sql_query("SELECT 1").execute(conn)?;
-        Ok(())
-    });
-    // A probe wants an answer within its own timeout, whatever the database does.
-    actix_web::rt::time::timeout(service_kit::blocking::READY_WITHIN, ping)
-        .await
-        .map_err(|_| StoreError::Unavailable("readiness check timed out".into()))??;
+// The same check and the same answer as auth-service's: `service_kit::database::ready`.
+/// The database answers; 503 `unavailable` with `Retry-After` otherwise.
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers", body = Status), ServerErrors))]
+pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, StoreError> {
+    service_kit::database::ready(&pool).await?;
     Ok(HttpResponse::Ok().json(Status { status: "ready" }))
 }

@@ -6,6 +6,7 @@ mod attacks;
 mod browsers;
 mod cli;
 mod compose;
+mod consistency;
 mod e2e;
 mod env_example;
 mod health;

@@ -5,8 +5,8 @@
 use crate::config::Settings;
 use crate::db;
 use crate::startup::Application;
-use secrecy::ExposeSecret;
 use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]

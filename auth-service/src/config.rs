@@ -2,8 +2,8 @@
 
 use crate::client::TrustedProxies;
 use crate::ratelimit::RateLimit;
-use shared_tokens::config::Env;
 use secrecy::SecretString;
+use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError, Secret};
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -230,19 +230,20 @@ mod tests {
     fn debug_output_hides_the_secrets_and_the_database_password() {
         let s = read(&[
             ("DATABASE_URL", "postgres://app:hunter2@db/auth"),
-            ("ACCESS_TOKEN_PREVIOUS_SECRETS", "previous-access-secret-0123456789abcdef"),
+            (
+                "ACCESS_TOKEN_PREVIOUS_SECRETS",
+                "previous-access-secret-0123456789abcdef",
+            ),
         ])
         .unwrap();
         let printed = format!("{s:?}");
-        for secret in [
-            "hunter2",
-            A,
-            R,
-            "previous-access-secret-0123456789abcdef",
-        ] {
+        for secret in ["hunter2", A, R, "previous-access-secret-0123456789abcdef"] {
             assert!(!printed.contains(secret), "{secret} printed: {printed}");
         }
-        assert!(printed.contains("bcrypt_cost"), "the rest still prints: {printed}");
+        assert!(
+            printed.contains("bcrypt_cost"),
+            "the rest still prints: {printed}"
+        );
     }
 
     #[test]

@@ -113,6 +113,9 @@ mod tests {
         let printed = format!("{response:?}");
         assert!(!printed.contains("token-body"), "{printed}");
         assert!(!printed.contains("signature"), "{printed}");
-        assert!(printed.contains("alice"), "the rest still prints: {printed}");
+        assert!(
+            printed.contains("alice"),
+            "the rest still prints: {printed}"
+        );
     }
 }

@@ -24,9 +24,7 @@ enum Command {
 /// Runs what the command line asks for; the process exits with what this returns.
 pub async fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Healthcheck => {
-            service_kit::healthcheck::main("resource-service", "0.0.0.0:8081")
-        }
+        Command::Healthcheck => service_kit::healthcheck::main("resource-service", "0.0.0.0:8081"),
         Command::Serve => serve().await,
     }
 }

@@ -181,6 +181,9 @@ mod tests {
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(!printed.contains(SECRET), "{printed}");
-        assert!(printed.contains("max_photo_bytes"), "the rest still prints: {printed}");
+        assert!(
+            printed.contains("max_photo_bytes"),
+            "the rest still prints: {printed}"
+        );
     }
 }

@@ -68,7 +68,6 @@ mod tests {
         }
     }
 
-
     #[actix_web::test]
     async fn the_work_runs_on_another_thread_with_the_requests_id() {
         let pool = Pool::builder().max_size(1).build(Nothing).unwrap();

@@ -87,19 +87,28 @@ mod tests {
             .insert_header(("origin", "https://app.example.com"))
             .to_request();
         let response = call_service(&app, simple).await;
-        let exposed = response.headers()
+        let exposed = response
+            .headers()
             .get("access-control-expose-headers")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_ascii_lowercase();
-        assert!(exposed.contains("etag") && exposed.contains("x-request-id"), "{exposed}");
+        assert!(
+            exposed.contains("etag") && exposed.contains("x-request-id"),
+            "{exposed}"
+        );
 
         let foreign = TestRequest::get()
             .uri("/")
             .insert_header(("origin", "https://evil.example"))
             .to_request();
         let response = call_service(&app, foreign).await;
-        assert!(response.status().is_success(), "not blocked, just not shared");
-        assert!(!response.headers().contains_key("access-control-allow-origin"));
+        assert!(
+            response.status().is_success(),
+            "not blocked, just not shared"
+        );
+        assert!(!response
+            .headers()
+            .contains_key("access-control-allow-origin"));
     }
 }

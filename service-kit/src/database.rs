@@ -7,12 +7,12 @@
 //! its pending embedded migrations while holding a PostgreSQL advisory lock, so instances
 //! starting together take turns instead of racing on the schema.
 
+use crate::store::StoreError;
 use diesel::migration::{Migration, MigrationSource};
 use diesel::pg::{Pg, PgConnection};
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::RunQueryDsl;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
-use crate::store::StoreError;
 use std::time::{Duration, Instant};
 
 pub type PgPool = Pool<ConnectionManager<PgConnection>>;

@@ -122,7 +122,10 @@ mod tests {
                 .app_data(json_config(64))
                 .app_data(query_config())
                 .app_data(path_config())
-                .route("/json", web::post().to(|_: web::Json<Login>| HttpResponse::Ok()))
+                .route(
+                    "/json",
+                    web::post().to(|_: web::Json<Login>| HttpResponse::Ok()),
+                )
                 .route(
                     "/query",
                     web::get().to(|_: web::Query<Login>| HttpResponse::Ok()),
@@ -144,12 +147,16 @@ mod tests {
     async fn each_refusal_is_the_json_error_body_with_its_status() {
         let cases = [
             (
-                TestRequest::post().uri("/json").insert_header(("content-type", "text/plain")),
+                TestRequest::post()
+                    .uri("/json")
+                    .insert_header(("content-type", "text/plain")),
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
             ),
             (
-                TestRequest::post().uri("/json").set_json(serde_json::json!({"password": "x".repeat(100)})),
+                TestRequest::post()
+                    .uri("/json")
+                    .set_json(serde_json::json!({"password": "x".repeat(100)})),
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
             ),

@@ -183,8 +183,11 @@ mod tests {
             Some(&HeaderValue::from(RETRY_AFTER_SECONDS))
         );
         let response = StoreError::Internal("relation \"users\" does not exist".into());
-        let body = actix_web::body::MessageBody::try_into_bytes(response.error_response().into_body());
-        let body = body.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        let body =
+            actix_web::body::MessageBody::try_into_bytes(response.error_response().into_body());
+        let body = body
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
         assert!(body.contains("\"internal\""), "{body}");
         assert!(!body.contains("users"), "{body}");
     }

@@ -24,13 +24,25 @@ mod tests {
         assert_eq!(parse_duration(" 0 "), Ok(Duration::ZERO));
         assert_eq!(parse_duration("1h 30m"), Ok(Duration::from_secs(5_400)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2 weeks"), Ok(Duration::from_secs(14 * 86_400)));
+        assert_eq!(
+            parse_duration("2 weeks"),
+            Ok(Duration::from_secs(14 * 86_400))
+        );
     }
 
     #[test]
     fn malformed_durations_are_refused() {
         // A bare number other than 0 has no unit: 900 seconds or 900 days?
-        for bad in ["", "m", "15", "900", "15x", "-1s", "soon", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "m",
+            "15",
+            "900",
+            "15x",
+            "-1s",
+            "soon",
+            "99999999999999999999d",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
     }

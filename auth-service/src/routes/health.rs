@@ -1,8 +1,8 @@
 use crate::db::PgPool;
-use service_kit::openapi_responses::ServerErrors;
-use service_kit::StoreError;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
+use service_kit::openapi_responses::ServerErrors;
+use service_kit::StoreError;
 
 #[utoipa::path(get, path = "/", tag = "health", responses((status = 200, description = "Service name and version")))]
 pub async fn index() -> HttpResponse {

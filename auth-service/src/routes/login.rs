@@ -1,5 +1,4 @@
 use super::json::JsonObject;
-use service_kit::openapi_responses::NotJson;
 use super::openapi::{ApiErrorBody, RateLimited, TooLarge, Unavailable};
 use super::token_response;
 use crate::attempts::{self, Reserved};
@@ -19,6 +18,7 @@ use crate::views::TokenResponse;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
+use service_kit::openapi_responses::NotJson;
 use std::collections::BTreeMap;
 
 /// `{username | email, password}`. The username is used when it is given and not blank, else the

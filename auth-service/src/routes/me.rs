@@ -1,6 +1,5 @@
 use super::json::JsonObject;
 use super::no_content_clearing_cookies;
-use service_kit::openapi_responses::NotJson;
 use super::openapi::{
     ApiErrorBody, CsrfRejected, RateLimited, TooLarge, TwoTokens, Unauthorized, Unavailable,
 };
@@ -19,6 +18,7 @@ use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
+use service_kit::openapi_responses::NotJson;
 
 #[utoipa::path(
     get,

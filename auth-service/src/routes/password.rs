@@ -1,5 +1,4 @@
 use super::json::JsonObject;
-use service_kit::openapi_responses::NotJson;
 use super::openapi::{ApiErrorBody, RateLimited, TooLarge, Unauthorized, Unavailable};
 use crate::attempts::{self, Reserved};
 use crate::auth::CurrentSession;
@@ -14,6 +13,7 @@ use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
+use service_kit::openapi_responses::NotJson;
 use uuid::Uuid;
 
 /// Re-checks the caller's password before a sensitive change. Each attempt is reserved under the

@@ -1,5 +1,4 @@
 use super::json::JsonObject;
-use service_kit::openapi_responses::NotJson;
 use super::openapi::{ApiErrorBody, RateLimited, TooLarge, Unavailable};
 use crate::client::ClientInfo;
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -12,6 +11,7 @@ use crate::views::User;
 use actix_web::{web, HttpResponse};
 use diesel::Connection;
 use serde::Deserialize;
+use service_kit::openapi_responses::NotJson;
 use uuid::Uuid;
 
 /// Every field is required; each must follow its type's rule, else 400 naming it.

@@ -379,14 +379,20 @@ async fn help_and_version_need_no_configuration_and_bad_usage_exits_2() {
     let help = binary(&[]).arg("--help").output().unwrap();
     let help = String::from_utf8(help.stdout).unwrap();
     for subcommand in ["serve", "healthcheck", "grant-role", "gen-secret"] {
-        assert!(help.contains(subcommand), "{subcommand} missing from:\n{help}");
+        assert!(
+            help.contains(subcommand),
+            "{subcommand} missing from:\n{help}"
+        );
     }
     for args in [&["launch"][..], &["grant-role", "alice"][..]] {
         let output = binary(&[]).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
     }
     let secret = binary(&[]).arg("gen-secret").output().unwrap();
-    assert!(secret.status.success(), "gen-secret needs no configuration either");
+    assert!(
+        secret.status.success(),
+        "gen-secret needs no configuration either"
+    );
     // Serving without configuration: one line naming the variable, exit 2.
     let output = binary(&[]).arg("serve").output().unwrap();
     assert_eq!(output.status.code(), Some(2), "{output:?}");

@@ -211,7 +211,11 @@ async fn a_body_not_sent_as_json_is_415_on_every_json_operation() {
         (Method::POST, "/auth/password"),
         (Method::DELETE, "/auth/me"),
     ] {
-        for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+        for content_type in [
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            None,
+        ] {
             let mut request = app
                 .request(method.clone(), path)
                 .bearer_auth(&tokens.access)

@@ -1,8 +1,8 @@
 use crate::db::DbPool;
 use actix_web::{web, HttpResponse};
+use serde::Serialize;
 use service_kit::openapi_responses::ServerErrors;
 use service_kit::StoreError;
-use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]

@@ -1,7 +1,6 @@
 //! `GET`, `PATCH` and `DELETE /profile`: the token's identity merged with what is stored, and
 //! the erasure of everything the caller owns here.
 
-use service_kit::openapi_responses::{NotJson, TooLarge};
 use super::openapi::{ApiErrorBody, CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use crate::db::models::{ProfileChanges, ProfileRow};
 use crate::db::{blocking, erase, known_users, photos, profiles, DbPool};
@@ -11,6 +10,7 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Deserializer, Serialize};
+use service_kit::openapi_responses::{NotJson, TooLarge};
 use shared_tokens::{AccessClaims, Authenticated};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;

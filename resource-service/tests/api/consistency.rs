@@ -16,8 +16,14 @@ async fn spawn_auth() -> (String, TestDatabase) {
         ("DATABASE_URL", db.url()),
         ("BIND_ADDR", "127.0.0.1:0"),
         ("METRICS_ADDR", "off"),
-        ("ACCESS_TOKEN_SECRET", "consistency-access-secret-0123456789abcdef"),
-        ("REFRESH_TOKEN_SECRET", "consistency-refresh-secret-0123456789abcdef"),
+        (
+            "ACCESS_TOKEN_SECRET",
+            "consistency-access-secret-0123456789abcdef",
+        ),
+        (
+            "REFRESH_TOKEN_SECRET",
+            "consistency-refresh-secret-0123456789abcdef",
+        ),
         ("BCRYPT_COST", "4"),
         ("RATE_LIMIT_PER_IP", "off"),
     ]);
@@ -31,7 +37,12 @@ async fn spawn_auth() -> (String, TestDatabase) {
     actix_web::rt::spawn(app.run_until_stopped());
     let client = Client::new();
     for _ in 0..200 {
-        if client.get(format!("{address}/healthz")).send().await.is_ok() {
+        if client
+            .get(format!("{address}/healthz"))
+            .send()
+            .await
+            .is_ok()
+        {
             break;
         }
         actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -53,11 +64,7 @@ struct Answer {
 async fn answer(request: RequestBuilder, header: Option<&str>) -> Answer {
     let response = request.send().await.unwrap();
     let headers = response.headers().clone();
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
+    let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
     Answer {
         status: response.status(),
         content_type: text("content-type").unwrap_or_default(),
@@ -74,8 +81,11 @@ async fn both_services_answer_the_same_bad_requests_the_same_way() {
     let token = resource.mint_token(&TestUser::new("consistent"));
     let client = Client::new();
     let on_auth = |method: Method, path: &str| client.request(method, format!("{auth}{path}"));
-    let on_resource =
-        |method: Method, path: &str| client.request(method, resource.url(path)).bearer_auth(&token);
+    let on_resource = |method: Method, path: &str| {
+        client
+            .request(method, resource.url(path))
+            .bearer_auth(&token)
+    };
     let oversized = json!({ "password": "x".repeat(17 * 1024), "bio": "x".repeat(17 * 1024) });
 
     // (case, auth's request, resource's request, status, code, header that goes with it)

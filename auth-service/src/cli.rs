@@ -1,7 +1,90 @@
-//! Operator subcommands of the auth-service binary.
+//! The auth-service binary's command line: `serve` (the default), `healthcheck`, and the
+//! operator subcommands `grant-role` and `gen-secret` (README, Operations). `--help` and
+//! `--version` need no configuration; a bad command line or configuration exits 2.
 
 use crate::config::Settings;
 use crate::db;
+use crate::startup::Application;
+use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "auth-service", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API (the default): configured by the environment, see docs/CONFIGURATION.md.
+    Serve,
+    /// Exit 0 when the service on this machine answers `GET /healthz` (`BIND_ADDR`'s port).
+    Healthcheck,
+    /// Add a role to a user, without SQL.
+    GrantRole {
+        /// The user's username, in any case.
+        username: String,
+        /// The role: 1-32 characters of a-z, 0-9, '_' or '-'.
+        role: String,
+    },
+    /// Print a fresh 256-bit secret (64 hex digits) for ACCESS_TOKEN_SECRET or
+    /// REFRESH_TOKEN_SECRET.
+    GenSecret,
+}
+
+/// Runs what the command line asks for; the process exits with what this returns.
+pub async fn run(cli: Cli) -> ExitCode {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Healthcheck => service_kit::healthcheck::main("auth-service", "0.0.0.0:8080"),
+        Command::GenSecret => report(gen_secret()),
+        Command::GrantRole { username, role } => match settings() {
+            Ok(settings) => report(grant_role(&settings, &username, &role)),
+            Err(code) => code,
+        },
+        Command::Serve => match settings() {
+            Ok(settings) => serve(settings).await,
+            Err(code) => code,
+        },
+    }
+}
+
+/// The configuration, or exit code 2 after one line naming the variable at fault.
+fn settings() -> Result<Settings, ExitCode> {
+    Settings::from_env().map_err(|e| {
+        eprintln!("auth-service: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// Prints the line of a subcommand that worked, or its error.
+fn report(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("auth-service: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
+    let served = match Application::build(settings).await {
+        Ok(app) => app.run_until_stopped().await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("auth-service: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// `auth-service grant-role <username> <role>`: adds a role without SQL. Returns the line to print.
 pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<String, String> {
@@ -17,9 +100,10 @@ pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<Str
         ));
     }
     let username = crate::domain::Username::normalise(username);
-    let pool = db::build_pool(&settings.database_url, 1);
-    let mut conn = pool.get().map_err(|e| format!("database: {e}"))?;
-    db::run_migrations(&mut conn)?;
+    let pool = service_kit::database::pool(settings.database_url.expose_secret(), 1);
+    let mut conn = pool.get().map_err(|e| format!("DATABASE_URL: {e}"))?;
+    service_kit::database::migrate(&mut conn, db::SCHEMA)
+        .map_err(|e| format!("DATABASE_URL: the database migrations failed: {e}"))?;
     let granted = diesel::Connection::transaction(&mut conn, |conn| {
         let roles = db::users::grant_role(conn, &username, role)?;
         if let Some(user_id) = roles
@@ -63,6 +147,20 @@ pub fn gen_secret() -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(|cli| cli.command);
+        assert!(matches!(parse(&["auth-service"]), Ok(None)));
+        assert!(matches!(
+            parse(&["auth-service", "grant-role", "alice", "admin"]),
+            Ok(Some(Command::GrantRole { .. }))
+        ));
+        assert!(parse(&["auth-service", "grant-role", "alice"]).is_err());
+        assert!(parse(&["auth-service", "launch"]).is_err());
+    }
 
     #[test]
     fn generated_secrets_are_256_bits_of_hex_and_differ() {

@@ -2,15 +2,20 @@
 
 use crate::http::client_address::TrustedProxies;
 use crate::http::rate_limit::RateLimit;
+use secrecy::SecretString;
 use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError, Secret};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+/// Every secret in it (`database_url`, which may hold a password, and the token secrets) is a
+/// type whose `Debug` is redacted, so printing the settings prints none of them.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub database_url: String,
+    pub database_url: SecretString,
     pub bind_addr: String,
+    /// `APP_ENV=production`: the development conveniences (the `/docs` page) are off.
+    pub production: bool,
     pub access: AccessConfig,
     pub refresh_secret: Secret,
     pub refresh_previous_secrets: Vec<Secret>,
@@ -42,9 +47,9 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads `.env` when present, then the process environment.
+    /// Reads the process environment, into which `main` has loaded the `.env` files
+    /// (`service_kit::dotenv`) first.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let _ = dotenvy::dotenv();
         Self::from_lookup(&|var| std::env::var(var).ok())
     }
 
@@ -134,8 +139,11 @@ impl Settings {
             audit_retention: env.duration("AUDIT_RETENTION", "90d")?,
             shutdown_timeout: env.duration("SHUTDOWN_TIMEOUT", "30s")?,
             metrics_addr: service_kit::metrics_listener::metrics_addr(&env, "127.0.0.1:9090")?,
-            database_url: env.required("DATABASE_URL", "a postgres:// connection URL")?,
+            database_url: env
+                .required("DATABASE_URL", "a postgres:// connection URL")?
+                .into(),
             bind_addr: env.string_or("BIND_ADDR", "0.0.0.0:8080"),
+            production: env.is_production()?,
             access,
             refresh_secret,
             refresh_previous_secrets,
@@ -210,12 +218,32 @@ mod tests {
             ("LOGIN_MAX_FAILURES", "0"),
             ("CLEANUP_INTERVAL", "0"),
             ("CLEANUP_RETENTION", "forever"),
-            ("AUDIT_RETENTION", "1y"),
+            ("AUDIT_RETENTION", "a year"),
             ("METRICS_ADDR", "9090"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");
         }
+    }
+
+    #[test]
+    fn debug_output_hides_the_secrets_and_the_database_password() {
+        let s = read(&[
+            ("DATABASE_URL", "postgres://app:hunter2@db/auth"),
+            (
+                "ACCESS_TOKEN_PREVIOUS_SECRETS",
+                "previous-access-secret-0123456789abcdef",
+            ),
+        ])
+        .unwrap();
+        let printed = format!("{s:?}");
+        for secret in ["hunter2", A, R, "previous-access-secret-0123456789abcdef"] {
+            assert!(!printed.contains(secret), "{secret} printed: {printed}");
+        }
+        assert!(
+            printed.contains("bcrypt_cost"),
+            "the rest still prints: {printed}"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::sessions::SessionError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use service_kit::request_errors::{RequestError, MAX_JSON_BYTES};
 use service_kit::StoreError;
 use shared_tokens::{AuthError, ErrorBody};
 use std::collections::BTreeMap;
@@ -119,13 +120,11 @@ impl ResponseError for ApiError {
                     .respond(status),
                 Some(*retry_after),
             ),
-            Self::NotFound => {
-                ErrorBody::new("not_found", "The resource does not exist.").respond(status)
+            Self::NotFound => RequestError::NotFound.error_response(),
+            Self::PayloadTooLarge => RequestError::TooLarge {
+                limit: MAX_JSON_BYTES,
             }
-            Self::PayloadTooLarge => {
-                ErrorBody::new("payload_too_large", "The request body is too large.")
-                    .respond(status)
-            }
+            .error_response(),
             Self::Store(store) => store.error_response(),
         }
     }
@@ -182,9 +181,7 @@ fn session_error(error: &SessionError, status: StatusCode) -> HttpResponse {
             );
             response
         }
-        SessionError::NotFound => {
-            ErrorBody::new("not_found", "The resource does not exist.").respond(status)
-        }
+        SessionError::NotFound => RequestError::NotFound.error_response(),
         SessionError::Store(store) => store.error_response(),
         SessionError::Signing(cause) => internal(cause),
     }

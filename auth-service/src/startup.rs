@@ -4,8 +4,7 @@
 use crate::account::Accounts;
 use crate::cleanup::{self, Retention};
 use crate::config::Settings;
-use crate::db::{self, PgPool};
-use crate::error::ApiError;
+use crate::db;
 use crate::http::rate_limit::RateLimiters;
 use crate::issuer::Issuer;
 use crate::metrics::AuthMetrics;
@@ -14,21 +13,18 @@ use crate::routes;
 use crate::sessions::throttle::ThrottlePolicy;
 use crate::sessions::Sessions;
 use actix_web::dev::Server;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::HeaderName;
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpRequest, HttpServer};
+use actix_web::{web, App, HttpServer};
+use secrecy::ExposeSecret;
+use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
+use service_kit::request_errors::{self, MAX_JSON_BYTES};
 use service_kit::{Background, Metrics, MetricsListener};
 use shared_tokens::AccessPolicy;
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-/// JSON bodies on auth routes are small; anything larger is refused with 413.
-pub const MAX_JSON_BYTES: usize = 16 * 1024;
-
-/// How long the start waits for the database before giving up.
-const DATABASE_WAIT: Duration = Duration::from_secs(30);
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -37,10 +33,8 @@ pub enum StartupError {
         addr: String,
         source: std::io::Error,
     },
-    #[error("database not reachable within {0:?}: {1}")]
-    Database(Duration, String),
-    #[error("migrations failed: {0}")]
-    Migrations(String),
+    #[error(transparent)]
+    Database(#[from] MigrateError),
     #[error("token self-test failed: {0}")]
     SelfTest(String),
     #[error("metrics could not be set up: {0}")]
@@ -61,8 +55,8 @@ impl Application {
         let issuer = Arc::new(Issuer::new(&settings, access.clone()));
         issuer.self_test().map_err(StartupError::SelfTest)?;
 
-        let pool = db::build_pool(&settings.database_url, settings.db_pool_size);
-        migrate_when_ready(&pool).await?;
+        let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);
+        database::migrate_when_ready(&pool, db::SCHEMA).await?;
         let metrics = Metrics::new(pool.clone())?;
         let auth_metrics = Arc::new(AuthMetrics::register(&metrics)?);
         let metrics = web::Data::new(metrics);
@@ -120,11 +114,19 @@ impl Application {
         let auth_metrics = web::Data::from(auth_metrics);
         let pool = web::Data::new(pool);
         let allowed_origins = settings.access.allowed_origins.clone();
+        let api_page = !settings.production;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(service_kit::method_not_allowed))
                 .wrap(security_headers())
-                .wrap(shared_tokens::origin::cors(&allowed_origins))
+                .wrap(service_kit::cors(
+                    &allowed_origins,
+                    &[],
+                    &[
+                        HeaderName::from_static("x-user-id"),
+                        HeaderName::from_static("x-user-roles"),
+                    ],
+                ))
                 // Outermost: it sees every answer, the other middleware's included.
                 .wrap(from_fn(service_kit::observe))
                 .app_data(metrics.clone())
@@ -136,12 +138,13 @@ impl Application {
                 .app_data(accounts.clone())
                 .app_data(pool.clone())
                 .app_data(limiters.clone())
-                .app_data(json_config())
-                .app_data(web::PayloadConfig::new(MAX_JSON_BYTES))
-                .app_data(web::PathConfig::default().error_handler(path_error))
-                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(request_errors::json_config(MAX_JSON_BYTES))
+                .app_data(request_errors::payload_config(MAX_JSON_BYTES))
+                .app_data(request_errors::path_config())
+                .app_data(request_errors::query_config())
                 .configure(routes::configure)
-                .default_service(web::to(not_found))
+                .configure(|cfg| service_kit::api_docs::configure(cfg, api_page))
+                .default_service(web::to(request_errors::not_found))
         })
         // SIGTERM: stop accepting, let in-flight requests finish for up to this long.
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
@@ -186,59 +189,4 @@ impl Application {
         log::info!("auth-service stopped");
         served
     }
-}
-
-/// Waits for the database (compose may start us first), then migrates it: a service never serves
-/// against an unmigrated database.
-async fn migrate_when_ready(pool: &PgPool) -> Result<(), StartupError> {
-    let pool = pool.clone();
-    let started = Instant::now();
-    loop {
-        let attempt = pool.clone();
-        let result = web::block(move || match attempt.get() {
-            Ok(mut conn) => Ok(db::run_migrations(&mut conn).map_err(StartupError::Migrations)),
-            Err(e) => Err(e.to_string()),
-        })
-        .await
-        .map_err(|e| StartupError::Migrations(e.to_string()))?;
-        match result {
-            Ok(migrated) => return migrated,
-            Err(cause) if started.elapsed() >= DATABASE_WAIT => {
-                return Err(StartupError::Database(DATABASE_WAIT, cause))
-            }
-            Err(cause) => {
-                log::warn!("waiting for the database: {cause}");
-                actix_web::rt::time::sleep(Duration::from_millis(500)).await;
-            }
-        }
-    }
-}
-
-fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(MAX_JSON_BYTES)
-        .error_handler(|err, _req| {
-            // The parser's own message may quote the input (a password), so it stays out.
-            let api_error = match err {
-                JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
-                JsonPayloadError::ContentType => {
-                    ApiError::invalid("The body must be JSON (Content-Type: application/json).")
-                }
-                _ => ApiError::invalid("The request body is not valid JSON for this endpoint."),
-            };
-            api_error.into()
-        })
-}
-
-fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::NotFound.into()
-}
-
-fn query_error(_: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::invalid("The query string is invalid.").into()
-}
-
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
 }

@@ -4,6 +4,7 @@ use crate::db::models::{SessionRow, UserRow};
 use crate::sessions::Tokens;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::fmt;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -31,7 +32,8 @@ impl From<UserRow> for User {
     }
 }
 
-// No `Debug`: it holds both tokens.
+// The answer of login and refresh. Its `Debug` (below) leaves the tokens out: they are
+// credentials. A plain comment, so the OpenAPI schema does not take it as its description.
 #[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
@@ -54,6 +56,20 @@ impl From<Tokens> for TokenResponse {
             session_id: tokens.session_id,
             user: tokens.user.into(),
         }
+    }
+}
+
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token", &"<redacted>")
+            .field("refresh_expires_in", &self.refresh_expires_in)
+            .field("session_id", &self.session_id)
+            .field("user", &self.user)
+            .finish()
     }
 }
 
@@ -85,4 +101,36 @@ impl SessionView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionList {
     pub sessions: Vec<SessionView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_response_prints_no_token() {
+        let response = TokenResponse {
+            access_token: "eyJ.access-token-body.signature-a".into(),
+            token_type: "Bearer",
+            expires_in: 900,
+            refresh_token: "eyJ.refresh-token-body.signature-r".into(),
+            refresh_expires_in: 604_800,
+            session_id: Uuid::nil(),
+            user: User {
+                id: Uuid::nil(),
+                username: "alice".into(),
+                email: "alice@example.com".into(),
+                full_name: "Alice".into(),
+                roles: vec!["user".into()],
+                created_at: Utc::now(),
+            },
+        };
+        let printed = format!("{response:?}");
+        assert!(!printed.contains("token-body"), "{printed}");
+        assert!(!printed.contains("signature"), "{printed}");
+        assert!(
+            printed.contains("alice"),
+            "the rest still prints: {printed}"
+        );
+    }
 }

@@ -1,13 +1,14 @@
 //! The one error type of this service's HTTP layer, rendered as the error bodies of docs/API.md.
 //!
-//! Handlers and the database helper return [`ApiError`]. Client mistakes carry a short message;
-//! a database that cannot be reached is 503 `unavailable`; Diesel's `NotFound` is 404; anything
-//! else is logged with its cause and answered with a bare 500 `internal`.
+//! Handlers and the database helper return [`ApiError`]. Client mistakes carry a short message.
+//! What the database says is classified once, by `service_kit::StoreError` (the same for both
+//! services): a database that cannot be reached is 503 `unavailable` with `Retry-After`, a missing
+//! row 404; anything unexpected is logged with its cause and answered with a bare 500 `internal`.
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
+use service_kit::StoreError;
 use shared_tokens::{AuthError, ErrorBody};
 use std::collections::BTreeMap;
 
@@ -35,8 +36,10 @@ pub enum ApiError {
     QuotaExceeded { limit: i64 },
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(&'static str),
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
+    /// The database refused or could not be reached, as `StoreError` classified it.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Something other than the database went wrong.
     #[error("internal error: {0}")]
     Internal(#[source] BoxError),
 }
@@ -91,7 +94,7 @@ impl ResponseError for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Store(store) => store.status_code(),
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,9 +114,11 @@ impl ResponseError for ApiError {
             Self::Forbidden => {
                 ErrorBody::new("forbidden", "You are not allowed to do that.").respond(status)
             }
-            Self::NotFound => {
+            // This service's own 404 sentence, whoever found nothing.
+            Self::NotFound | Self::Store(StoreError::NotFound) => {
                 ErrorBody::new("not_found", "Nothing was found here.").respond(status)
             }
+            Self::Store(store) => store.error_response(),
             Self::PayloadTooLarge { what, limit } => ErrorBody::new(
                 "payload_too_large",
                 &format!("{what} may be at most {limit} bytes."),
@@ -127,18 +132,6 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(message) => {
                 ErrorBody::new("unsupported_media_type", message).respond(status)
             }
-            Self::Unavailable(cause) => {
-                log::warn!("database unavailable: {cause}");
-                let mut response = ErrorBody::new(
-                    "unavailable",
-                    "The service is temporarily unavailable; try again shortly.",
-                )
-                .respond(status);
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-                response
-            }
             Self::Internal(error) => {
                 log::error!("internal error: {}", cause_chain(error.as_ref()));
                 ErrorBody::new("internal", "An internal error occurred.").respond(status)
@@ -149,50 +142,7 @@ impl ResponseError for ApiError {
 
 impl From<DieselError> for ApiError {
     fn from(error: DieselError) -> Self {
-        match error {
-            DieselError::NotFound => Self::NotFound,
-            DieselError::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                info,
-            ) => Self::Unavailable(info.message().to_owned()),
-            DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
-                if is_connection_loss(info.message()) =>
-            {
-                Self::Unavailable(info.message().to_owned())
-            }
-            other => Self::internal(other),
-        }
-    }
-}
-
-/// PostgreSQL's words for a server that went away under a running query (SQLSTATE 57P01 and
-/// friends); Diesel reports them without a dedicated kind.
-fn is_connection_loss(message: &str) -> bool {
-    message.contains("terminating connection")
-        || message.contains("server closed the connection")
-        || message.contains("no connection to the server")
-}
-
-impl From<service_kit::StoreError> for ApiError {
-    fn from(error: service_kit::StoreError) -> Self {
-        use service_kit::StoreError;
-        match error {
-            StoreError::NotFound => Self::NotFound,
-            StoreError::Unavailable(cause) => Self::Unavailable(cause),
-            other => Self::internal(other),
-        }
-    }
-}
-
-impl From<diesel::r2d2::PoolError> for ApiError {
-    fn from(error: diesel::r2d2::PoolError) -> Self {
-        Self::Unavailable(error.to_string())
-    }
-}
-
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(error: actix_web::error::BlockingError) -> Self {
-        Self::internal(error.to_string())
+        Self::Store(error.into())
     }
 }
 
@@ -213,6 +163,7 @@ mod tests {
         let (status, body) = body_of(DieselError::NotFound.into()).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(body["error"], "not_found");
+        assert_eq!(body["message"], "Nothing was found here.");
     }
 
     #[actix_web::test]
@@ -232,8 +183,11 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn an_unreachable_database_is_a_503() {
-        let (status, body) = body_of(ApiError::Unavailable("down".into())).await;
+    async fn an_unreachable_database_is_a_503_asking_to_retry() {
+        let error = ApiError::from(StoreError::Unavailable("down".into()));
+        let response = error.error_response();
+        assert!(response.headers().contains_key("retry-after"));
+        let (status, body) = body_of(error).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(body["error"], "unavailable");
     }

@@ -2,6 +2,7 @@
 //! auth-service) and serves profiles and photos from its own PostgreSQL database (docs/API.md,
 //! resource-service).
 
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;

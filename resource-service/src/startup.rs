@@ -5,12 +5,14 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::metrics::ResourceMetrics;
 use crate::routes::{self, PhotoLimits};
-use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderName};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
+use secrecy::ExposeSecret;
+use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
+use service_kit::request_errors::{self, MAX_JSON_BYTES};
 use service_kit::{Metrics, MetricsListener};
 use shared_tokens::{AccessClaims, AccessPolicy};
 use std::net::TcpListener;
@@ -23,10 +25,8 @@ pub enum StartupError {
         addr: String,
         source: std::io::Error,
     },
-    #[error("DATABASE_URL: the database did not answer: {0}")]
-    Database(String),
-    #[error("database migrations failed: {0}")]
-    Migrations(String),
+    #[error(transparent)]
+    Database(#[from] MigrateError),
     #[error("ACCESS_TOKEN_SECRET: the access-token self-test failed: {0}")]
     SelfTest(String),
     #[error("the server could not start: {0}")]
@@ -59,16 +59,8 @@ impl Application {
             })?
             .port();
 
-        let url = settings.database_url.clone();
-        let size = settings.db_pool_size;
-        let pool = actix_web::rt::task::spawn_blocking(move || {
-            let pool =
-                db::connect(&url, size).map_err(|e| StartupError::Database(e.to_string()))?;
-            db::run_migrations(&pool).map_err(|e| StartupError::Migrations(e.to_string()))?;
-            Ok::<_, StartupError>(pool)
-        })
-        .await
-        .map_err(|e| StartupError::Database(e.to_string()))??;
+        let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);
+        database::migrate_when_ready(&pool, db::SCHEMA).await?;
 
         let metrics = web::Data::new(Metrics::new(pool.clone())?);
         let resource_metrics = ResourceMetrics::register(&metrics)?;
@@ -131,29 +123,6 @@ fn self_test(policy: &AccessPolicy) -> Result<(), StartupError> {
         .map_err(StartupError::SelfTest)
 }
 
-/// CORS for the configured origins: credentials and the `Authorization` header allowed.
-fn cors(allowed_origins: &[String]) -> Cors {
-    let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::ACCEPT,
-            header::IF_NONE_MATCH,
-        ])
-        .expose_headers([
-            header::ETAG,
-            header::HeaderName::from_static("x-user-id"),
-            header::HeaderName::from_static("x-user-roles"),
-        ])
-        .supports_credentials()
-        .max_age(600);
-    for origin in allowed_origins {
-        cors = cors.allowed_origin(origin);
-    }
-    cors
-}
-
 fn serve(
     listener: TcpListener,
     pool: DbPool,
@@ -170,11 +139,20 @@ fn serve(
         max_photos_per_user: settings.max_photos_per_user,
     });
     let allowed_origins = settings.access.allowed_origins.clone();
+    let api_page = !settings.production;
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(service_kit::method_not_allowed))
             .wrap(security_headers())
-            .wrap(cors(&allowed_origins))
+            .wrap(service_kit::cors(
+                &allowed_origins,
+                &[header::IF_NONE_MATCH],
+                &[
+                    header::ETAG,
+                    HeaderName::from_static("x-user-id"),
+                    HeaderName::from_static("x-user-roles"),
+                ],
+            ))
             // Outermost: request id, access log and metrics for every answer.
             .wrap(from_fn(service_kit::observe))
             .app_data(metrics.clone())
@@ -182,11 +160,13 @@ fn serve(
             .app_data(pool.clone())
             .app_data(policy.clone())
             .app_data(limits.clone())
-            .app_data(routes::json_config())
-            .app_data(routes::query_config())
-            .app_data(routes::path_config())
+            .app_data(request_errors::json_config(MAX_JSON_BYTES))
+            .app_data(request_errors::payload_config(MAX_JSON_BYTES))
+            .app_data(request_errors::query_config())
+            .app_data(request_errors::path_config())
             .configure(routes::configure)
-            .default_service(web::to(routes::not_found))
+            .configure(|cfg| service_kit::api_docs::configure(cfg, api_page))
+            .default_service(web::to(request_errors::not_found))
     })
     // SIGTERM: stop accepting, let in-flight requests finish for up to this long.
     .shutdown_timeout(settings.shutdown_timeout.as_secs())

@@ -1,9 +1,15 @@
-//! What both services do the same way, so they cannot drift apart: request ids and the access
-//! log, Prometheus metrics, security headers, 405 answers, the `healthcheck` subcommand, log setup and the
-//! orderly stop of background tasks.
+//! What both services do the same way, so they cannot drift apart: the database pool and
+//! migrations at start, the classification of database errors, CORS, the answers to requests
+//! refused before a handler runs (400, 404, 405, 413, 415), request ids and the access log,
+//! Prometheus metrics, security headers, the development-only API page, the `healthcheck`
+//! subcommand, log setup and the orderly stop of background tasks.
 
+pub mod api_docs;
 pub mod background;
 pub mod blocking;
+pub mod cors;
+pub mod database;
+pub mod dotenv;
 pub mod headers;
 pub mod healthcheck;
 pub mod logging;
@@ -13,11 +19,13 @@ pub mod metrics_listener;
 pub mod observe;
 pub mod openapi;
 pub mod openapi_responses;
+pub mod request_errors;
 pub mod request_id;
 pub mod store;
 pub mod text;
 
 pub use background::{Background, StopSignal};
+pub use cors::cors;
 pub use method_not_allowed::method_not_allowed;
 pub use metrics::Metrics;
 pub use metrics_listener::MetricsListener;

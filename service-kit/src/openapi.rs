@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 pub struct ApiErrorBody {
     /// invalid_request, unauthorized, invalid_token, invalid_credentials (auth),
     /// refresh_token_reused (auth), forbidden, csrf_rejected, not_found, conflict (auth),
-    /// method_not_allowed, payload_too_large, unsupported_media_type (resource),
+    /// method_not_allowed, payload_too_large, unsupported_media_type,
     /// too_many_requests (auth), unavailable or internal.
     pub error: String,
     /// One human sentence.

@@ -51,7 +51,7 @@ impl ResponseError for StoreError {
         let status = self.status_code();
         match self {
             Self::NotFound => {
-                ErrorBody::new("not_found", "The resource does not exist.").respond(status)
+                ErrorBody::new("not_found", "Nothing was found here.").respond(status)
             }
             Self::Conflict { .. } => {
                 ErrorBody::new("conflict", "That value is already taken.").respond(status)

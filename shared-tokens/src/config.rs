@@ -124,8 +124,8 @@ impl<'a> Env<'a> {
     }
 }
 
-/// Every development secret in `docker-compose.yml` and `.env.example` starts with this, and a
-/// service started with `APP_ENV=production` refuses any secret that does.
+/// Every development secret in `docker-compose.yml` and the `.env*.example` files starts with
+/// this, and a service started with `APP_ENV=production` refuses any secret that does.
 pub const DEVELOPMENT_SECRET_PREFIX: &str = "dev-only-";
 
 /// The longest clock skew allowed (docs/TOKENS.md, Verification).

@@ -2,15 +2,17 @@
 //! each key's `kid` is derived from its secret so nobody has to invent ids.
 
 use jsonwebtoken::{DecodingKey, EncodingKey};
+use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// The shortest secret accepted: 256 bits for HS256.
 pub const MIN_SECRET_BYTES: usize = 32;
 
-/// A signing secret. It never prints, so it cannot end up in a log by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// A signing secret. It never prints (`secrecy` redacts its `Debug`), so it cannot end up in a log
+/// by accident, and its memory is wiped when it is dropped.
+#[derive(Clone)]
+pub struct Secret(SecretString);
 
 impl Secret {
     /// Accepts a secret of at least [`MIN_SECRET_BYTES`] bytes (surrounding spaces are dropped).
@@ -22,11 +24,11 @@ impl Secret {
                 value.len()
             ));
         }
-        Ok(Self(value.to_owned()))
+        Ok(Self(SecretString::from(value)))
     }
 
     pub fn expose(&self) -> &[u8] {
-        self.0.as_bytes()
+        self.0.expose_secret().as_bytes()
     }
 
     /// First 16 hex digits of the secret's SHA-256: identifies the key without revealing it.
@@ -38,9 +40,19 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
+        f.debug_tuple("Secret").field(&self.0).finish()
     }
 }
+
+/// Two secrets are equal when their bytes are (configuration checks, such as refusing a refresh
+/// secret equal to an access secret, compare them).
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
 
 pub struct Key {
     kid: String,

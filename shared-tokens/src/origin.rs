@@ -30,28 +30,6 @@ fn origin_of_url(url: &str) -> Option<String> {
     normalise_origin(&format!("{scheme}://{authority}"))
 }
 
-/// CORS for `ALLOWED_ORIGINS`: those origins may call with credentials and the `Authorization`
-/// header. Other origins get no CORS headers (so browsers keep their responses from scripts), but
-/// are not blocked here: the origin check answers them with `csrf_rejected` where it matters.
-pub fn cors(allowed_origins: &[String]) -> actix_cors::Cors {
-    use actix_web::http::header;
-    let allowed = allowed_origins.to_vec();
-    actix_cors::Cors::default()
-        .allowed_origin_fn(move |origin, _| {
-            origin
-                .to_str()
-                .ok()
-                .and_then(normalise_origin)
-                .is_some_and(|o| allowed.contains(&o))
-        })
-        .block_on_origin_mismatch(false)
-        .supports_credentials()
-        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
-        .expose_headers(["x-user-id", "x-user-roles", "x-request-id"])
-        .max_age(3600)
-}
-
 /// True for the methods that change state.
 pub fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)

@@ -11,40 +11,21 @@ pub mod sessions;
 pub mod users;
 
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::{QueryResult, RunQueryDsl};
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations};
+use service_kit::database::Migrations;
 use service_kit::StoreError;
-use std::time::Duration;
 
-pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+pub use service_kit::database::PgPool;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 
-/// How long a request waits for a connection before answering 503.
-const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// A pool that connects lazily: building it never fails, so a service can start before its
-/// database and recover after an outage without restarting.
-pub fn build_pool(database_url: &str, max_size: u32) -> PgPool {
-    let manager = ConnectionManager::<PgConnection>::new(with_connect_timeout(database_url));
-    Pool::builder()
-        .max_size(max_size)
-        .min_idle(Some(1))
-        .connection_timeout(CHECKOUT_TIMEOUT)
-        .build_unchecked(manager)
-}
-
-/// An unreachable host must not hang a connection attempt past a few seconds.
-fn with_connect_timeout(url: &str) -> String {
-    if url.contains("connect_timeout=") {
-        url.to_owned()
-    } else if url.contains('?') {
-        format!("{url}&connect_timeout=3")
-    } else {
-        format!("{url}?connect_timeout=3")
-    }
-}
+/// This service's migrations and the advisory-lock key its instances take turns on
+/// (`service_kit::database`).
+pub const SCHEMA: Migrations = Migrations {
+    source: &MIGRATIONS,
+    lock_key: 0x6175_7468, // "auth"
+};
 
 /// Runs `f` with a pooled connection on the blocking thread pool; a connection that cannot be
 /// had is [`StoreError::Unavailable`], in the caller's error type.
@@ -55,21 +36,6 @@ where
     E: From<StoreError> + Send + 'static,
 {
     service_kit::blocking::with_connection(pool, f).await
-}
-
-/// Applies pending migrations, holding an advisory lock so instances starting together take
-/// turns instead of racing.
-pub fn run_migrations(conn: &mut PgConnection) -> Result<(), String> {
-    const LOCK_KEY: i64 = 0x6175_7468; // "auth"
-    diesel::sql_query(format!("SELECT pg_advisory_lock({LOCK_KEY})"))
-        .execute(conn)
-        .map_err(|e| e.to_string())?;
-    let result = conn
-        .run_pending_migrations(MIGRATIONS)
-        .map(|_| ())
-        .map_err(|e| e.to_string());
-    let _ = diesel::sql_query(format!("SELECT pg_advisory_unlock({LOCK_KEY})")).execute(conn);
-    result
 }
 
 /// `SELECT 1`: whether the database answers right now.

@@ -1,8 +1,7 @@
-use crate::db::{self, PgPool};
-use crate::error::ApiError;
+use crate::db::PgPool;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
-use service_kit::openapi::ApiErrorBody;
+use service_kit::openapi_responses::ServerErrors;
 use service_kit::StoreError;
 
 #[utoipa::path(
@@ -29,23 +28,15 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// The database answers; 503 `unavailable` otherwise.
+// The same check and the same answer as resource-service's: `service_kit::database::ready`.
+/// The database answers; 503 `unavailable` with `Retry-After` otherwise.
 #[utoipa::path(
     get,
     path = "/readyz",
     tag = "health",
-    responses(
-        (status = 200, description = "The database answers"),
-        (status = 503, description = "Database unavailable", body = ApiErrorBody),
-    )
+    responses((status = 200, description = "The database answers"), ServerErrors)
 )]
-pub async fn readyz(pool: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
-    // A probe wants an answer within its own timeout, whatever the database does.
-    actix_web::rt::time::timeout(
-        service_kit::blocking::READY_WITHIN,
-        db::blocking(&pool, |conn| Ok::<_, StoreError>(db::ping(conn)?)),
-    )
-    .await
-    .map_err(|_| StoreError::Unavailable("readiness check timed out".into()))??;
+pub async fn readyz(pool: web::Data<PgPool>) -> Result<HttpResponse, StoreError> {
+    service_kit::database::ready(&pool).await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready"})))
 }

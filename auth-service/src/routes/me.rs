@@ -95,7 +95,7 @@ pub struct DeleteBody {
         (status = 204, description = "User, sessions and tokens gone"),
         (
             status = 400,
-            description = "No JSON body, malformed JSON, or two different access tokens",
+            description = "No body, malformed JSON, or two different access tokens",
             body = ApiErrorBody
         ),
         Unauthorized,

@@ -2,9 +2,9 @@
 
 use crate::helpers::spawn_app;
 use auth_service::cleanup::{run_once, Retention};
-use auth_service::db::build_pool;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Uuid as SqlUuid};
+use service_kit::database::pool as build_pool;
 use std::time::Duration;
 use uuid::Uuid;
 

@@ -119,3 +119,27 @@ async fn the_committed_document_is_the_served_document() {
     let served = response.text().await.unwrap();
     test_support::openapi::assert_matches_committed("auth-service", &served);
 }
+
+/// The interactive page over this document (README, Operations): served in development only.
+#[actix_web::test]
+async fn the_api_page_is_served_in_development_and_is_404_in_production() {
+    let development = spawn_app().await;
+    let page = development.get("/docs/", None).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("swagger-ui"));
+    let bare = development.get("/docs", None).await;
+    assert_eq!(bare.headers()["location"], "/docs/");
+
+    let production = crate::helpers::spawn_app_with(|vars| {
+        vars.insert("APP_ENV".into(), "production".into());
+    })
+    .await;
+    for path in ["/docs", "/docs/"] {
+        let response = production.get(path, None).await;
+        crate::helpers::assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
+    }
+}

@@ -195,3 +195,47 @@ async fn refresh_and_logout_take_no_body_or_null_and_else_an_object() {
         StatusCode::OK
     );
 }
+
+/// The JSON operations answer a body sent as something else with 415, as resource-service does
+/// (docs/API.md, Error body); refresh and logout read their optional body whatever its type.
+#[actix_web::test]
+async fn a_body_not_sent_as_json_is_415_on_every_json_operation() {
+    let app = spawn_app().await;
+    let user = app.register_user("alice").await;
+    let tokens = app.login_as(&user).await;
+    let body = r#"{"username":"bob","password":"correct horse battery"}"#;
+    for (method, path) in [
+        (Method::POST, "/auth/register"),
+        (Method::POST, "/auth/login"),
+        (Method::PATCH, "/auth/me"),
+        (Method::POST, "/auth/password"),
+        (Method::DELETE, "/auth/me"),
+    ] {
+        for content_type in [
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            None,
+        ] {
+            let mut request = app
+                .request(method.clone(), path)
+                .bearer_auth(&tokens.access)
+                .body(body);
+            if let Some(content_type) = content_type {
+                request = request.header("content-type", content_type);
+            }
+            let response = request.send().await.unwrap();
+            let body = assert_error(
+                response,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+            )
+            .await;
+            assert!(!body.to_string().contains("correct horse"), "{body}");
+        }
+    }
+    assert_eq!(
+        app.get("/auth/me", Some(&tokens.access)).await.status(),
+        StatusCode::OK,
+        "nothing above took effect"
+    );
+}

@@ -10,4 +10,4 @@ pub mod pool;
 pub mod profiles;
 pub mod schema;
 
-pub use pool::{blocking, connect, run_migrations, DbPool};
+pub use pool::{blocking, DbPool, SCHEMA};

@@ -1,9 +1,8 @@
-use crate::db::{blocking, DbPool};
-use crate::error::ApiError;
+use crate::db::DbPool;
 use actix_web::{web, HttpResponse};
-use diesel::RunQueryDsl;
 use serde::Serialize;
 use service_kit::openapi_responses::ServerErrors;
+use service_kit::StoreError;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -48,7 +47,8 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Status { status: "ok" })
 }
 
-/// The database answers; 503 `unavailable` otherwise.
+// The same check and the same answer as auth-service's: `service_kit::database::ready`.
+/// The database answers; 503 `unavailable` with `Retry-After` otherwise.
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -58,14 +58,7 @@ pub async fn healthz() -> HttpResponse {
         ServerErrors,
     )
 )]
-pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let ping = blocking(&pool, |conn| {
-        diesel::sql_query("SELECT 1").execute(conn)?;
-        Ok(())
-    });
-    // A probe wants an answer within its own timeout, whatever the database does.
-    actix_web::rt::time::timeout(service_kit::blocking::READY_WITHIN, ping)
-        .await
-        .map_err(|_| ApiError::Unavailable("readiness check timed out".into()))??;
+pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, StoreError> {
+    service_kit::database::ready(&pool).await?;
     Ok(HttpResponse::Ok().json(Status { status: "ready" }))
 }

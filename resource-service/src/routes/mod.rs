@@ -17,8 +17,7 @@ mod whoami;
 pub use photos::{PhotoLimits, PhotoView};
 
 use crate::error::ApiError;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::{web, HttpRequest};
+use actix_web::web;
 use uuid::Uuid;
 
 /// One `web::resource` per path, holding every route of that path: a method the path does not
@@ -54,49 +53,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::put().to(likes::like))
                 .route(web::delete().to(likes::unlike)),
         );
-}
-
-/// Unknown routes: 404 `not_found` as JSON.
-pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
-}
-
-/// The largest JSON body any endpoint takes.
-const JSON_LIMIT: usize = 16 * 1024;
-
-/// Malformed or oversized JSON renders as the error bodies of docs/API.md, not actix's plain text.
-pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(JSON_LIMIT)
-        .error_handler(|error, _req: &HttpRequest| {
-            let api = match &error {
-                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-                    "Send a JSON body with Content-Type: application/json.",
-                ),
-                JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge {
-                    what: "JSON bodies",
-                    limit: JSON_LIMIT,
-                },
-                JsonPayloadError::Deserialize(e) => {
-                    ApiError::invalid(format!("The JSON body is not valid here: {e}."))
-                }
-                _ => ApiError::invalid("The JSON body could not be read."),
-            };
-            api.into()
-        })
-}
-
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req: &HttpRequest| {
-        ApiError::invalid(format!("The query string is not valid here: {error}.")).into()
-    })
-}
-
-/// Path parameters are ids: one that does not parse names nothing that exists.
-pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default()
-        .error_handler(|_error: PathError, _req: &HttpRequest| ApiError::NotFound.into())
 }
 
 /// A photo id from the path; a malformed one is simply not found.

@@ -5,8 +5,11 @@
 mod accounts;
 mod attacks;
 mod browsers;
+mod cli;
 mod compose;
+mod consistency;
 mod e2e;
+mod env_example;
 mod health;
 mod helpers;
 mod likes;

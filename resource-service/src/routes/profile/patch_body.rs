@@ -26,7 +26,12 @@ impl ProfilePatch {
         object: serde_json::Map<String, serde_json::Value>,
     ) -> Result<ProfileChange, ApiError> {
         let patch: ProfilePatch = serde_json::from_value(serde_json::Value::Object(object))
-            .map_err(|e| ApiError::invalid(format!("The JSON body is not valid here: {e}.")))?;
+            // serde's message may quote the value sent, so it stays out of the answer.
+            .map_err(|_| {
+                ApiError::invalid(
+                    "The JSON body must be an object with `bio` and `avatar_photo_id`.",
+                )
+            })?;
         Ok(ProfileChange::parse(patch.bio, patch.avatar_photo_id)?)
     }
 }

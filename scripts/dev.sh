@@ -232,8 +232,8 @@ cat <<EOF
 
   Both services are ready (development secrets, plain-http cookies, CORS for http://localhost:3000).
 
-  auth-service      http://localhost:$AUTH_PORT      (OpenAPI: http://localhost:$AUTH_PORT/openapi.json)
-  resource-service  http://localhost:$RESOURCE_PORT      (OpenAPI: http://localhost:$RESOURCE_PORT/openapi.json)
+  auth-service      http://localhost:$AUTH_PORT      (API page: http://localhost:$AUTH_PORT/docs)
+  resource-service  http://localhost:$RESOURCE_PORT      (API page: http://localhost:$RESOURCE_PORT/docs)
   metrics           http://127.0.0.1:$AUTH_METRICS_PORT/metrics (auth)   http://127.0.0.1:$RESOURCE_METRICS_PORT/metrics (resource)
   PostgreSQL        postgres://postgres@127.0.0.1:$PG_PORT/{auth,resource}  (data: $PGDATA)
   logs              $AUTH_LOG

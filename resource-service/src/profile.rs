@@ -1,7 +1,7 @@
 //! What the profile endpoints do, below HTTP: read the caller's stored profile and photo count,
 //! check a change and apply it, erase everything the caller owns. Each function takes a
-//! connection and runs inside `db::blocking`; the handlers in `routes/profile/` only parse, call
-//! and answer.
+//! connection and runs inside `routes::blocking`; the handlers in `routes/profile/` only parse,
+//! call and answer.
 
 use crate::db::erase::everything_of;
 use crate::db::models::{ProfileChanges, ProfileRow};

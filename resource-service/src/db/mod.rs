@@ -1,5 +1,6 @@
 //! Everything that talks to PostgreSQL: the pool, the generated schema, row structs and one
-//! module of small synchronous queries per table. Handlers reach it only through [`blocking`].
+//! module of small synchronous queries per table. Handlers reach it only through
+//! `routes::blocking`, off the async workers.
 
 pub mod erase;
 pub mod known_users;
@@ -10,4 +11,4 @@ pub mod pool;
 pub mod profiles;
 pub mod schema;
 
-pub use pool::{blocking, DbPool, SCHEMA};
+pub use pool::{DbPool, SCHEMA};

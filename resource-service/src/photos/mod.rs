@@ -1,7 +1,8 @@
 //! What the photo endpoints do, below HTTP: list a page, show one photo or read its bytes, store
 //! an upload within the owner's quota, delete as owner or admin, like and unlike. Each function
-//! takes a connection and runs inside `db::blocking`; none knows about requests or responses, so
-//! the handlers in `routes/photos/` and `routes/likes.rs` only parse, call and answer.
+//! takes a connection and runs inside `routes::blocking`; none knows about requests or
+//! responses, so the handlers in `routes/photos/` and `routes/likes.rs` only parse, call and
+//! answer.
 
 mod content;
 mod error;

@@ -2,9 +2,10 @@
 
 use super::photo_id;
 use super::responses::PhotoNotFound;
-use crate::db::{blocking, DbPool};
+use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::photos;
+use crate::routes::blocking;
 use actix_web::{web, HttpResponse};
 use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use shared_tokens::Authenticated;

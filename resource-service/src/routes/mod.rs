@@ -1,6 +1,6 @@
 //! HTTP handlers, one file or folder per concern, and the route table. Handlers only translate
 //! HTTP: parse the request, run the work of `crate::photos` or `crate::profile` through
-//! `db::blocking`, answer. Imports run one way: `openapi.rs` (the document) imports the handlers,
+//! `routes::blocking`, answer. Imports run one way: `openapi.rs` (the document) imports the handlers,
 //! handlers import `schemas.rs` and `responses.rs`, and only this route table imports the
 //! document.
 
@@ -16,8 +16,10 @@ mod whoami;
 
 pub use photos::{PhotoLimits, PhotoView};
 
+use crate::db::DbPool;
 use crate::error::ApiError;
 use actix_web::web;
+use diesel::PgConnection;
 use uuid::Uuid;
 
 /// One `web::resource` per path, holding every route of that path: a method the path does not
@@ -58,4 +60,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// A photo id from the path; a malformed one is simply not found.
 fn photo_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::try_parse(raw).map_err(|_| ApiError::NotFound)
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool, so a slow or absent database
+/// never stalls the async workers. A connection that cannot be had within the pool's checkout
+/// timeout becomes 503 `unavailable`.
+pub(crate) async fn blocking<F, T>(pool: &DbPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    service_kit::blocking::with_connection(pool, f).await
 }

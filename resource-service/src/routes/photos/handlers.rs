@@ -4,9 +4,10 @@
 use super::conditional::{self, IfNoneMatch};
 use super::list_query::ListParams;
 use super::view::{PhotoPage, PhotoView};
-use crate::db::{blocking, DbPool};
+use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::photos;
+use crate::routes::blocking;
 use crate::routes::photo_id;
 use crate::routes::responses::PhotoNotFound;
 use crate::routes::schemas::ImageBytes;

@@ -1,5 +1,5 @@
 //! The photo endpoints: list, show, bytes, upload, delete. Each handler parses the request, runs
-//! the work of `crate::photos` through `db::blocking` and answers; what it parses and answers with
+//! the work of `crate::photos` through `routes::blocking` and answers; what it parses and answers with
 //! lives in the files beside it.
 
 mod capped_payload;

@@ -3,10 +3,11 @@
 
 use super::upload_form::read_upload;
 use super::view::PhotoView;
-use crate::db::{blocking, DbPool};
+use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::ResourceMetrics;
 use crate::photos;
+use crate::routes::blocking;
 use crate::routes::schemas::PhotoUpload;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};

@@ -3,9 +3,10 @@
 
 use super::patch_body::ProfilePatch;
 use super::view::ProfileView;
-use crate::db::{blocking, DbPool};
+use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::profile;
+use crate::routes::blocking;
 use actix_web::{web, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{

@@ -4,9 +4,9 @@
 //! is a `LoginBody`), which no document describes and no client means. This reads an object
 //! first through `web::Json`, so malformed JSON (400), a body not sent as `application/json` (415)
 //! and the size limit (413) are answered by the app's `service_kit::request_errors::json_config`,
-//! as on resource-service; then the struct from it. A field of the wrong type is a 400 that names the field and
-//! what it should be, like every validation error; it never repeats the value sent (it may be a
-//! password).
+//! as on resource-service; then the struct from it. A field of the wrong type is a 400 that names
+//! the field and what it should be, like every validation error; it never repeats the value sent
+//! (it may be a password).
 
 use crate::domain::InvalidFields;
 use crate::error::ApiError;

@@ -86,7 +86,10 @@ impl utoipa::ToSchema for LoginBody {}
             description = "`invalid_credentials`: unknown user, wrong password or throttled \
                            (`Retry-After` when in backoff)",
             body = ApiErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait, once the address is in backoff"))
+            headers((
+                "Retry-After" = u64,
+                description = "Seconds to wait, once the address is in backoff"
+            ))
         ),
         TooLarge,
         NotJson,

@@ -1,5 +1,6 @@
-//! The failed-login policy (docs/SECURITY.md, Password guessing): slow one address guessing one account down to about ten
-//! guesses an hour, throttle a spray from many addresses, and never lock the owner out.
+//! The failed-login policy (docs/SECURITY.md, Password guessing): slow one address guessing one
+//! account down to about ten guesses an hour, throttle a spray from many addresses, and never
+//! lock the owner out.
 //!
 //! - Per (account, address): the first `max_failures` failures are free; after that each attempt
 //!   must wait `BASE * 2^(failures - max_failures)`, at most `CAP`, after the last failure.

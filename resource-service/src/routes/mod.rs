@@ -1,8 +1,8 @@
 //! HTTP handlers, one file or folder per concern, and the route table. Handlers only translate
 //! HTTP: parse the request, run the work of `crate::photos` or `crate::profile` through
-//! `routes::blocking`, answer. Imports run one way: `openapi.rs` (the document) imports the handlers,
-//! handlers import `schemas.rs` and `responses.rs`, and only this route table imports the
-//! document.
+//! `routes::blocking`, answer. Imports run one way: `openapi.rs` (the document) imports the
+//! handlers, handlers import `schemas.rs` and `responses.rs`, and only this route table imports
+//! the document.
 
 mod health;
 mod likes;

@@ -26,7 +26,12 @@ use shared_tokens::Authenticated;
     params(ListParams),
     responses(
         (status = 200, description = "One page, newest first", body = PhotoPage),
-        (status = 400, description = "Invalid `owner`, `limit` or `cursor` (`fields` says which), or two different tokens", body = ApiErrorBody),
+        (
+            status = 400,
+            description = "Invalid `owner`, `limit` or `cursor` (`fields` says which), or two \
+                           different tokens",
+            body = ApiErrorBody
+        ),
         Unauthorized,
         ServerErrors,
     ),
@@ -94,7 +99,11 @@ pub async fn get(
     operation_id = "get_photo_content",
     params(
         ("id" = Uuid, Path, description = "Photo id"),
-        ("If-None-Match" = Option<String>, Header, description = "An ETag the client already holds"),
+        (
+            "If-None-Match" = Option<String>,
+            Header,
+            description = "An ETag the client already holds"
+        ),
     ),
     responses(
         (
@@ -150,7 +159,11 @@ pub async fn content(
         (status = 204, description = "Deleted"),
         TwoTokens,
         Unauthorized,
-        (status = 403, description = "`forbidden`: neither the owner nor an admin; or `csrf_rejected`", body = ApiErrorBody),
+        (
+            status = 403,
+            description = "`forbidden`: neither the owner nor an admin; or `csrf_rejected`",
+            body = ApiErrorBody
+        ),
         PhotoNotFound,
         ServerErrors,
     ),

@@ -1,6 +1,6 @@
 //! The photo endpoints: list, show, bytes, upload, delete. Each handler parses the request, runs
-//! the work of `crate::photos` through `routes::blocking` and answers; what it parses and answers with
-//! lives in the files beside it.
+//! the work of `crate::photos` through `routes::blocking` and answers; what it parses and answers
+//! with lives in the files beside it.
 
 mod capped_payload;
 mod conditional;

@@ -31,12 +31,32 @@ pub struct PhotoLimits {
     operation_id = "upload_photo",
     request_body(content = PhotoUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "The stored photo", body = PhotoView, headers(("Location" = String, description = "`/photos/{id}`"))),
-        (status = 400, description = "Missing `file`, invalid `caption`, unknown field, malformed multipart body, or two different tokens", body = ApiErrorBody),
+        (
+            status = 201,
+            description = "The stored photo",
+            body = PhotoView,
+            headers(("Location" = String, description = "`/photos/{id}`"))
+        ),
+        (
+            status = 400,
+            description = "Missing `file`, invalid `caption`, unknown field, malformed multipart \
+                           body, or two different tokens",
+            body = ApiErrorBody
+        ),
         Unauthorized,
         CsrfRejected,
-        (status = 413, description = "`payload_too_large`: larger than `MAX_PHOTO_BYTES`, however the body is framed; or `quota_exceeded`: the account already has `MAX_PHOTOS_PER_USER` photos", body = ApiErrorBody),
-        (status = 415, description = "Not multipart/form-data, or not a JPEG, PNG, GIF or WebP image", body = ApiErrorBody),
+        (
+            status = 413,
+            description = "`payload_too_large`: larger than `MAX_PHOTO_BYTES`, however the body is \
+                           framed; or `quota_exceeded`: the account already has \
+                           `MAX_PHOTOS_PER_USER` photos",
+            body = ApiErrorBody
+        ),
+        (
+            status = 415,
+            description = "Not multipart/form-data, or not a JPEG, PNG, GIF or WebP image",
+            body = ApiErrorBody
+        ),
         ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))

@@ -43,7 +43,11 @@ pub async fn get_profile(
     request_body = ProfilePatch,
     responses(
         (status = 200, description = "The caller's profile", body = ProfileView),
-        (status = 400, description = "Malformed JSON or invalid fields (`fields` says which)", body = ApiErrorBody),
+        (
+            status = 400,
+            description = "Malformed JSON or invalid fields (`fields` says which)",
+            body = ApiErrorBody
+        ),
         Unauthorized,
         CsrfRejected,
         TooLarge,

@@ -4,6 +4,7 @@ use serde_json::json;
 use service_kit::openapi_responses::ServerErrors;
 use service_kit::StoreError;
 
+/// The service's name and version.
 #[utoipa::path(
     get,
     path = "/",

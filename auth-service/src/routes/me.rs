@@ -12,6 +12,7 @@ use service_kit::openapi_responses::{
 };
 use shared_tokens::AccessPolicy;
 
+/// The caller's account.
 #[utoipa::path(
     get,
     path = "/auth/me",

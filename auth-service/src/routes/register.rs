@@ -21,6 +21,7 @@ pub struct RegisterBody {
     password: Option<String>,
 }
 
+/// Creates an account; log in afterwards to get tokens.
 #[utoipa::path(
     post,
     path = "/auth/register",

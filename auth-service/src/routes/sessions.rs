@@ -8,6 +8,7 @@ use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 use uuid::Uuid;
 
+/// The caller's live sessions, the current one marked.
 #[utoipa::path(
     get,
     path = "/auth/sessions",

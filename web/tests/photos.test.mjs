@@ -114,9 +114,9 @@ test('profile: bio and avatar are saved; sessions list every login and one can b
   await page.getByText('Profile saved.').waitFor();
   await page.reload();
   await expectLoggedIn(page);
-  assert.equal(await page.getByLabel('Bio', { exact: true }).inputValue(), 'Chasing light at dawn and dusk.');
   await page.getByRole('img', { name: `Avatar of ${user.username}` }).waitFor();
   await page.waitForFunction(() => document.querySelector('.avatar img')?.naturalWidth > 0);
+  assert.equal(await page.getByLabel('Bio', { exact: true }).inputValue(), 'Chasing light at dawn and dusk.');
   await screenshot(page, 'profile');
 
   // A second browser (a phone, say) logs in too: two sessions, this one marked.

@@ -41,7 +41,7 @@ export function profileView(ctx) {
   }
 
   async function load() {
-    await ctx.act(async () => {
+    const loaded = await ctx.act(async () => {
       const [profileResponse, photosResponse] = await Promise.all([
         client.fetch('/profile', { signal: aborter.signal }),
         client.fetch('/photos?owner=me&limit=100', { signal: aborter.signal }),
@@ -53,9 +53,20 @@ export function profileView(ctx) {
         avatar.append(h('option', { value: photo.id }, photo.caption || `Photo of ${formatDate(photo.created_at)}`));
       }
       show(await profileResponse.json());
+      return true;
     });
+    // Editable only once it shows what is saved: nothing typed early is overwritten.
+    fields.disabled = !loaded;
   }
 
+  const fields = h(
+    'fieldset',
+    { class: 'profile-fields', disabled: true },
+    field('Bio', bio),
+    counter,
+    field('Avatar', avatar, 'Pick one of your photos.'),
+    submit,
+  );
   const form = h(
     'form',
     {
@@ -77,10 +88,7 @@ export function profileView(ctx) {
       },
     },
     h('h2', null, 'About you'),
-    field('Bio', bio),
-    counter,
-    field('Avatar', avatar, 'Pick one of your photos.'),
-    submit,
+    fields,
   );
 
   const element = h(

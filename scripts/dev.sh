@@ -1,38 +1,49 @@
 #!/usr/bin/env bash
 # Run the whole system without Docker: a private PostgreSQL cluster (target/dev/pgdata), both
-# services built in debug mode with development secrets, until Ctrl-C stops everything.
+# services built in debug mode with development secrets, and, when node is installed, the web app
+# (web/serve.mjs, which also forwards /auth/* to auth-service), until Ctrl-C stops everything.
 #
-#   bash scripts/dev.sh            # until Ctrl-C
-#   bash scripts/dev.sh --smoke    # start, check one login end to end, stop (CI runs this)
+#   bash scripts/dev.sh              # until Ctrl-C
+#   bash scripts/dev.sh --smoke      # start, check one login end to end, stop (CI runs this)
+#   bash scripts/dev.sh -- CMD ...   # start, run CMD once all is ready, stop; exits with CMD's status
 #
-# Ports: DEV_AUTH_PORT (8080), DEV_RESOURCE_PORT (8081), DEV_PG_PORT (54329),
+# Ports: DEV_AUTH_PORT (8080), DEV_RESOURCE_PORT (8081), DEV_WEB_PORT (3000), DEV_PG_PORT (54329),
 # DEV_AUTH_METRICS_PORT (9090), DEV_RESOURCE_METRICS_PORT (9091). DEV_READY_TIMEOUT (seconds,
-# default 60) bounds the wait for both /readyz. Secrets are generated once into
-# target/dev/secrets.env, so restarts keep sessions; delete target/dev to start from scratch.
+# default 60) bounds the wait for both /readyz. DEV_DIR (target/dev) holds the cluster, logs and
+# secrets; secrets are generated once, so restarts keep sessions; delete DEV_DIR to start afresh.
+# Other settings of docs/CONFIGURATION.md in the environment reach both services (for example
+# ACCESS_TOKEN_EXPIRY=5s), except the database, addresses, secrets, APP_ENV, COOKIE_SECURE and
+# ALLOWED_ORIGINS, which this script sets. CMD sees DEV_WEB_URL, DEV_AUTH_URL, DEV_RESOURCE_URL
+# and DEV_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 SMOKE=
+RUN=()
 case "${1:-}" in
   "") ;;
   --smoke) SMOKE=1 ;;
-  -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "usage: bash scripts/dev.sh [--smoke]" >&2; exit 2 ;;
+  --) shift; RUN=("$@"); [ ${#RUN[@]} -gt 0 ] || { echo "usage: bash scripts/dev.sh -- CMD [ARG...]" >&2; exit 2; } ;;
+  -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "usage: bash scripts/dev.sh [--smoke | -- CMD [ARG...]]" >&2; exit 2 ;;
 esac
 
 AUTH_PORT=${DEV_AUTH_PORT:-8080}
 RESOURCE_PORT=${DEV_RESOURCE_PORT:-8081}
+WEB_PORT=${DEV_WEB_PORT:-3000}
 PG_PORT=${DEV_PG_PORT:-54329}
 AUTH_METRICS_PORT=${DEV_AUTH_METRICS_PORT:-9090}
 RESOURCE_METRICS_PORT=${DEV_RESOURCE_METRICS_PORT:-9091}
 READY_TIMEOUT=${DEV_READY_TIMEOUT:-60}
 
-DEV_DIR=$ROOT/target/dev
+DEV_DIR=${DEV_DIR:-$ROOT/target/dev}
+case "$DEV_DIR" in /*) ;; *) DEV_DIR=$ROOT/$DEV_DIR ;; esac
 PGDATA=$DEV_DIR/pgdata
 PG_LOG=$DEV_DIR/postgres.log
 AUTH_LOG=$DEV_DIR/auth-service.log
 RESOURCE_LOG=$DEV_DIR/resource-service.log
+WEB_LOG=$DEV_DIR/web.log
 SECRETS=$DEV_DIR/secrets.env
 BIN_DIR=${CARGO_TARGET_DIR:-$ROOT/target}/debug
 
@@ -47,6 +58,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # ---- stop everything on Ctrl-C, TERM or any exit ------------------------------------------------
 AUTH_PID=
 RESOURCE_PID=
+WEB_PID=
 PG_STARTED=
 cleaned=
 cleanup() {
@@ -54,8 +66,8 @@ cleanup() {
   cleaned=1
   trap - INT TERM
   local pid
-  for pid in $AUTH_PID $RESOURCE_PID; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in $AUTH_PID $RESOURCE_PID; do
+  for pid in $WEB_PID $AUTH_PID $RESOURCE_PID; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $WEB_PID $AUTH_PID $RESOURCE_PID; do
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then
       log "process $pid did not stop within 10s; killing it"
@@ -63,7 +75,7 @@ cleanup() {
     fi
     wait "$pid" 2>/dev/null || true
   done
-  [ -n "$AUTH_PID$RESOURCE_PID" ] && log "services stopped"
+  [ -n "$AUTH_PID$RESOURCE_PID$WEB_PID" ] && log "services stopped"
   if [ -n "$PG_STARTED" ]; then
     if as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1 \
       && ! as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w -t 30 stop >/dev/null 2>&1; then
@@ -95,11 +107,17 @@ if [ -z "$PGBIN" ] && command -v apt-get >/dev/null 2>&1; then
 fi
 [ -n "$PGBIN" ] || die "no PostgreSQL found (looked under /usr/lib/postgresql/*/bin and PATH); install PostgreSQL and run again"
 command -v curl >/dev/null 2>&1 || die "curl is needed to wait for the services"
+# The web app needs node (no packages: web/serve.mjs uses only node's own modules).
+WEB=
+if [ -z "$SMOKE" ]; then
+  if command -v node >/dev/null 2>&1; then WEB=1; else log "node not found: starting without the web app"; fi
+fi
 
 # ---- ports -----------------------------------------------------------------------------------
 [ "$PG_PORT" != 5432 ] || die "DEV_PG_PORT must not be 5432 (the private cluster keeps off the shared one)"
 for spec in "DEV_AUTH_PORT:$AUTH_PORT" "DEV_RESOURCE_PORT:$RESOURCE_PORT" \
-  "DEV_AUTH_METRICS_PORT:$AUTH_METRICS_PORT" "DEV_RESOURCE_METRICS_PORT:$RESOURCE_METRICS_PORT"; do
+  "DEV_AUTH_METRICS_PORT:$AUTH_METRICS_PORT" "DEV_RESOURCE_METRICS_PORT:$RESOURCE_METRICS_PORT" \
+  ${WEB:+"DEV_WEB_PORT:$WEB_PORT"}; do
   port_busy "${spec#*:}" && die "port ${spec#*:} is already in use; set ${spec%%:*} to a free one"
 done
 
@@ -168,7 +186,8 @@ set -a; . "$SECRETS"; set +a
 log "building both services (debug)"
 cargo build -p auth-service -p resource-service
 
-export APP_ENV=development COOKIE_SECURE=false ALLOWED_ORIGINS=http://localhost:3000
+# The web app's origin: its page calls resource-service cross-origin (CORS with the bearer token).
+export APP_ENV=development COOKIE_SECURE=false ALLOWED_ORIGINS=http://localhost:$WEB_PORT
 export RUST_LOG=${RUST_LOG:-info} SHUTDOWN_TIMEOUT=${SHUTDOWN_TIMEOUT:-5s}
 DB_BASE=postgres://postgres@127.0.0.1:$PG_PORT
 
@@ -202,6 +221,33 @@ wait_ready() { # name pid port log
 wait_ready auth-service "$AUTH_PID" "$AUTH_PORT" "$AUTH_LOG" || exit 1
 wait_ready resource-service "$RESOURCE_PID" "$RESOURCE_PORT" "$RESOURCE_LOG" || exit 1
 
+if [ -n "$WEB" ]; then
+  PORT=$WEB_PORT AUTH_URL=http://127.0.0.1:$AUTH_PORT API_URL=http://localhost:$RESOURCE_PORT \
+    MAX_PHOTO_BYTES=${MAX_PHOTO_BYTES:-} node "$ROOT/web/serve.mjs" >"$WEB_LOG" 2>&1 &
+  WEB_PID=$!
+  deadline=$((SECONDS + READY_TIMEOUT))
+  until [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$WEB_PORT/" || true)" = 200 ]; do
+    if ! kill -0 "$WEB_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      log "the web app did not start; last lines of $WEB_LOG:"
+      tail -n 20 "$WEB_LOG" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+fi
+
+# -- CMD: run it against everything started above, then stop all (the EXIT trap does).
+if [ ${#RUN[@]} -gt 0 ]; then
+  export DEV_WEB_URL=http://localhost:$WEB_PORT DEV_AUTH_URL=http://localhost:$AUTH_PORT \
+    DEV_RESOURCE_URL=http://localhost:$RESOURCE_PORT DEV_DIR
+  set +e
+  "${RUN[@]}"
+  status=$?
+  set -e
+  log "$(basename "${RUN[0]}") exited with $status; stopping"
+  exit "$status"
+fi
+
 # --smoke: one user's way through both services, then stop everything (the EXIT trap does).
 if [ -n "$SMOKE" ]; then
   json() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
@@ -228,30 +274,34 @@ if [ -n "$SMOKE" ]; then
   exit 0
 fi
 
+WEB_LINE="  web app           not started (install node to get it)"
+[ -n "$WEB" ] && WEB_LINE="  web app           http://localhost:$WEB_PORT      <- open this in a browser"
 cat <<EOF
 
-  Both services are ready (development secrets, plain-http cookies, CORS for http://localhost:3000).
+  Both services are ready (development secrets, plain-http cookies, CORS for http://localhost:$WEB_PORT).
 
+$WEB_LINE
   auth-service      http://localhost:$AUTH_PORT      (API page: http://localhost:$AUTH_PORT/docs)
   resource-service  http://localhost:$RESOURCE_PORT      (API page: http://localhost:$RESOURCE_PORT/docs)
   metrics           http://127.0.0.1:$AUTH_METRICS_PORT/metrics (auth)   http://127.0.0.1:$RESOURCE_METRICS_PORT/metrics (resource)
   PostgreSQL        postgres://postgres@127.0.0.1:$PG_PORT/{auth,resource}  (data: $PGDATA)
   logs              $AUTH_LOG
                     $RESOURCE_LOG
-                    $PG_LOG
+                    $PG_LOG${WEB:+
+                    $WEB_LOG}
   secrets           $SECRETS
 
   Try: curl -s localhost:$AUTH_PORT/readyz   (README's walkthrough works from its second block)
-  Ctrl-C stops both services and the cluster.
+  Ctrl-C stops the services, the web app and the cluster.
 
 EOF
 
 # Until Ctrl-C, or until a service stops by itself.
 set +e
-wait -n "$AUTH_PID" "$RESOURCE_PID"
+wait -n "$AUTH_PID" "$RESOURCE_PID" $WEB_PID
 status=$?
 log "a service stopped by itself (exit $status); last lines of its log:"
-for pair in "$AUTH_PID:$AUTH_LOG" "$RESOURCE_PID:$RESOURCE_LOG"; do
+for pair in "$AUTH_PID:$AUTH_LOG" "$RESOURCE_PID:$RESOURCE_LOG" ${WEB_PID:+"$WEB_PID:$WEB_LOG"}; do
   kill -0 "${pair%%:*}" 2>/dev/null || tail -n 20 "${pair#*:}" >&2
 done
 exit 1

@@ -115,24 +115,28 @@ impl Issuer {
         })
     }
 
-    /// Signs and verifies one token of each kind: a broken key setup stops the start.
+    /// Signs and verifies one token of each kind: a broken key setup stops the start. Each lives
+    /// exactly its configured lifetime, since a verifier refuses longer ones (a fixed minute
+    /// would stop every start with lifetimes under a minute).
     pub fn self_test(&self) -> Result<(), String> {
         let probe = Uuid::nil();
-        self.access.profile.self_test(|now| AccessClaims {
-            iss: self.access.profile.issuer().to_owned(),
-            aud: self.access.profile.audience().to_owned(),
+        let access = &self.access.profile;
+        access.self_test(|now| AccessClaims {
+            iss: access.issuer().to_owned(),
+            aud: access.audience().to_owned(),
             sub: probe,
             sid: probe,
             jti: probe,
             iat: now,
-            exp: now + 60,
+            exp: now + access.lifetime().as_secs() as i64,
             username: "self-test".into(),
             email: "self-test@localhost".into(),
             name: "self-test".into(),
             roles: vec![],
         })?;
+        let refresh_lifetime = self.refresh.lifetime().as_secs() as i64;
         self.refresh
-            .self_test(|now| self.refresh_claims(probe, probe, probe, now, now + 60))
+            .self_test(|now| self.refresh_claims(probe, probe, probe, now, now + refresh_lifetime))
     }
 }
 

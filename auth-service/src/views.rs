@@ -1,6 +1,7 @@
 //! The JSON bodies auth-service answers with (docs/API.md, auth-service, Bodies).
 
 use crate::db::models::{SessionRow, UserRow};
+use crate::http::TokenDelivery;
 use crate::sessions::Tokens;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -39,19 +40,24 @@ pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
     pub expires_in: i64,
-    pub refresh_token: String,
+    /// Absent when the client asked for cookie-only delivery (`X-Token-Delivery: cookie`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, required = false)]
+    pub refresh_token: Option<String>,
     pub refresh_expires_in: i64,
     pub session_id: Uuid,
     pub user: User,
 }
 
-impl From<Tokens> for TokenResponse {
-    fn from(tokens: Tokens) -> Self {
+impl TokenResponse {
+    /// The body for `tokens`; the refresh token only when `delivery` lets it into the body.
+    pub fn new(tokens: Tokens, delivery: TokenDelivery) -> Self {
         Self {
             access_token: tokens.access_token,
             token_type: "Bearer",
             expires_in: tokens.expires_in,
-            refresh_token: tokens.refresh_token,
+            refresh_token: (delivery == TokenDelivery::BodyAndCookie)
+                .then_some(tokens.refresh_token),
             refresh_expires_in: tokens.refresh_expires_in,
             session_id: tokens.session_id,
             user: tokens.user.into(),
@@ -113,7 +119,7 @@ mod tests {
             access_token: "eyJ.access-token-body.signature-a".into(),
             token_type: "Bearer",
             expires_in: 900,
-            refresh_token: "eyJ.refresh-token-body.signature-r".into(),
+            refresh_token: Some("eyJ.refresh-token-body.signature-r".into()),
             refresh_expires_in: 604_800,
             session_id: Uuid::nil(),
             user: User {

@@ -2,7 +2,7 @@ use super::responses::token_response;
 use crate::account::{Accounts, Credentials};
 use crate::domain::ClientInfo;
 use crate::error::ApiError;
-use crate::http::JsonObject;
+use crate::http::{JsonObject, TokenDelivery, TokenDeliveryHeader};
 use crate::views::TokenResponse;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -74,11 +74,18 @@ impl utoipa::ToSchema for LoginBody {}
     path = "/auth/login",
     tag = "auth",
     request_body = LoginBody,
+    params(TokenDeliveryHeader),
     responses(
-        (status = 200, description = "Tokens; also sets the token cookies", body = TokenResponse),
+        (
+            status = 200,
+            description = "Tokens; also sets the token cookies. Without `refresh_token` when \
+                           `X-Token-Delivery: cookie` was sent",
+            body = TokenResponse
+        ),
         (
             status = 400,
-            description = "Malformed JSON, no password, or neither identifier",
+            description = "Malformed JSON, no password, neither identifier, or a bad \
+                           `X-Token-Delivery`",
             body = ApiErrorBody
         ),
         (
@@ -98,6 +105,7 @@ impl utoipa::ToSchema for LoginBody {}
     )
 )]
 pub async fn login(
+    delivery: TokenDelivery,
     body: JsonObject<LoginBody>,
     client: ClientInfo,
     accounts: web::Data<Accounts>,
@@ -106,5 +114,5 @@ pub async fn login(
     let body = body.into_inner();
     let credentials = Credentials::parse(body.username, body.email, body.password)?;
     let tokens = accounts.login(credentials, client).await?;
-    Ok(token_response(&policy, tokens))
+    Ok(token_response(&policy, tokens, delivery))
 }

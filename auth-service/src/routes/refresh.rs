@@ -2,6 +2,7 @@ use super::responses::token_response;
 use crate::domain::ClientInfo;
 use crate::error::ApiError;
 use crate::http::refresh_token::RefreshBody;
+use crate::http::{TokenDelivery, TokenDeliveryHeader};
 use crate::sessions::{PresentedRefreshToken, SessionError, Sessions};
 use crate::views::TokenResponse;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -19,12 +20,18 @@ use shared_tokens::AccessPolicy;
         content = Option<RefreshBody>,
         description = "Optional when the refresh cookie is sent"
     ),
+    params(TokenDeliveryHeader),
     responses(
-        (status = 200, body = TokenResponse),
+        (
+            status = 200,
+            description = "Tokens; also sets the token cookies. Without `refresh_token` when \
+                           `X-Token-Delivery: cookie` was sent",
+            body = TokenResponse
+        ),
         (
             status = 400,
             description = "Malformed JSON, two different refresh tokens (body and cookie), \
-                           or the refresh cookie sent twice",
+                           the refresh cookie sent twice, or a bad `X-Token-Delivery`",
             body = ApiErrorBody
         ),
         (
@@ -46,6 +53,7 @@ use shared_tokens::AccessPolicy;
 )]
 pub async fn refresh(
     req: HttpRequest,
+    delivery: TokenDelivery,
     token: PresentedRefreshToken,
     client: ClientInfo,
     sessions: web::Data<Sessions>,
@@ -56,5 +64,5 @@ pub async fn refresh(
             record_rejection(&req, reason);
         }
     })?;
-    Ok(token_response(&policy, tokens))
+    Ok(token_response(&policy, tokens, delivery))
 }

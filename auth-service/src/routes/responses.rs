@@ -1,15 +1,20 @@
 //! The answers several handlers give: the token response of login and refresh, and the 204
 //! that clears the token cookies.
 
-use crate::http::cookies;
+use crate::http::{cookies, TokenDelivery};
 use crate::sessions::Tokens;
 use crate::views::TokenResponse;
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use shared_tokens::AccessPolicy;
 
-/// The `TokenResponse` of login and refresh, with the cookies and `Cache-Control: no-store`.
-pub fn token_response(policy: &AccessPolicy, tokens: Tokens) -> HttpResponse {
+/// The `TokenResponse` of login and refresh, with the cookies and `Cache-Control: no-store`; the
+/// refresh token is in the body unless the client asked for it in the cookie only.
+pub fn token_response(
+    policy: &AccessPolicy,
+    tokens: Tokens,
+    delivery: TokenDelivery,
+) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     response
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -22,7 +27,7 @@ pub fn token_response(policy: &AccessPolicy, tokens: Tokens) -> HttpResponse {
         &tokens.refresh_token,
         tokens.refresh_expires_in,
     );
-    response.json(TokenResponse::from(tokens))
+    response.json(TokenResponse::new(tokens, delivery))
 }
 
 /// A 204 that also expires the token cookies.

@@ -279,3 +279,22 @@ async fn unknown_user_and_wrong_password_are_indistinguishable_by_status_body_an
         "bcrypt really ran: {known:?}"
     );
 }
+
+/// Lifetimes of a few seconds (what the browser tests run with) start, and log in and refresh:
+/// the start-up self-test signs its probes with the configured lifetimes, not a fixed minute.
+#[actix_web::test]
+async fn lifetimes_of_a_few_seconds_without_leeway_start_and_issue_tokens() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("ACCESS_TOKEN_EXPIRY".into(), "4s".into());
+        vars.insert("REFRESH_TOKEN_EXPIRY".into(), "20s".into());
+        vars.insert("JWT_LEEWAY".into(), "0".into());
+    })
+    .await;
+    let user = app.register_user("alice").await;
+
+    let tokens = app.login_as(&user).await;
+    assert_eq!(tokens.body["expires_in"], 4);
+    let me = app.get("/auth/me", Some(&tokens.access)).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    app.refreshed(&tokens.refresh).await;
+}

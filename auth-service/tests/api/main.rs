@@ -26,3 +26,4 @@ mod requests;
 mod roles;
 mod rotation_model;
 mod sessions;
+mod token_delivery;

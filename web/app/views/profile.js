@@ -1,0 +1,120 @@
+// The profile: who one is (from the token), a bio and an avatar chosen from one's own photos.
+import { readError } from '../../client/index.js';
+import { field, h } from '../dom.js';
+import { formatDate, formatDay, imageLoader, initials } from './shared.js';
+
+export function profileView(ctx) {
+  const { client } = ctx;
+  const aborter = new AbortController();
+  const images = imageLoader(client, aborter.signal);
+  const user = client.user;
+
+  const avatarBox = h('div', { class: 'avatar large' }, initials(user.full_name));
+  const count = h('span');
+  const bio = h('textarea', { name: 'bio', rows: 4, maxLength: 500, placeholder: 'A line or two about you' });
+  const counter = h('small', { class: 'hint counter' });
+  const avatar = h('select', { name: 'avatar' }, h('option', { value: '' }, 'No avatar'));
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Save profile');
+  const updateCounter = () => {
+    counter.textContent = `${bio.value.length} / 500`;
+  };
+  bio.addEventListener('input', updateCounter);
+
+  function showAvatar(photoId) {
+    images.forgetAll();
+    if (!photoId) {
+      avatarBox.replaceChildren(initials(user.full_name));
+      return;
+    }
+    const img = h('img', { alt: `Avatar of ${user.username}` });
+    avatarBox.replaceChildren(img);
+    images.load(img, `/photos/${photoId}/content`);
+  }
+  avatar.addEventListener('change', () => showAvatar(avatar.value));
+
+  function show(profile) {
+    bio.value = profile.bio ?? '';
+    avatar.value = profile.avatar_photo_id ?? '';
+    count.textContent = profile.photo_count === 1 ? '1 photo' : `${profile.photo_count} photos`;
+    showAvatar(profile.avatar_photo_id);
+    updateCounter();
+  }
+
+  async function load() {
+    const loaded = await ctx.act(async () => {
+      const [profileResponse, photosResponse] = await Promise.all([
+        client.fetch('/profile', { signal: aborter.signal }),
+        client.fetch('/photos?owner=me&limit=100', { signal: aborter.signal }),
+      ]);
+      if (!profileResponse.ok) throw await readError(profileResponse);
+      if (!photosResponse.ok) throw await readError(photosResponse);
+      const { photos } = await photosResponse.json();
+      for (const photo of photos) {
+        avatar.append(h('option', { value: photo.id }, photo.caption || `Photo of ${formatDate(photo.created_at)}`));
+      }
+      show(await profileResponse.json());
+      return true;
+    });
+    // Editable only once it shows what is saved: nothing typed early is overwritten.
+    fields.disabled = !loaded;
+  }
+
+  const fields = h(
+    'fieldset',
+    { class: 'profile-fields', disabled: true },
+    field('Bio', bio),
+    counter,
+    field('Avatar', avatar, 'Pick one of your photos.'),
+    submit,
+  );
+  const form = h(
+    'form',
+    {
+      class: 'card profile-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        submit.disabled = true;
+        await ctx.act(async () => {
+          const response = await client.fetch('/profile', {
+            method: 'PATCH',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ bio: bio.value.trim() || null, avatar_photo_id: avatar.value || null }),
+          });
+          if (!response.ok) throw await readError(response);
+          show(await response.json());
+          ctx.showStatus('Profile saved.');
+        });
+        submit.disabled = false;
+      },
+    },
+    h('h2', null, 'About you'),
+    fields,
+  );
+
+  const element = h(
+    'section',
+    { class: 'profile-page' },
+    h('h1', null, 'Profile'),
+    h(
+      'div',
+      { class: 'card profile-head' },
+      avatarBox,
+      h(
+        'div',
+        null,
+        h('p', { class: 'name' }, user.full_name),
+        h('p', { class: 'handle' }, `@${user.username}`),
+        h('p', { class: 'meta' }, user.email, ' · ', count, ' · joined ', formatDay(user.created_at)),
+      ),
+    ),
+    form,
+  );
+  load();
+  return {
+    element,
+    dispose() {
+      aborter.abort();
+      images.forgetAll();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// Types of the browser client (index.js). Bodies as docs/API.md describes them.
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  full_name: string;
+  roles: string[];
+  created_at: string;
+}
+
+export interface Session {
+  id: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+  user_agent: string | null;
+  ip: string | null;
+  /** The session of this browser. */
+  current: boolean;
+}
+
+/**
+ * Why the auth state changed:
+ * - `login`: this tab logged in; `restored`: a page load found the session (one refresh call);
+ * - `other-tab`: another tab of this browser logged in, and this tab follows;
+ * - `logout`: logged out (here or in another tab), or this session was revoked from its list;
+ * - `ended`: the session was revoked elsewhere or expired; `reused`: auth-service detected a
+ *   reused refresh token and revoked the session.
+ */
+export type AuthChangeReason = 'login' | 'restored' | 'other-tab' | 'logout' | 'ended' | 'reused';
+
+export interface ClientOptions {
+  /** Where `/auth/...` is served; by default this page's origin (the refresh cookie is
+   * SameSite=Strict and host-only, so it must be the page's own origin or same-site). */
+  authUrl?: string;
+  /** The resource API's base URL, e.g. `https://api.example.com`. Gets the bearer token only. */
+  apiUrl: string;
+  /** The BroadcastChannel and Web Lock name shared by the tabs; default `photo-auth`. */
+  channel?: string;
+}
+
+export interface UploadOptions {
+  method?: string;
+  /** Bytes sent so far, and the total when known. */
+  onProgress?: (loaded: number, total: number | null) => void;
+  signal?: AbortSignal;
+}
+
+export interface Client {
+  /** The logged-in user, or `null`. */
+  readonly user: User | null;
+  readonly sessionId: string | null;
+
+  /** Called on every change of who is logged in; returns a function that unsubscribes. */
+  onAuthChange(callback: (user: User | null, reason: AuthChangeReason) => void): () => void;
+
+  /** On page load: one refresh call with the cookie. The user, or `null` when not logged in. */
+  restore(): Promise<User | null>;
+  /** Creates the account; does not log in. */
+  register(input: { username: string; email: string; fullName: string; password: string }): Promise<User>;
+  /** By `identifier` (an email when it contains `@`, else a username), or `username` / `email`. */
+  login(input: { identifier?: string; username?: string; email?: string; password: string }): Promise<User>;
+  /** Ends this browser's session, here and in every tab. */
+  logout(): Promise<void>;
+  /** Ends every session of the user, everywhere. */
+  logoutAll(): Promise<void>;
+  me(): Promise<User>;
+  sessions(): Promise<Session[]>;
+  /** Revokes one session; revoking this browser's own logs it out. */
+  revokeSession(id: string): Promise<void>;
+
+  /**
+   * `fetch` for the resource API: a path (`/photos`) is taken relative to `apiUrl`, the bearer
+   * token is added, renewed before it expires, and on a 401 refreshed and the request retried
+   * once. Any URL outside `apiUrl` is fetched without the token. Rejects with `SessionEndedError`
+   * when there is no session, `NetworkError` when the server cannot be reached. Bodies must be
+   * re-sendable (string, Blob, FormData, URLSearchParams), not streams.
+   */
+  fetch(input: string | URL, init?: RequestInit): Promise<Response>;
+  /** Like `fetch` with a POST (by default) of `body`, reporting upload progress. */
+  upload(input: string | URL, body: FormData | Blob, options?: UploadOptions): Promise<Response>;
+
+  /** Stops the timers and leaves the tab channel. */
+  close(): void;
+}
+
+export function createClient(options: ClientOptions): Client;
+
+/** A non-success answer of either service (docs/API.md, Error body). */
+export class ApiError extends Error {
+  readonly status: number;
+  /** `invalid_request`, `conflict`, `too_many_requests`, ... */
+  readonly code: string | null;
+  readonly fields: Record<string, string>;
+  /** Seconds from `Retry-After`, if the answer had one. */
+  readonly retryAfter: number | null;
+}
+
+/** The server could not be reached. */
+export class NetworkError extends Error {}
+
+/** There is no session: never logged in, logged out, or it ended (`reason`). */
+export class SessionEndedError extends Error {
+  readonly reason: 'none' | 'ended' | 'reused';
+}
+
+/** One sentence for a person about any error the client throws. */
+export function describeError(error: unknown, options?: { maxPhotoBytes?: number }): string;
+/** The `ApiError` of a response that is not ok (for calls made with `client.fetch`). */
+export function readError(response: Response): Promise<ApiError>;
+/** "45 seconds", "2 minutes". */
+export function formatWait(seconds: number): string;
+/** "5 MB", "800 KB". */
+export function formatBytes(bytes: number): string;

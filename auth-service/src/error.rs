@@ -72,6 +72,16 @@ fn with_retry_after(mut response: HttpResponse, seconds: Option<u64>) -> HttpRes
     response
 }
 
+/// A refused refresh token is a 401 like a refused access token, with the same challenge
+/// (RFC 6750), so a client's one handler for "log in again" sees both alike.
+fn with_invalid_token_challenge(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer error=\"invalid_token\""),
+    );
+    response
+}
+
 fn internal(cause: &dyn std::fmt::Display) -> HttpResponse {
     StoreError::Internal(cause.to_string()).error_response()
 }
@@ -164,23 +174,20 @@ fn account_error(error: &AccountError, status: StatusCode) -> HttpResponse {
 
 fn session_error(error: &SessionError, status: StatusCode) -> HttpResponse {
     match error {
-        SessionError::InvalidRefreshToken(_) => ErrorBody::new(
-            "invalid_token",
-            "The refresh token is invalid, expired or revoked; log in again.",
-        )
-        .respond(status),
-        SessionError::Reused { .. } => {
-            let mut response = ErrorBody::new(
+        SessionError::InvalidRefreshToken(_) => with_invalid_token_challenge(
+            ErrorBody::new(
+                "invalid_token",
+                "The refresh token is invalid, expired or revoked; log in again.",
+            )
+            .respond(status),
+        ),
+        SessionError::Reused { .. } => with_invalid_token_challenge(
+            ErrorBody::new(
                 "refresh_token_reused",
                 "This refresh token was already used; the session has been revoked.",
             )
-            .respond(status);
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
-            response
-        }
+            .respond(status),
+        ),
         SessionError::NotFound => RequestError::NotFound.error_response(),
         SessionError::Store(store) => store.error_response(),
         SessionError::Signing(cause) => internal(cause),

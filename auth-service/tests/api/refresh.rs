@@ -166,7 +166,12 @@ async fn bad_refresh_tokens_are_401_invalid_token() {
 
     for (token, why) in cases {
         let response = app.refresh(&token).await;
-
+        // The same challenge as a refused access token (RFC 6750).
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            "Bearer error=\"invalid_token\"",
+            "{why}"
+        );
         let body = assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
         assert!(body.get("access_token").is_none(), "{why}");
     }

@@ -31,6 +31,9 @@ pub enum ApiError {
     /// `what` names the thing that was too large ("Photos", "The request body").
     #[error("{what} larger than {limit} bytes")]
     PayloadTooLarge { what: &'static str, limit: usize },
+    /// The image declares more pixels than a photo may have (413 `payload_too_large`).
+    #[error("image larger than {max_pixels} pixels or {max_side} on a side")]
+    ImageTooLarge { max_pixels: u64, max_side: u32 },
     /// The account already has `limit` photos (`MAX_PHOTOS_PER_USER`).
     #[error("photo quota of {limit} reached")]
     QuotaExceeded { limit: i64 },
@@ -90,9 +93,9 @@ impl ResponseError for ApiError {
             Self::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::PayloadTooLarge { .. } | Self::QuotaExceeded { .. } => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
+            Self::PayloadTooLarge { .. }
+            | Self::ImageTooLarge { .. }
+            | Self::QuotaExceeded { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Store(store) => store.status_code(),
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -122,6 +125,17 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { what, limit } => ErrorBody::new(
                 "payload_too_large",
                 &format!("{what} may be at most {limit} bytes."),
+            )
+            .respond(status),
+            Self::ImageTooLarge {
+                max_pixels,
+                max_side,
+            } => ErrorBody::new(
+                "payload_too_large",
+                &format!(
+                    "Photos may be at most {} megapixels and {max_side} pixels on a side.",
+                    max_pixels / 1_000_000
+                ),
             )
             .respond(status),
             Self::QuotaExceeded { limit } => ErrorBody::new(

@@ -17,6 +17,9 @@ pub struct PhotoRow {
     pub size_bytes: i64,
     pub sha256: String,
     pub created_at: DateTime<Utc>,
+    /// In pixels; `None` for photos stored before dimensions were recorded.
+    pub width: Option<i32>,
+    pub height: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -29,6 +32,8 @@ pub struct NewPhoto<'a> {
     pub content_type: &'a str,
     pub size_bytes: i64,
     pub sha256: &'a str,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
 }
 
 #[derive(Insertable)]

@@ -33,6 +33,8 @@ diesel::table! {
         size_bytes -> Int8,
         sha256 -> Text,
         created_at -> Timestamptz,
+        width -> Nullable<Int4>,
+        height -> Nullable<Int4>,
     }
 }
 

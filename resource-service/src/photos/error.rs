@@ -13,6 +13,12 @@ pub enum PhotoError {
     /// The owner already keeps `limit` photos (`MAX_PHOTOS_PER_USER`).
     #[error("photo quota of {limit} reached")]
     QuotaFull { limit: i64 },
+    /// The upload is not the image its first bytes claim: it does not parse or decode.
+    #[error("not a decodable image")]
+    NotAnImage,
+    /// The upload declares more pixels than a photo may have.
+    #[error("more than {max_pixels} pixels or {max_side} on a side")]
+    TooManyPixels { max_pixels: u64, max_side: u32 },
     #[error(transparent)]
     Database(DieselError),
 }

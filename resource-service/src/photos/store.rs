@@ -1,6 +1,7 @@
-//! Storing an upload: the row built from the bytes and the uploader's token, within the owner's
-//! quota.
+//! Storing a checked upload: the row built from the stripped bytes, the dimensions and the
+//! uploader's token, within the owner's quota.
 
+use super::image_check::CheckedUpload;
 use super::seen::SeenPhoto;
 use super::PhotoError;
 use crate::db::models::NewPhoto;
@@ -19,15 +20,16 @@ pub struct Upload {
     pub caption: Option<Caption>,
 }
 
-/// Stores `upload` as the uploader's photo, unless they already keep `quota` photos. The
+/// Stores the checked and stripped `checked` as the uploader's photo, unless they already keep `quota` photos. The
 /// uploader's `known_users` row is locked first, in the same transaction, so parallel uploads of
 /// one owner are counted one after another.
 pub fn store(
     conn: &mut PgConnection,
     uploader: &AccessClaims,
-    upload: &Upload,
+    checked: &CheckedUpload,
     quota: i64,
 ) -> Result<SeenPhoto, PhotoError> {
+    let upload = &checked.upload;
     let sha256 = hex::encode(Sha256::digest(&upload.bytes));
     // A Vec never holds more than isize::MAX bytes, so this never saturates.
     let size_bytes = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
@@ -39,6 +41,9 @@ pub fn store(
         content_type: upload.image.mime(),
         size_bytes,
         sha256: &sha256,
+        // At most `MAX_SIDE` pixels, far below i32::MAX.
+        width: i32::try_from(checked.width).ok(),
+        height: i32::try_from(checked.height).ok(),
     };
     let row = photos::insert_within_quota(conn, &new, &upload.bytes, quota, |conn| {
         known_users::lock_and_record(conn, uploader.sub, &uploader.username, uploader.iat)

@@ -12,6 +12,16 @@ impl From<PhotoError> for ApiError {
             PhotoError::NotFound => ApiError::NotFound,
             PhotoError::NotOwner => ApiError::Forbidden,
             PhotoError::QuotaFull { limit } => ApiError::QuotaExceeded { limit },
+            PhotoError::NotAnImage => ApiError::UnsupportedMediaType(
+                "Photos must be JPEG, PNG, GIF or WebP images that decode completely.",
+            ),
+            PhotoError::TooManyPixels {
+                max_pixels,
+                max_side,
+            } => ApiError::ImageTooLarge {
+                max_pixels,
+                max_side,
+            },
             PhotoError::Database(error) => error.into(),
         }
     }

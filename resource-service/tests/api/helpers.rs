@@ -23,9 +23,19 @@ pub const PNG: &[u8] = &[
     0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
-/// Starts of the other accepted formats (the service sniffs signatures, it does not decode).
-pub const JPEG: &[u8] =
-    b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xD9";
+/// Real 1x1 images of the other accepted formats (uploads must decode completely).
+pub fn jpeg() -> Vec<u8> {
+    let mut jpeg = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg),
+        &[200, 100, 50],
+        1,
+        1,
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    jpeg
+}
 pub const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
 pub const WEBP: &[u8] = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00";
 

@@ -12,6 +12,7 @@ mod e2e;
 mod env_example;
 mod health;
 mod helpers;
+mod image_safety;
 mod likes;
 mod memory;
 mod openapi;

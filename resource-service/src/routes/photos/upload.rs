@@ -1,5 +1,6 @@
 //! `POST /photos`: the upload. How the body is read, bounded as it streams, is in
-//! `upload_form.rs`; the quota and the stored row are `crate::photos::store`.
+//! `upload_form.rs`; the metadata stripping and decode check are `crate::photos::check_upload`, the
+//! quota and the stored row `crate::photos::store`.
 
 use super::upload_form::read_upload;
 use super::view::PhotoView;
@@ -48,13 +49,15 @@ pub struct PhotoLimits {
         (
             status = 413,
             description = "`payload_too_large`: larger than `MAX_PHOTO_BYTES`, however the body is \
-                           framed; or `quota_exceeded`: the account already has \
+                           framed, or more than 50 megapixels or 16384 pixels on a side (read \
+                           from the header, before decoding); or `quota_exceeded`: the account already has \
                            `MAX_PHOTOS_PER_USER` photos",
             body = ApiErrorBody
         ),
         (
             status = 415,
-            description = "Not multipart/form-data, or not a JPEG, PNG, GIF or WebP image",
+            description = "Not multipart/form-data, or not a JPEG, PNG, GIF or WebP image that \
+                           decodes completely as the format its first bytes claim",
             body = ApiErrorBody
         ),
         ServerErrors,
@@ -70,9 +73,13 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let upload = read_upload(&req, payload, limits.max_bytes).await?;
+    // Stripping and the decode check are CPU work: on the blocking pool, holding no connection.
+    let checked = web::block(move || photos::check_upload(upload))
+        .await
+        .map_err(ApiError::internal)??;
     let (claims, quota) = (auth.claims, limits.max_photos_per_user);
     let stored = blocking(&pool, move |conn| {
-        Ok(photos::store(conn, &claims, &upload, quota)?)
+        Ok(photos::store(conn, &claims, &checked, quota)?)
     })
     .await?;
     let view = PhotoView::from(stored);

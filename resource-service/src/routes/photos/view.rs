@@ -16,7 +16,12 @@ pub struct PhotoView {
     pub caption: Option<String>,
     /// `image/jpeg`, `image/png`, `image/gif` or `image/webp`.
     pub content_type: String,
+    /// Bytes of the stored file, after its metadata was stripped.
     pub size_bytes: i64,
+    /// In pixels; `null` for photos uploaded before dimensions were recorded.
+    pub width: Option<i32>,
+    /// In pixels; `null` for photos uploaded before dimensions were recorded.
+    pub height: Option<i32>,
     pub like_count: i64,
     pub liked_by_me: bool,
     pub created_at: DateTime<Utc>,
@@ -35,6 +40,8 @@ impl From<SeenPhoto> for PhotoView {
             caption: row.caption,
             content_type: row.content_type,
             size_bytes: row.size_bytes,
+            width: row.width,
+            height: row.height,
             like_count: seen.like_count,
             liked_by_me: seen.liked_by_me,
             created_at: row.created_at,

@@ -1,0 +1,157 @@
+//! What an upload must be before it is stored (docs/API.md, "Upload rules"): an image that really
+//! decodes as the format its first bytes claim, of bounded dimensions, stripped of its metadata.
+//! CPU-bound: the handler runs it on the blocking thread pool, never on an async worker.
+
+use super::strip::strip_metadata;
+use super::{PhotoError, Upload};
+use crate::domain::ImageType;
+use image::{ImageError, ImageFormat, ImageReader, Limits};
+use std::io::Cursor;
+
+/// The most pixels a photo may have (50 megapixels).
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// The longest side a photo may have, in pixels.
+pub const MAX_SIDE: u32 = 16_384;
+/// The most the decoder may allocate: a 50-megapixel RGBA image at 8 bits per sample, with room.
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// An upload that decodes, within the bounds, with its metadata stripped.
+#[derive(Debug)]
+pub struct CheckedUpload {
+    /// The stripped bytes: what is stored, hashed and served.
+    pub upload: Upload,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Strips `upload`'s metadata, then checks that what is left is an image of its type: the
+/// dimensions from the header first, so an image too large is refused before anything is
+/// expanded, then a full decode.
+pub fn check_upload(upload: Upload) -> Result<CheckedUpload, PhotoError> {
+    let Upload {
+        image,
+        bytes,
+        caption,
+    } = upload;
+    let bytes = strip_metadata(image, bytes).map_err(|_| PhotoError::NotAnImage)?;
+    let (width, height) = decode_check(image, &bytes)?;
+    Ok(CheckedUpload {
+        upload: Upload {
+            image,
+            bytes,
+            caption,
+        },
+        width,
+        height,
+    })
+}
+
+/// The image's width and height once it has decoded completely within the bounds.
+pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<(u32, u32), PhotoError> {
+    let (width, height) = reader(image, bytes).into_dimensions().map_err(refusal)?;
+    let pixels = u64::from(width) * u64::from(height);
+    if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
+        return Err(too_large());
+    }
+    if pixels == 0 {
+        return Err(PhotoError::NotAnImage);
+    }
+    reader(image, bytes).decode().map_err(refusal)?;
+    Ok((width, height))
+}
+
+fn reader(image: ImageType, bytes: &[u8]) -> ImageReader<Cursor<&[u8]>> {
+    let format = match image {
+        ImageType::Jpeg => ImageFormat::Jpeg,
+        ImageType::Png => ImageFormat::Png,
+        ImageType::Gif => ImageFormat::Gif,
+        ImageType::Webp => ImageFormat::WebP,
+    };
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    reader
+}
+
+fn too_large() -> PhotoError {
+    PhotoError::TooManyPixels {
+        max_pixels: MAX_PIXELS,
+        max_side: MAX_SIDE,
+    }
+}
+
+/// A decoder stopped by the limits found an image too large; any other failure means the bytes
+/// are not the image their signature claims.
+fn refusal(error: ImageError) -> PhotoError {
+    match error {
+        ImageError::Limits(_) => too_large(),
+        _ => PhotoError::NotAnImage,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ExtendedColorType, ImageEncoder};
+    use std::time::Instant;
+
+    /// A real 1x1 PNG whose header then claims `width` x `height`.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut real = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut real)
+            .write_image(&[1, 2, 3], 1, 1, ExtendedColorType::Rgb8)
+            .unwrap();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut png = img_parts::png::Png::from_bytes(real.into()).unwrap();
+        png.chunks_mut()[0] = img_parts::png::PngChunk::new(*b"IHDR", ihdr.into());
+        png.encoder().bytes().to_vec()
+    }
+
+    #[test]
+    fn a_header_declaring_too_many_pixels_is_refused_without_decoding() {
+        for (width, height) in [(100_000, 100_000), (MAX_SIDE + 1, 1), (10_000, 5_001)] {
+            let result = decode_check(ImageType::Png, &png_header(width, height));
+            assert!(
+                matches!(result, Err(PhotoError::TooManyPixels { .. })),
+                "{width}x{height}: {result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_header_within_bounds_without_pixel_data_does_not_decode() {
+        let result = decode_check(ImageType::Png, &png_header(100, 100));
+        assert!(matches!(result, Err(PhotoError::NotAnImage)), "{result:?}");
+    }
+
+    /// The cost figure of docs/API.md: `cargo test -p resource-service --lib -- --ignored
+    /// decode_check_cost --nocapture`.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn decode_check_cost_of_a_5_mib_jpeg() {
+        let (width, height) = (2200u32, 1500u32);
+        let pixels: Vec<u8> = (0..width * height * 3)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .write_image(&pixels, width, height, ExtendedColorType::Rgb8)
+            .unwrap();
+        let started = Instant::now();
+        let stripped = strip_metadata(ImageType::Jpeg, jpeg.clone()).unwrap();
+        let strip = started.elapsed();
+        let started = Instant::now();
+        decode_check(ImageType::Jpeg, &stripped).unwrap();
+        let decode = started.elapsed();
+        println!(
+            "{} bytes, {width}x{height}: strip {strip:?}, decode check {decode:?}",
+            jpeg.len()
+        );
+    }
+}

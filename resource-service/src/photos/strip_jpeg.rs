@@ -1,0 +1,160 @@
+//! JPEG metadata removal: a walk over the marker stream that copies everything but the
+//! application segments and comments that carry metadata (docs/SECURITY.md, "Photo metadata").
+//!
+//! Written by hand rather than with `img-parts`: that crate keeps everything from the first scan
+//! to the end of the file as one opaque "entropy" block, so it cannot drop APPn or COM segments
+//! between the scans of a progressive JPEG, nor what follows the end-of-image marker (where the
+//! Multi-Picture Format appends further images, each with its own EXIF). The scans themselves are
+//! copied byte for byte: no pixel is decoded or re-encoded.
+
+use super::strip::Malformed;
+
+const SOS: u8 = 0xDA;
+const EOI: u8 = 0xD9;
+
+/// Whether a segment with a length survives. JFIF/JFXX identify the stream, ICC_PROFILE decides
+/// colour and Adobe APP14 tells how CMYK/YCCK samples are transformed: without them the same
+/// pixels would show differently. Every other APPn (EXIF, XMP, IPTC, MPF, maker data) and COM
+/// goes; every non-APPn segment (tables, frames, scans) stays.
+fn keep(marker: u8, contents: &[u8]) -> bool {
+    match marker {
+        0xE0 => contents.starts_with(b"JFIF\0") || contents.starts_with(b"JFXX\0"),
+        0xE2 => contents.starts_with(b"ICC_PROFILE\0"),
+        0xEE => contents.starts_with(b"Adobe"),
+        0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+        _ => true,
+    }
+}
+
+/// The JPEG without its metadata segments and without anything after its end-of-image marker.
+pub fn strip(input: &[u8]) -> Result<Vec<u8>, Malformed> {
+    if !input.starts_with(&[0xFF, 0xD8]) {
+        return Err(Malformed);
+    }
+    let byte = |at: usize| input.get(at).copied().ok_or(Malformed);
+    let mut out = Vec::with_capacity(input.len());
+    out.extend_from_slice(&[0xFF, 0xD8]);
+    let mut pos = 2;
+    loop {
+        if byte(pos)? != 0xFF {
+            return Err(Malformed);
+        }
+        // Any number of 0xFF fill bytes may precede a marker.
+        while byte(pos + 1)? == 0xFF {
+            pos += 1;
+        }
+        let marker = byte(pos + 1)?;
+        pos += 2;
+        match marker {
+            EOI => {
+                out.extend_from_slice(&[0xFF, EOI]);
+                return Ok(out);
+            }
+            // Markers without a length: TEM and the restart markers.
+            0x01 | 0xD0..=0xD7 => {
+                out.extend_from_slice(&[0xFF, marker]);
+                continue;
+            }
+            _ => {}
+        }
+        let length = usize::from(u16::from_be_bytes([byte(pos)?, byte(pos + 1)?]));
+        let end = pos
+            .checked_add(length)
+            .filter(|&end| length >= 2 && end <= input.len())
+            .ok_or(Malformed)?;
+        if keep(marker, &input[pos + 2..end]) {
+            out.extend_from_slice(&[0xFF, marker]);
+            out.extend_from_slice(&input[pos..end]);
+        }
+        pos = end;
+        if marker == SOS {
+            let scan_end = entropy_end(input, pos)?;
+            out.extend_from_slice(&input[pos..scan_end]);
+            pos = scan_end;
+        }
+    }
+}
+
+/// Where the entropy-coded data starting at `pos` ends: at the first 0xFF that is neither a
+/// stuffed zero (`FF 00`), a restart marker (`FF D0`..`FF D7`) nor a fill byte.
+fn entropy_end(input: &[u8], mut pos: usize) -> Result<usize, Malformed> {
+    loop {
+        let ff = input[pos..]
+            .iter()
+            .position(|&b| b == 0xFF)
+            .map(|offset| pos + offset)
+            .ok_or(Malformed)?;
+        match input.get(ff + 1) {
+            Some(0x00 | 0xD0..=0xD7) => pos = ff + 2,
+            Some(0xFF) => pos = ff + 1,
+            Some(_) => return Ok(ff),
+            None => return Err(Malformed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment(marker: u8, contents: &[u8]) -> Vec<u8> {
+        let length = u16::try_from(contents.len() + 2).unwrap().to_be_bytes();
+        [&[0xFF, marker][..], &length, contents].concat()
+    }
+
+    #[test]
+    fn metadata_segments_go_and_the_rest_stays_byte_for_byte() {
+        let jfif = segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+        let icc = segment(0xE2, b"ICC_PROFILE\0\x01\x01profile");
+        let dqt = segment(0xDB, &[0; 65]);
+        let sos = segment(SOS, &[1, 1, 0, 0, 0x3F, 0]);
+        let scan = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3, 0x56];
+        let kept = [
+            &[0xFF, 0xD8][..],
+            &jfif,
+            &icc,
+            &dqt,
+            &sos,
+            &scan,
+            &[0xFF, 0xD9],
+        ]
+        .concat();
+        let exif = segment(0xE1, b"Exif\0\0MM\0*GPS here");
+        let xmp = segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>");
+        let iptc = segment(0xED, b"Photoshop 3.0\0IPTC");
+        let comment = segment(0xFE, b"shot at 52.5N 13.4E");
+        let between_scans = segment(0xFE, b"a comment between scans");
+        let input = [
+            &[0xFF, 0xD8][..],
+            &jfif,
+            &exif,
+            &icc,
+            &xmp,
+            &iptc,
+            &dqt,
+            &comment,
+            &sos,
+            &scan,
+            &between_scans,
+            &[0xFF, 0xD9],
+            b"MPF second image with its own Exif",
+        ]
+        .concat();
+        assert_eq!(strip(&input).unwrap(), kept);
+        assert_eq!(strip(&kept).unwrap(), kept);
+    }
+
+    #[test]
+    fn truncated_or_garbled_streams_are_malformed() {
+        let cases: [&[u8]; 5] = [
+            b"\xFF\xD8",
+            b"\xFF\xD8\xFFgarbage follows the magic number",
+            b"\xFF\xD8\xFF\xE1\xFF\xFFshort",
+            b"\xFF\xD8\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00no end of image",
+            b"\xFF\xD8\x00\x00",
+        ];
+        for input in cases {
+            assert!(strip(input).is_err(), "{input:?}");
+        }
+    }
+}

@@ -134,10 +134,10 @@ fn serve(
     let resource_metrics = web::Data::new(resource_metrics);
     let pool = web::Data::new(pool);
     let policy = web::Data::new(policy);
-    let limits = web::Data::new(PhotoLimits {
-        max_bytes: settings.max_photo_bytes,
-        max_photos_per_user: settings.max_photos_per_user,
-    });
+    let limits = web::Data::new(PhotoLimits::new(
+        settings.max_photo_bytes,
+        settings.max_photos_per_user,
+    ));
     let allowed_origins = settings.access.allowed_origins.clone();
     let api_page = !settings.production;
     let server = HttpServer::new(move || {

@@ -20,9 +20,9 @@ pub struct Upload {
     pub caption: Option<Caption>,
 }
 
-/// Stores the checked and stripped `checked` as the uploader's photo, unless they already keep `quota` photos. The
-/// uploader's `known_users` row is locked first, in the same transaction, so parallel uploads of
-/// one owner are counted one after another.
+/// Stores the checked and stripped `checked` as the uploader's photo, unless they already keep
+/// `quota` photos. The uploader's `known_users` row is locked first, in the same transaction, so
+/// parallel uploads of one owner are counted one after another.
 pub fn store(
     conn: &mut PgConnection,
     uploader: &AccessClaims,

@@ -6,6 +6,10 @@
 //! between the scans of a progressive JPEG, nor what follows the end-of-image marker (where the
 //! Multi-Picture Format appends further images, each with its own EXIF). The scans themselves are
 //! copied byte for byte: no pixel is decoded or re-encoded.
+//!
+//! One EXIF field survives: the orientation. Phones store a portrait photo as landscape pixels
+//! plus "rotate 90°", and browsers honour it; without it every such photo would show on its side.
+//! It goes back as a minimal EXIF segment holding that one tag and nothing else.
 
 use super::strip::Malformed;
 
@@ -26,8 +30,78 @@ fn keep(marker: u8, contents: &[u8]) -> bool {
     }
 }
 
-/// The JPEG without its metadata segments and without anything after its end-of-image marker.
+/// The orientation (1 to 8) an EXIF segment's first image directory gives, if any.
+fn exif_orientation(contents: &[u8]) -> Option<u16> {
+    let tiff = contents.strip_prefix(b"Exif\0\0")?;
+    let big_endian = match tiff.get(..2)? {
+        b"MM" => true,
+        b"II" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| -> Option<u16> {
+        let bytes = [*tiff.get(at)?, *tiff.get(at + 1)?];
+        Some(if big_endian {
+            u16::from_be_bytes(bytes)
+        } else {
+            u16::from_le_bytes(bytes)
+        })
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        let bytes = [
+            *tiff.get(at)?,
+            *tiff.get(at + 1)?,
+            *tiff.get(at + 2)?,
+            *tiff.get(at + 3)?,
+        ];
+        let value = if big_endian {
+            u32::from_be_bytes(bytes)
+        } else {
+            u32::from_le_bytes(bytes)
+        };
+        usize::try_from(value).ok()
+    };
+    let directory = u32_at(4)?;
+    let entries = usize::from(u16_at(directory)?);
+    (0..entries)
+        .map(|i| directory + 2 + 12 * i)
+        .find(|&entry| u16_at(entry) == Some(ORIENTATION_TAG))
+        // Type SHORT (3), one value, held in the first two bytes of the value field.
+        .filter(|&entry| u16_at(entry + 2) == Some(3))
+        .and_then(|entry| u16_at(entry + 8))
+        .filter(|value| (1..=8).contains(value))
+}
+
+const ORIENTATION_TAG: u16 = 0x0112;
+
+/// An APP1 segment with an EXIF block that holds the orientation and nothing else.
+fn orientation_segment(orientation: u16) -> Vec<u8> {
+    let mut tiff = Vec::with_capacity(26);
+    tiff.extend_from_slice(b"MM\0\x2A\0\0\0\x08"); // big endian, first directory at 8
+    tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry
+    tiff.extend_from_slice(&ORIENTATION_TAG.to_be_bytes());
+    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT
+    tiff.extend_from_slice(&1u32.to_be_bytes()); // one value
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]); // the value field's padding
+    tiff.extend_from_slice(&0u32.to_be_bytes()); // no further directory
+    let contents = [&b"Exif\0\0"[..], &tiff].concat();
+    let length = (contents.len() + 2) as u16; // 34: always fits
+    [&[0xFF, 0xE1][..], &length.to_be_bytes(), &contents].concat()
+}
+
+/// The JPEG without its metadata segments and without anything after its end-of-image marker;
+/// an EXIF orientation other than "as stored" is kept (see the module comment).
 pub fn strip(input: &[u8]) -> Result<Vec<u8>, Malformed> {
+    let mut orientation = None;
+    let mut out = strip_segments(input, &mut orientation)?;
+    if let Some(value) = orientation.filter(|&value| value != 1) {
+        // Right after the start-of-image marker, where readers look for EXIF first.
+        out.splice(2..2, orientation_segment(value));
+    }
+    Ok(out)
+}
+
+fn strip_segments(input: &[u8], orientation: &mut Option<u16>) -> Result<Vec<u8>, Malformed> {
     if !input.starts_with(&[0xFF, 0xD8]) {
         return Err(Malformed);
     }
@@ -62,7 +136,11 @@ pub fn strip(input: &[u8]) -> Result<Vec<u8>, Malformed> {
             .checked_add(length)
             .filter(|&end| length >= 2 && end <= input.len())
             .ok_or(Malformed)?;
-        if keep(marker, &input[pos + 2..end]) {
+        let contents = &input[pos + 2..end];
+        if marker == 0xE1 && orientation.is_none() {
+            *orientation = exif_orientation(contents);
+        }
+        if keep(marker, contents) {
             out.extend_from_slice(&[0xFF, marker]);
             out.extend_from_slice(&input[pos..end]);
         }
@@ -142,6 +220,48 @@ mod tests {
         .concat();
         assert_eq!(strip(&input).unwrap(), kept);
         assert_eq!(strip(&kept).unwrap(), kept);
+    }
+
+    /// A little-endian EXIF block with a GPS pointer and the orientation, as cameras write it.
+    fn camera_exif(orientation: u16) -> Vec<u8> {
+        let mut tiff = b"II\x2A\0\x08\0\0\0".to_vec();
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        // GPSInfo (0x8825), LONG, pointing at a GPS directory (content irrelevant here).
+        tiff.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 0x40, 0, 0, 0]);
+        tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0]);
+        tiff.extend_from_slice(&orientation.to_le_bytes());
+        tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        tiff.extend_from_slice(b"GPS 52.5N 13.4E");
+        segment(0xE1, &[&b"Exif\0\0"[..], &tiff].concat())
+    }
+
+    #[test]
+    fn the_orientation_survives_alone_and_the_rest_of_the_exif_goes() {
+        let body = [
+            segment(0xDB, &[0; 65]),
+            segment(SOS, &[1, 1, 0, 0, 0x3F, 0]),
+            vec![0x12, 0x34, 0xFF, 0xD9],
+        ]
+        .concat();
+        let rotated = [&[0xFF, 0xD8][..], &camera_exif(6), &body].concat();
+        let stripped = strip(&rotated).unwrap();
+        assert!(
+            !stripped.windows(3).any(|w| w == b"GPS"),
+            "the GPS data is gone"
+        );
+        assert_eq!(
+            stripped,
+            [&[0xFF, 0xD8][..], &orientation_segment(6), &body].concat()
+        );
+        // Read back by the same parser, and stable when stripped again.
+        assert_eq!(exif_orientation(&orientation_segment(6)[4..]), Some(6));
+        assert_eq!(strip(&stripped).unwrap(), stripped);
+        // "As stored" needs no segment at all.
+        let upright = [&[0xFF, 0xD8][..], &camera_exif(1), &body].concat();
+        assert_eq!(
+            strip(&upright).unwrap(),
+            [&[0xFF, 0xD8][..], &body].concat()
+        );
     }
 
     #[test]

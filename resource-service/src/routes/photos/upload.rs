@@ -15,13 +15,31 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{CsrfRejected, ServerErrors, Unauthorized};
 use shared_tokens::Authenticated;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// Upload limits, registered as app data.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PhotoLimits {
     pub max_bytes: usize,
     /// `MAX_PHOTOS_PER_USER`.
     pub max_photos_per_user: i64,
+    /// How many uploads are checked (stripped and decoded) at once. A decode may hold up to the
+    /// decoder's allocation cap (`photos::image_check`), so this bounds memory as well as CPU:
+    /// the uploads past it wait their turn.
+    pub decodes: Arc<Semaphore>,
+}
+
+impl PhotoLimits {
+    pub fn new(max_bytes: usize, max_photos_per_user: i64) -> Self {
+        // One decode per core: more would only queue on the CPU while holding their memory.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Self {
+            max_bytes,
+            max_photos_per_user,
+            decodes: Arc::new(Semaphore::new(cores)),
+        }
+    }
 }
 
 /// `POST /photos`: `file` (required) and `caption` (optional) as multipart/form-data.
@@ -50,8 +68,8 @@ pub struct PhotoLimits {
             status = 413,
             description = "`payload_too_large`: larger than `MAX_PHOTO_BYTES`, however the body is \
                            framed, or more than 50 megapixels or 16384 pixels on a side (read \
-                           from the header, before decoding); or `quota_exceeded`: the account already has \
-                           `MAX_PHOTOS_PER_USER` photos",
+                           from the header, before decoding); or `quota_exceeded`: the account \
+                           already has `MAX_PHOTOS_PER_USER` photos",
             body = ApiErrorBody
         ),
         (
@@ -73,7 +91,9 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let upload = read_upload(&req, payload, limits.max_bytes).await?;
-    // Stripping and the decode check are CPU work: on the blocking pool, holding no connection.
+    // Stripping and the decode check are CPU work: on the blocking pool, holding no connection,
+    // and no more at once than `decodes` allows.
+    let _turn = limits.decodes.acquire().await.map_err(ApiError::internal)?;
     let checked = web::block(move || photos::check_upload(upload))
         .await
         .map_err(ApiError::internal)??;

@@ -135,12 +135,8 @@ impl Sessions {
         user_id: Uuid,
         client: ClientInfo,
     ) -> Result<(), SessionError> {
-        db::blocking(&self.pool, move |conn| {
-            Ok::<_, SessionError>(revocation::revoke_one(
-                conn, session_id, user_id, "logout", &client,
-            )?)
-        })
-        .await?;
+        self.revoke_one(session_id, user_id, "logout", client)
+            .await?;
         log::info!("logout: session_id={session_id} user_id={user_id}");
         Ok(())
     }
@@ -167,16 +163,9 @@ impl Sessions {
         user_id: Uuid,
         client: ClientInfo,
     ) -> Result<(), SessionError> {
-        let revoked = db::blocking(&self.pool, move |conn| {
-            Ok::<_, SessionError>(revocation::revoke_one(
-                conn,
-                session_id,
-                user_id,
-                "revoked_by_user",
-                &client,
-            )?)
-        })
-        .await?;
+        let revoked = self
+            .revoke_one(session_id, user_id, "revoked_by_user", client)
+            .await?;
         if !revoked {
             return Err(SessionError::NotFound);
         }
@@ -197,6 +186,22 @@ impl Sessions {
     pub async fn is_live(&self, sid: Uuid, sub: Uuid) -> Result<bool, SessionError> {
         db::blocking(&self.pool, move |conn| {
             Ok(sessions::is_live(conn, sid, sub, chrono::Utc::now())?)
+        })
+        .await
+    }
+
+    /// Revokes session `session_id` of `user_id` with its audit record; whether it was live.
+    async fn revoke_one(
+        &self,
+        session_id: Uuid,
+        user_id: Uuid,
+        reason: &'static str,
+        client: ClientInfo,
+    ) -> Result<bool, SessionError> {
+        db::blocking(&self.pool, move |conn| {
+            Ok::<_, SessionError>(revocation::revoke_one(
+                conn, session_id, user_id, reason, &client,
+            )?)
         })
         .await
     }

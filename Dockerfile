@@ -21,7 +21,8 @@ ARG SERVICE
 ARG PORT
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app
+ && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app \
+ && install -d -o 10001 -g 10001 -m 0750 /var/lib/photos
 COPY --from=build /usr/local/bin/service /usr/local/bin/service
 RUN ln -s /usr/local/bin/service "/usr/local/bin/$SERVICE"
 ENV BIND_ADDR=0.0.0.0:${PORT} RUST_LOG=info

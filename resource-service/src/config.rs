@@ -1,5 +1,6 @@
 //! The service's configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
 
+use crate::storage::StoreLocation;
 use secrecy::SecretString;
 use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError};
@@ -29,6 +30,12 @@ pub struct Settings {
     /// `SHUTDOWN_TIMEOUT`, default 30s: how long a stopping service lets in-flight requests
     /// (an upload, say) finish.
     pub shutdown_timeout: Duration,
+    /// `PHOTO_STORE`, default the directory `data/photos` (relative to the working directory):
+    /// where photo bytes are kept.
+    pub photo_store: StoreLocation,
+    /// `PHOTO_ORPHAN_GRACE`, default 1h: how old an object no photo names must be before the
+    /// sweep removes it (an upload in progress writes its objects before its row).
+    pub photo_orphan_grace: Duration,
     /// `METRICS_ADDR`, default `127.0.0.1:9091`: where `/metrics` is served, apart from the
     /// public port; `None` is off.
     pub metrics_addr: Option<String>,
@@ -90,9 +97,20 @@ impl Settings {
             ));
         }
         let shutdown_timeout = env.duration("SHUTDOWN_TIMEOUT", "30s")?;
+        let photo_store = StoreLocation::parse(&env.string_or("PHOTO_STORE", "data/photos"))
+            .map_err(|expected| ConfigError::new("PHOTO_STORE", expected))?;
+        let photo_orphan_grace = env.duration("PHOTO_ORPHAN_GRACE", "1h")?;
+        if photo_orphan_grace < Duration::from_secs(1) {
+            return Err(ConfigError::new(
+                "PHOTO_ORPHAN_GRACE",
+                "a duration of at least 1s, like 1h",
+            ));
+        }
         Ok(Settings {
             metrics_addr: service_kit::metrics_listener::metrics_addr(&env, "127.0.0.1:9091")?,
             shutdown_timeout,
+            photo_store,
+            photo_orphan_grace,
             database_url: database_url.into(),
             bind_addr,
             production: env.is_production()?,

@@ -12,3 +12,4 @@ pub mod photos;
 pub mod profile;
 pub mod routes;
 pub mod startup;
+pub mod storage;

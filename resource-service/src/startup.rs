@@ -4,7 +4,9 @@
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::metrics::ResourceMetrics;
+use crate::photos;
 use crate::routes::{self, PhotoLimits};
+use crate::storage::{PhotoStore, StorageError};
 use actix_web::dev::Server;
 use actix_web::http::header::{self, HeaderName};
 use actix_web::middleware::from_fn;
@@ -13,7 +15,7 @@ use secrecy::ExposeSecret;
 use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
 use service_kit::request_errors::{self, MAX_JSON_BYTES};
-use service_kit::{Metrics, MetricsListener};
+use service_kit::{Background, Metrics, MetricsListener};
 use shared_tokens::{AccessClaims, AccessPolicy};
 use std::net::TcpListener;
 use uuid::Uuid;
@@ -33,12 +35,19 @@ pub enum StartupError {
     Server(std::io::Error),
     #[error("metrics could not be set up: {0}")]
     Metrics(#[from] prometheus::Error),
+    #[error("PHOTO_STORE: the photo store {location} cannot be opened: {source}")]
+    PhotoStore {
+        location: String,
+        source: StorageError,
+    },
 }
 
 pub struct Application {
     port: u16,
     server: Server,
     metrics_listener: Option<MetricsListener>,
+    background: Background,
+    shutdown_timeout: std::time::Duration,
 }
 
 impl Application {
@@ -59,20 +68,42 @@ impl Application {
             })?
             .port();
 
+        let store =
+            PhotoStore::open(&settings.photo_store).map_err(|source| StartupError::PhotoStore {
+                location: settings.photo_store.to_string(),
+                source,
+            })?;
+        log::info!("photos are kept in {}", settings.photo_store);
         let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);
         database::migrate_when_ready(&pool, db::SCHEMA).await?;
+        let mut background = Background::new();
+        photos::spawn_move_out(&mut background, pool.clone(), store.clone());
+        photos::spawn_cleanup(
+            &mut background,
+            pool.clone(),
+            store.clone(),
+            settings.photo_orphan_grace,
+        );
 
         let metrics = web::Data::new(Metrics::new(pool.clone())?);
         let resource_metrics = ResourceMetrics::register(&metrics)?;
         let metrics_listener =
             MetricsListener::start_if(settings.metrics_addr.as_deref(), metrics.clone())
                 .map_err(|(addr, source)| StartupError::Bind { addr, source })?;
-        let server = serve(listener, pool, policy, metrics, resource_metrics, &settings)
-            .map_err(StartupError::Server)?;
+        let served = Served {
+            pool,
+            store,
+            policy,
+            metrics,
+            resource_metrics,
+        };
+        let server = serve(listener, served, &settings).map_err(StartupError::Server)?;
         Ok(Application {
             port,
             server,
             metrics_listener,
+            background,
+            shutdown_timeout: settings.shutdown_timeout,
         })
     }
 
@@ -98,6 +129,7 @@ impl Application {
         if let Some(listener) = &self.metrics_listener {
             listener.stop().await;
         }
+        self.background.stop(self.shutdown_timeout).await;
         log::info!("resource-service stopped");
         served
     }
@@ -123,17 +155,21 @@ fn self_test(policy: &AccessPolicy) -> Result<(), StartupError> {
         .map_err(StartupError::SelfTest)
 }
 
-fn serve(
-    listener: TcpListener,
+/// What every worker shares.
+struct Served {
     pool: DbPool,
+    store: PhotoStore,
     policy: AccessPolicy,
     metrics: web::Data<Metrics>,
     resource_metrics: ResourceMetrics,
-    settings: &Settings,
-) -> std::io::Result<Server> {
-    let resource_metrics = web::Data::new(resource_metrics);
-    let pool = web::Data::new(pool);
-    let policy = web::Data::new(policy);
+}
+
+fn serve(listener: TcpListener, served: Served, settings: &Settings) -> std::io::Result<Server> {
+    let metrics = served.metrics;
+    let resource_metrics = web::Data::new(served.resource_metrics);
+    let pool = web::Data::new(served.pool);
+    let store = web::Data::new(served.store);
+    let policy = web::Data::new(served.policy);
     let limits = web::Data::new(PhotoLimits::new(
         settings.max_photo_bytes,
         settings.max_photos_per_user,
@@ -146,9 +182,10 @@ fn serve(
             .wrap(security_headers())
             .wrap(service_kit::cors(
                 &allowed_origins,
-                &[header::IF_NONE_MATCH],
+                &[header::IF_NONE_MATCH, header::RANGE, header::IF_RANGE],
                 &[
                     header::ETAG,
+                    header::CONTENT_RANGE,
                     HeaderName::from_static("x-user-id"),
                     HeaderName::from_static("x-user-roles"),
                 ],
@@ -158,6 +195,7 @@ fn serve(
             .app_data(metrics.clone())
             .app_data(resource_metrics.clone())
             .app_data(pool.clone())
+            .app_data(store.clone())
             .app_data(policy.clone())
             .app_data(limits.clone())
             .app_data(request_errors::json_config(MAX_JSON_BYTES))

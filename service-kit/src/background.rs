@@ -60,6 +60,16 @@ impl Background {
         self.tasks.push((name, actix_web::rt::spawn(task(signal))));
     }
 
+    /// Like [`Background::spawn`], for a task that may move between threads: it runs on
+    /// whichever tokio runtime is current (an actix worker's, or a test's multi-threaded one).
+    pub fn spawn_send<F>(&mut self, name: &'static str, task: impl FnOnce(StopSignal) -> F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let signal = StopSignal(self.stop.subscribe());
+        self.tasks.push((name, tokio::spawn(task(signal))));
+    }
+
     /// Raises the stop signal and waits up to `patience` for every task; a task still running
     /// then is aborted (with a warning) rather than holding the process.
     pub async fn stop(self, patience: Duration) {

@@ -6,9 +6,11 @@ pub mod erase;
 pub mod known_users;
 pub mod likes;
 pub mod models;
+pub mod moved_out;
+pub mod objects;
 pub mod photos;
 pub mod pool;
 pub mod profiles;
 pub mod schema;
 
-pub use pool::{DbPool, SCHEMA};
+pub use pool::{DbPool, MIGRATIONS, SCHEMA};

@@ -1,11 +1,11 @@
 //! Row structs (what a query returns) and insert forms (what a write takes), checked for Pg.
 
-use crate::db::schema::{photo_contents, photos, profiles};
+use crate::db::schema::{photos, profiles};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-/// A photo's metadata; its bytes live in `photo_contents`.
+/// A photo's metadata; its bytes are in the photo store, named by `sha256` (`crate::storage`).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = photos, check_for_backend(diesel::pg::Pg))]
 pub struct PhotoRow {
@@ -20,6 +20,9 @@ pub struct PhotoRow {
     /// In pixels; `None` for photos stored before dimensions were recorded.
     pub width: Option<i32>,
     pub height: Option<i32>,
+    /// The thumbnail's type; `None` while a photo has none (one that does not decode fully, or
+    /// one whose bytes are still being moved out of the database).
+    pub thumbnail_type: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -34,13 +37,8 @@ pub struct NewPhoto<'a> {
     pub sha256: &'a str,
     pub width: Option<i32>,
     pub height: Option<i32>,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = photo_contents)]
-pub struct NewPhotoContent<'a> {
-    pub photo_id: Uuid,
-    pub bytes: &'a [u8],
+    pub thumbnail_type: Option<&'a str>,
+    pub thumbnail_size: Option<i64>,
 }
 
 /// What the content endpoint needs before deciding whether to read the bytes at all.
@@ -50,6 +48,10 @@ pub struct ContentMeta {
     pub content_type: String,
     pub size_bytes: i64,
     pub sha256: String,
+    /// Still in `photo_contents`, not yet moved out to the photo store.
+    pub bytes_in_db: bool,
+    pub thumbnail_type: Option<String>,
+    pub thumbnail_size: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

@@ -1,6 +1,7 @@
-//! Queries on `photos` and `photo_contents`.
+//! Queries on `photos`, and on `photo_contents`, where bytes stored before the photo store
+//! existed wait to be moved out (`moved_out.rs`).
 
-use crate::db::models::{ContentMeta, NewPhoto, NewPhotoContent, PhotoRow};
+use crate::db::models::{ContentMeta, NewPhoto, PhotoRow};
 use crate::db::schema::{photo_contents, photos};
 use crate::domain::PhotoCursor;
 use diesel::dsl::sql;
@@ -8,44 +9,22 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
-/// Stores the metadata and the bytes of a photo in one transaction: both or neither.
-pub fn insert(
-    conn: &mut PgConnection,
-    photo: &NewPhoto<'_>,
-    bytes: &[u8],
-) -> QueryResult<PhotoRow> {
-    conn.transaction(|conn| {
-        let row = diesel::insert_into(photos::table)
-            .values(photo)
-            .returning(PhotoRow::as_returning())
-            .get_result(conn)?;
-        diesel::insert_into(photo_contents::table)
-            .values(&NewPhotoContent {
-                photo_id: row.id,
-                bytes,
-            })
-            .execute(conn)?;
-        Ok(row)
-    })
-}
-
-/// Stores the photo unless its owner already has `quota` photos (`Ok(None)`). `lock_owner` runs
-/// first in the same transaction and must lock a row of the owner's, so parallel uploads of one
-/// owner are counted one after another.
+/// Stores the photo's row unless its owner already has `quota` photos (`Ok(None)`). Run inside
+/// a transaction that first locked a row of the owner's, so parallel uploads of one owner are
+/// counted one after another.
 pub fn insert_within_quota(
     conn: &mut PgConnection,
     photo: &NewPhoto<'_>,
-    bytes: &[u8],
     quota: i64,
-    lock_owner: impl FnOnce(&mut PgConnection) -> QueryResult<()>,
 ) -> QueryResult<Option<PhotoRow>> {
-    conn.transaction(|conn| {
-        lock_owner(conn)?;
-        if count_by_owner(conn, photo.owner_id)? >= quota {
-            return Ok(None);
-        }
-        insert(conn, photo, bytes).map(Some)
-    })
+    if count_by_owner(conn, photo.owner_id)? >= quota {
+        return Ok(None);
+    }
+    diesel::insert_into(photos::table)
+        .values(photo)
+        .returning(PhotoRow::as_returning())
+        .get_result(conn)
+        .map(Some)
 }
 
 pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<PhotoRow> {
@@ -97,6 +76,7 @@ pub fn content_meta(conn: &mut PgConnection, id: Uuid) -> QueryResult<ContentMet
         .first(conn)
 }
 
+/// The bytes of a photo not yet moved out of the database.
 pub fn content_bytes(conn: &mut PgConnection, id: Uuid) -> QueryResult<Vec<u8>> {
     photo_contents::table
         .find(id)
@@ -104,8 +84,8 @@ pub fn content_bytes(conn: &mut PgConnection, id: Uuid) -> QueryResult<Vec<u8>> 
         .first(conn)
 }
 
-/// Deletes the photo; its bytes and likes go with it, and an avatar pointing at it is cleared
-/// (all by foreign keys). True when it existed.
+/// Deletes the photo: its likes go with it and an avatar pointing at it is cleared (foreign
+/// keys), its objects are queued for removal (a trigger). True when it existed.
 pub fn delete(conn: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
     let deleted = diesel::delete(photos::table.find(id)).execute(conn)?;
     Ok(deleted == 1)

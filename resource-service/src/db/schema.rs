@@ -16,6 +16,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    photo_object_deletions (sha256) {
+        sha256 -> Text,
+        queued_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     photo_likes (photo_id, user_id) {
         photo_id -> Uuid,
         user_id -> Uuid,
@@ -35,6 +42,9 @@ diesel::table! {
         created_at -> Timestamptz,
         width -> Nullable<Int4>,
         height -> Nullable<Int4>,
+        bytes_in_db -> Bool,
+        thumbnail_type -> Nullable<Text>,
+        thumbnail_size -> Nullable<Int8>,
     }
 }
 
@@ -54,6 +64,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     known_users,
     photo_contents,
     photo_likes,
+    photo_object_deletions,
     photos,
     profiles,
 );

@@ -1,35 +1,111 @@
-//! A photo's bytes, read only when the client does not already hold them.
+//! A photo's bytes or its thumbnail: what the database says about them (type, size, the tag
+//! that names their version, where they are) and then the bytes themselves, streamed from the
+//! store, whole or a range of them.
 
-use crate::db::models::ContentMeta;
-use crate::db::photos;
-use diesel::pg::PgConnection;
-use diesel::QueryResult;
+use super::PhotoError;
+use crate::db::{photos, DbPool};
+use crate::storage::{ObjectKind, ObjectStream, PhotoStore};
+use futures_util::StreamExt;
+use object_store::path::Path;
+use service_kit::blocking::with_connection;
+use std::ops::Range;
 use uuid::Uuid;
 
-#[derive(Debug)]
-pub struct PhotoContent {
-    pub meta: ContentMeta,
-    /// `None` when the client already holds these bytes: they were not read.
-    pub bytes: Option<Vec<u8>>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    Original,
+    Thumbnail,
 }
 
-/// The stored type and hash of photo `id`, and its bytes unless `client_holds` says, given the
-/// SHA-256 of the bytes, that the client already has them.
-pub fn read_content(
-    conn: &mut PgConnection,
-    id: Uuid,
-    client_holds: impl FnOnce(&str) -> bool,
-) -> QueryResult<PhotoContent> {
-    let meta = photos::content_meta(conn, id)?;
-    if client_holds(&meta.sha256) {
-        return Ok(PhotoContent { meta, bytes: None });
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A photo from before the photo store, not yet moved out (`move_out.rs`).
+    Database(Uuid),
+    Store(Path),
+}
+
+/// What is known of one photo's bytes before reading any.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub content_type: String,
+    pub size: u64,
+    /// Changes whenever the bytes do: the SHA-256 of the original, with a suffix for the
+    /// thumbnail.
+    pub tag: String,
+    pub source: Source,
+}
+
+impl Content {
+    /// True when the bytes behind this id never change: the store's are named by their hash;
+    /// those still in the database will be stripped of metadata when they move.
+    pub fn is_immutable(&self) -> bool {
+        matches!(self.source, Source::Store(_))
     }
-    let bytes = photos::content_bytes(conn, id)?;
-    if i64::try_from(bytes.len()).ok() != Some(meta.size_bytes) {
-        log::error!("photo {id}: stored size and bytes disagree");
-    }
-    Ok(PhotoContent {
-        meta,
-        bytes: Some(bytes),
+}
+
+/// What the content endpoint needs to decide between 200, 206 and 304. `NotFound` for a photo
+/// that has no thumbnail.
+pub async fn find_content(pool: &DbPool, id: Uuid, which: Which) -> Result<Content, PhotoError> {
+    let meta = with_connection(pool, move |conn| {
+        photos::content_meta(conn, id).map_err(PhotoError::from)
     })
+    .await?;
+    if meta.bytes_in_db {
+        return match which {
+            Which::Original => Ok(Content {
+                content_type: meta.content_type,
+                size: meta.size_bytes.unsigned_abs(),
+                tag: meta.sha256,
+                source: Source::Database(id),
+            }),
+            Which::Thumbnail => Err(PhotoError::NotFound),
+        };
+    }
+    match which {
+        Which::Original => Ok(Content {
+            content_type: meta.content_type,
+            size: meta.size_bytes.unsigned_abs(),
+            source: Source::Store(PhotoStore::key(ObjectKind::Original, &meta.sha256)),
+            tag: meta.sha256,
+        }),
+        Which::Thumbnail => match (meta.thumbnail_type, meta.thumbnail_size) {
+            (Some(content_type), Some(size)) => Ok(Content {
+                content_type,
+                size: size.unsigned_abs(),
+                source: Source::Store(PhotoStore::key(ObjectKind::Thumbnail, &meta.sha256)),
+                tag: format!("{}.thumbnail", meta.sha256),
+            }),
+            _ => Err(PhotoError::NotFound),
+        },
+    }
+}
+
+/// The bytes of `content`, or the `range` of them, as a stream.
+pub async fn read_content(
+    pool: &DbPool,
+    store: &PhotoStore,
+    content: &Content,
+    range: Option<Range<u64>>,
+) -> Result<ObjectStream, PhotoError> {
+    match &content.source {
+        Source::Store(key) => Ok(store.read(key, range).await?),
+        Source::Database(id) => {
+            let id = *id;
+            let bytes = with_connection(pool, move |conn| {
+                photos::content_bytes(conn, id).map_err(PhotoError::from)
+            })
+            .await?;
+            let bytes = bytes::Bytes::from(bytes);
+            let part = match range {
+                Some(range) => {
+                    let end =
+                        usize::try_from(range.end).map_or(bytes.len(), |e| e.min(bytes.len()));
+                    let start = usize::try_from(range.start).map_or(end, |s| s.min(end));
+                    bytes.slice(start..end)
+                }
+                None => bytes,
+            };
+            Ok(futures_util::stream::once(async move { Ok(part) }).boxed())
+        }
+    }
 }

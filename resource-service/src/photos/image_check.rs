@@ -2,10 +2,10 @@
 //! decodes as the format its first bytes claim, of bounded dimensions, stripped of its metadata.
 //! CPU-bound: the handler runs it on the blocking thread pool, never on an async worker.
 
-use super::strip::strip_metadata;
-use super::{PhotoError, Upload};
+use super::PhotoError;
 use crate::domain::ImageType;
-use image::{ImageError, ImageFormat, ImageReader, Limits};
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
 /// The most pixels a photo may have (50 megapixels).
@@ -16,38 +16,24 @@ pub const MAX_SIDE: u32 = 16_384;
 const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// An upload that decodes, within the bounds, with its metadata stripped.
-#[derive(Debug)]
-pub struct CheckedUpload {
-    /// The stripped bytes: what is stored, hashed and served.
-    pub upload: Upload,
+/// An upload that decoded completely: its size and its pixels, turned upright as its EXIF
+/// orientation says (what a thumbnail is made from).
+pub struct Decoded {
     pub width: u32,
     pub height: u32,
+    pub upright: DynamicImage,
 }
 
-/// Strips `upload`'s metadata, then checks that what is left is an image of its type: the
-/// dimensions from the header first, so an image too large is refused before anything is
-/// expanded, then a full decode.
-pub fn check_upload(upload: Upload) -> Result<CheckedUpload, PhotoError> {
-    let Upload {
-        image,
-        bytes,
-        caption,
-    } = upload;
-    let bytes = strip_metadata(image, bytes).map_err(|_| PhotoError::NotAnImage)?;
-    let (width, height) = decode_check(image, &bytes)?;
-    Ok(CheckedUpload {
-        upload: Upload {
-            image,
-            bytes,
-            caption,
-        },
-        width,
-        height,
-    })
+impl std::fmt::Debug for Decoded {
+    /// Without the pixels.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Decoded({}x{})", self.width, self.height)
+    }
 }
 
-/// The image's width and height once it has decoded completely within the bounds.
-pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<(u32, u32), PhotoError> {
+/// Decodes `bytes` as `image` within the limits above: the header's dimensions are checked
+/// before a single pixel is expanded, so a decompression bomb costs nothing.
+pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<Decoded, PhotoError> {
     let (width, height) = reader(image, bytes).into_dimensions().map_err(refusal)?;
     let pixels = u64::from(width) * u64::from(height);
     if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
@@ -56,8 +42,15 @@ pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<(u32, u32), PhotoE
     if pixels == 0 {
         return Err(PhotoError::NotAnImage);
     }
-    reader(image, bytes).decode().map_err(refusal)?;
-    Ok((width, height))
+    let mut decoder = reader(image, bytes).into_decoder().map_err(refusal)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut upright = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    upright.apply_orientation(orientation);
+    Ok(Decoded {
+        width,
+        height,
+        upright,
+    })
 }
 
 fn reader(image: ImageType, bytes: &[u8]) -> ImageReader<Cursor<&[u8]>> {
@@ -95,6 +88,7 @@ fn refusal(error: ImageError) -> PhotoError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::photos::strip_metadata;
     use image::{ExtendedColorType, ImageEncoder};
     use std::time::Instant;
 

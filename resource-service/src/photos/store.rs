@@ -1,18 +1,21 @@
-//! Storing a checked upload: the row built from the stripped bytes, the dimensions and the
-//! uploader's token, within the owner's quota.
+//! Storing a prepared upload (docs/PHOTOS.md, Storage): its objects first, its row last. A
+//! crash between the two leaves objects that no row names, which the sweep removes; never a row
+//! whose bytes are missing.
 
-use super::image_check::CheckedUpload;
+use super::prepare::Prepared;
 use super::seen::SeenPhoto;
 use super::PhotoError;
 use crate::db::models::NewPhoto;
-use crate::db::{known_users, photos};
+use crate::db::{known_users, objects, photos, DbPool};
 use crate::domain::{Caption, ImageType};
-use diesel::pg::PgConnection;
-use sha2::{Digest, Sha256};
+use crate::storage::{ObjectKind, PhotoStore, StorageError};
+use bytes::Bytes;
+use diesel::Connection;
+use service_kit::blocking::with_connection;
 use shared_tokens::AccessClaims;
 use uuid::Uuid;
 
-/// An upload as read from the request: an image of a known type, and an optional caption.
+/// An upload as the form delivered it, before `prepare`.
 #[derive(Debug)]
 pub struct Upload {
     pub image: ImageType,
@@ -20,36 +23,92 @@ pub struct Upload {
     pub caption: Option<Caption>,
 }
 
-/// Stores the checked and stripped `checked` as the uploader's photo, unless they already keep
-/// `quota` photos. The uploader's `known_users` row is locked first, in the same transaction, so
-/// parallel uploads of one owner are counted one after another.
-pub fn store(
-    conn: &mut PgConnection,
-    uploader: &AccessClaims,
-    checked: &CheckedUpload,
+/// The objects of one photo, ready to write.
+#[derive(Debug, Clone)]
+pub struct PhotoObjects {
+    pub sha256: String,
+    pub original: Bytes,
+    pub thumbnail: Option<Bytes>,
+}
+
+impl PhotoObjects {
+    /// Writes both objects (again, if they are there: the same name holds the same bytes).
+    pub async fn put(&self, store: &PhotoStore) -> Result<(), StorageError> {
+        let key = PhotoStore::key(ObjectKind::Original, &self.sha256);
+        store.put(&key, self.original.clone()).await?;
+        if let Some(thumbnail) = &self.thumbnail {
+            let key = PhotoStore::key(ObjectKind::Thumbnail, &self.sha256);
+            store.put(&key, thumbnail.clone()).await?;
+        }
+        Ok(())
+    }
+
+    /// Run under `objects::lock`, just before a row names them: a cleanup that removed these
+    /// very bytes after `put` (the last other photo of them was deleted just then) has finished,
+    /// and they are written back. Usually one `HEAD`.
+    pub fn ensure_locked(&self, store: &PhotoStore) -> Result<(), StorageError> {
+        let handle = tokio::runtime::Handle::current();
+        let key = PhotoStore::key(ObjectKind::Original, &self.sha256);
+        if !handle.block_on(store.exists(&key))? {
+            log::info!(
+                "photo object {} was removed meanwhile; writing it again",
+                self.sha256
+            );
+            handle.block_on(self.put(store))?;
+        }
+        Ok(())
+    }
+}
+
+pub async fn store(
+    pool: &DbPool,
+    store: &PhotoStore,
+    uploader: AccessClaims,
+    prepared: Prepared,
+    caption: Option<Caption>,
     quota: i64,
 ) -> Result<SeenPhoto, PhotoError> {
-    let upload = &checked.upload;
-    let sha256 = hex::encode(Sha256::digest(&upload.bytes));
-    // A Vec never holds more than isize::MAX bytes, so this never saturates.
-    let size_bytes = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
-    let new = NewPhoto {
-        id: Uuid::new_v4(),
-        owner_id: uploader.sub,
-        owner_username: &uploader.username,
-        caption: upload.caption.as_ref().map(Caption::as_str),
-        content_type: upload.image.mime(),
-        size_bytes,
-        sha256: &sha256,
-        // At most `MAX_SIDE` pixels, far below i32::MAX.
-        width: i32::try_from(checked.width).ok(),
-        height: i32::try_from(checked.height).ok(),
+    // Refused early when the account is already full, so a full account writes no objects.
+    let owner = uploader.sub;
+    let count = with_connection(pool, move |conn| {
+        photos::count_by_owner(conn, owner).map_err(PhotoError::from)
+    });
+    if count.await? >= quota {
+        return Err(PhotoError::QuotaFull { limit: quota });
+    }
+    let written = PhotoObjects {
+        sha256: prepared.sha256.clone(),
+        original: Bytes::from(prepared.bytes),
+        thumbnail: Some(Bytes::from(prepared.thumbnail.bytes)),
     };
-    let row = photos::insert_within_quota(conn, &new, &upload.bytes, quota, |conn| {
-        known_users::lock_and_record(conn, uploader.sub, &uploader.username, uploader.iat)
-    })?
-    .ok_or(PhotoError::QuotaFull { limit: quota })?;
-    // Nobody likes a photo yet that was stored a moment ago.
+    written.put(store).await?;
+    let thumbnail_size = written.thumbnail.as_ref().map(|t| t.len() as i64);
+    let (image, thumbnail_type) = (prepared.image, prepared.thumbnail.image);
+    let (width, height) = (prepared.width, prepared.height);
+    let store = store.clone();
+    let row = with_connection(pool, move |conn| {
+        conn.transaction(|conn| {
+            known_users::lock_and_record(conn, uploader.sub, &uploader.username, uploader.iat)?;
+            objects::lock(conn, &written.sha256)?;
+            written.ensure_locked(&store)?;
+            let new = NewPhoto {
+                id: Uuid::new_v4(),
+                owner_id: uploader.sub,
+                owner_username: &uploader.username,
+                caption: caption.as_ref().map(Caption::as_str),
+                content_type: image.mime(),
+                size_bytes: written.original.len() as i64,
+                sha256: &written.sha256,
+                width: i32::try_from(width).ok(),
+                height: i32::try_from(height).ok(),
+                thumbnail_type: Some(thumbnail_type.mime()),
+                thumbnail_size,
+            };
+            photos::insert_within_quota(conn, &new, quota)?
+                .ok_or(PhotoError::QuotaFull { limit: quota })
+        })
+    })
+    .await?;
     Ok(SeenPhoto {
         row,
         like_count: 0,

@@ -51,6 +51,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/photos/{id}/content").route(web::get().to(photos::handlers::content)),
         )
         .service(
+            web::resource("/photos/{id}/thumbnail")
+                .route(web::get().to(photos::handlers::thumbnail)),
+        )
+        .service(
             web::resource("/photos/{id}/like")
                 .route(web::put().to(likes::like))
                 .route(web::delete().to(likes::unlike)),

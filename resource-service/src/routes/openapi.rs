@@ -35,6 +35,7 @@ impl Modify for SecuritySchemes {
         super::photos::handlers::list,
         super::photos::handlers::get,
         super::photos::handlers::content,
+        super::photos::handlers::thumbnail,
         super::photos::handlers::delete,
         super::likes::like,
         super::likes::unlike,

@@ -5,6 +5,8 @@
 use crate::error::ApiError;
 use crate::photos::PhotoError;
 use crate::profile::ProfileError;
+use crate::storage::StorageError;
+use service_kit::StoreError;
 
 impl From<PhotoError> for ApiError {
     fn from(error: PhotoError) -> Self {
@@ -22,7 +24,14 @@ impl From<PhotoError> for ApiError {
                 max_pixels,
                 max_side,
             },
+            PhotoError::Thumbnail(error) => ApiError::internal(error),
             PhotoError::Database(error) => error.into(),
+            PhotoError::Storage(StorageError::NotFound) => {
+                ApiError::internal("a photo's object is missing from the photo store")
+            }
+            PhotoError::Storage(StorageError::Failed(error)) => {
+                ApiError::Store(StoreError::Unavailable(format!("photo store: {error}")))
+            }
         }
     }
 }

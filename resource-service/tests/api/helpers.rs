@@ -5,6 +5,8 @@ use serde_json::Value;
 use shared_tokens::{now_unix, AccessClaims, AccessPolicy};
 use std::collections::HashMap;
 use test_support::TestDatabase;
+
+pub use crate::stored_objects::TestPhotoStore;
 use uuid::Uuid;
 
 pub const SECRET: &str = "resource-tests-access-secret-0123456789abcdef";
@@ -72,6 +74,8 @@ pub struct TestApp {
     pub db: TestDatabase,
     /// The same access policy the app was configured with: mints tokens it accepts.
     pub policy: AccessPolicy,
+    /// Where this app keeps photo bytes (`PHOTO_STORE`), removed at the end of the test.
+    pub photo_store: TestPhotoStore,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -80,7 +84,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with the test defaults, overridden or extended by `extra`.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    let db = TestDatabase::create();
+    spawn_app_on(TestDatabase::create(), extra).await
+}
+
+/// Starts the app on `db`, which may already hold data (and part of the schema).
+pub async fn spawn_app_on(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
     let mut vars: HashMap<String, String> = [
         ("DATABASE_URL", db.url()),
         ("BIND_ADDR", "127.0.0.1:0"),
@@ -94,6 +102,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
     vars.insert("MAX_PHOTO_BYTES".into(), MAX_PHOTO_BYTES.to_string());
+    let photo_store = TestPhotoStore::new();
+    vars.insert("PHOTO_STORE".into(), photo_store.url.clone());
     for (k, v) in extra {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
@@ -121,6 +131,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
             .unwrap(),
         db,
         policy,
+        photo_store,
     }
 }
 

@@ -51,7 +51,7 @@ fn encode(encoder: impl ImageEncoder, color: ExtendedColorType) {
     }
 }
 
-fn jpeg_with_gps() -> Vec<u8> {
+pub(crate) fn jpeg_with_gps() -> Vec<u8> {
     let mut clean = Vec::new();
     encode(
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut clean, 95),
@@ -176,7 +176,7 @@ async fn upload_and_download(app: &TestApp, token: &str, bytes: &[u8], mime: &st
     served
 }
 
-fn assert_no_metadata(served: &[u8], what: &str) {
+pub(crate) fn assert_no_metadata(served: &[u8], what: &str) {
     for needle in [
         &b"Exif"[..],
         b"GPS",

@@ -83,7 +83,8 @@ export function photosView(ctx) {
 
   function card(photo) {
     const img = h('img', { alt: photo.caption || `Photo by ${photo.owner_username}`, class: 'photo' });
-    images.load(img, photo.content_url);
+    // The grid shows thumbnails (at most 320 px); the original only where none exists yet.
+    images.load(img, photo.thumbnail_url || photo.content_url);
     const likes = h('span', { class: 'likes' }, likesText(photo.like_count));
     // The heart is decoration: the button's name stays exactly "Like" or "Unlike".
     const likeLabel = h('span', null, photo.liked_by_me ? 'Unlike' : 'Like');

@@ -1,20 +1,24 @@
-//! `GET /photos`, `GET` and `DELETE /photos/{id}`, `GET /photos/{id}/content`. The upload is in
-//! `upload.rs`.
+//! `GET /photos`, `GET` and `DELETE /photos/{id}`, `GET /photos/{id}/content` and
+//! `/thumbnail`. The upload is in `upload.rs`.
 
-use super::conditional::{self, IfNoneMatch};
+use super::conditional::{self, Conditions};
 use super::list_query::ListParams;
 use super::view::{PhotoPage, PhotoView};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::photos;
+use crate::photos::{self, Which};
 use crate::routes::blocking;
 use crate::routes::photo_id;
-use crate::routes::responses::PhotoNotFound;
+use crate::routes::responses::{
+    ContentHeaders, NotModified, PartialContent, PhotoNotFound, RangeNotSatisfiable,
+};
 use crate::routes::schemas::ImageBytes;
+use crate::storage::PhotoStore;
 use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{ServerErrors, TwoTokens, Unauthorized};
 use shared_tokens::Authenticated;
+use uuid::Uuid;
 
 /// `GET /photos?owner=me|<uuid>&limit=1..100&cursor=...`: newest first. Without `owner`, every
 /// user's photos.
@@ -90,21 +94,14 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(PhotoView::from(seen)))
 }
 
-/// `GET /photos/{id}/content`: the exact bytes, with the stored type and a strong ETag; 304 when
-/// the client already has them (without reading the bytes).
+/// `GET /photos/{id}/content`: the bytes as stored (metadata stripped), streamed; 304 when the
+/// client holds them, one `Range` answered with 206.
 #[utoipa::path(
     get,
     path = "/photos/{id}/content",
     tag = "photos",
     operation_id = "get_photo_content",
-    params(
-        ("id" = Uuid, Path, description = "Photo id"),
-        (
-            "If-None-Match" = Option<String>,
-            Header,
-            description = "An ETag the client already holds"
-        ),
-    ),
+    params(("id" = Uuid, Path, description = "Photo id"), ContentHeaders),
     responses(
         (
             status = 200,
@@ -117,11 +114,15 @@ pub async fn get(
             ),
             headers(
                 ("ETag" = String, description = "Strong: the SHA-256 of the bytes"),
+                ("Cache-Control" = String, description = "`private, max-age=31536000, immutable`"),
+                ("Accept-Ranges" = String, description = "`bytes`"),
                 ("Content-Length" = i64),
                 ("X-Content-Type-Options" = String, description = "`nosniff`"),
             ),
         ),
-        (status = 304, description = "The client's copy is current", headers(("ETag" = String))),
+        PartialContent,
+        NotModified,
+        RangeNotSatisfiable,
         TwoTokens,
         Unauthorized,
         PhotoNotFound,
@@ -132,18 +133,71 @@ pub async fn get(
 pub async fn content(
     _auth: Authenticated,
     pool: web::Data<DbPool>,
+    store: web::Data<PhotoStore>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = photo_id(&path)?;
-    let if_none_match = IfNoneMatch::of(&req);
-    let content = blocking(&pool, move |conn| {
-        Ok(photos::read_content(conn, id, |sha256| {
-            if_none_match.holds(sha256)
-        })?)
-    })
-    .await?;
-    Ok(conditional::respond(content))
+    serve(&pool, &store, photo_id(&path)?, Which::Original, &req).await
+}
+
+/// `GET /photos/{id}/thumbnail`: at most 320 pixels on the long side, JPEG (or WebP when the
+/// photo has transparency); the same caching and ranges as the content.
+#[utoipa::path(
+    get,
+    path = "/photos/{id}/thumbnail",
+    tag = "photos",
+    operation_id = "get_photo_thumbnail",
+    params(("id" = Uuid, Path, description = "Photo id"), ContentHeaders),
+    responses(
+        (
+            status = 200,
+            description = "The thumbnail",
+            content((ImageBytes = "image/jpeg"), (ImageBytes = "image/webp")),
+            headers(
+                ("ETag" = String, description = "Strong"),
+                ("Cache-Control" = String, description = "`private, max-age=31536000, immutable`"),
+                ("Content-Length" = i64),
+            ),
+        ),
+        PartialContent,
+        NotModified,
+        RangeNotSatisfiable,
+        TwoTokens,
+        Unauthorized,
+        (
+            status = 404,
+            description = "`not_found`: no such photo, or one without a thumbnail yet \
+                           (`thumbnail_url` is `null`)",
+            body = ApiErrorBody
+        ),
+        ServerErrors,
+    ),
+    security(("bearer" = []), ("access_cookie" = []))
+)]
+pub async fn thumbnail(
+    _auth: Authenticated,
+    pool: web::Data<DbPool>,
+    store: web::Data<PhotoStore>,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    serve(&pool, &store, photo_id(&path)?, Which::Thumbnail, &req).await
+}
+
+async fn serve(
+    pool: &DbPool,
+    store: &PhotoStore,
+    id: Uuid,
+    which: Which,
+    req: &HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let content = photos::find_content(pool, id, which).await?;
+    let decision = Conditions::of(req).decide(&content);
+    let body = match decision.to_read() {
+        Some(range) => Some(photos::read_content(pool, store, &content, range).await?),
+        None => None,
+    };
+    Ok(conditional::respond(&content, decision, body))
 }
 
 /// `DELETE /photos/{id}`: the owner or an `admin`.

@@ -1,6 +1,6 @@
 //! `POST /photos`: the upload. How the body is read, bounded as it streams, is in
-//! `upload_form.rs`; the metadata stripping and decode check are `crate::photos::check_upload`, the
-//! quota and the stored row `crate::photos::store`.
+//! `upload_form.rs`; the metadata stripping, decode check and thumbnail are
+//! `crate::photos::prepare`, the objects, the quota and the row `crate::photos::store`.
 
 use super::upload_form::read_upload;
 use super::view::PhotoView;
@@ -8,8 +8,8 @@ use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::ResourceMetrics;
 use crate::photos;
-use crate::routes::blocking;
 use crate::routes::schemas::PhotoUpload;
+use crate::storage::PhotoStore;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
@@ -24,9 +24,9 @@ pub struct PhotoLimits {
     pub max_bytes: usize,
     /// `MAX_PHOTOS_PER_USER`.
     pub max_photos_per_user: i64,
-    /// How many uploads are checked (stripped and decoded) at once. A decode may hold up to the
-    /// decoder's allocation cap (`photos::image_check`), so this bounds memory as well as CPU:
-    /// the uploads past it wait their turn.
+    /// How many uploads are prepared (stripped, decoded, thumbnailed) and written at once. A
+    /// decode may hold up to the decoder's allocation cap (`photos::image_check`), so this bounds
+    /// memory as well as CPU: the uploads past it wait their turn.
     pub decodes: Arc<Semaphore>,
 }
 
@@ -85,23 +85,22 @@ impl PhotoLimits {
 pub async fn upload(
     auth: Authenticated,
     pool: web::Data<DbPool>,
+    store: web::Data<PhotoStore>,
     limits: web::Data<PhotoLimits>,
     metrics: web::Data<ResourceMetrics>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let upload = read_upload(&req, payload, limits.max_bytes).await?;
-    // Stripping and the decode check are CPU work: on the blocking pool, holding no connection,
-    // and no more at once than `decodes` allows.
+    // Preparing is CPU work: on the blocking pool, holding no connection, and no more at once
+    // than `decodes` allows.
     let _turn = limits.decodes.acquire().await.map_err(ApiError::internal)?;
-    let checked = web::block(move || photos::check_upload(upload))
+    let (image, bytes) = (upload.image, upload.bytes);
+    let prepared = web::block(move || photos::prepare(image, bytes))
         .await
         .map_err(ApiError::internal)??;
     let (claims, quota) = (auth.claims, limits.max_photos_per_user);
-    let stored = blocking(&pool, move |conn| {
-        Ok(photos::store(conn, &claims, &checked, quota)?)
-    })
-    .await?;
+    let stored = photos::store(&pool, &store, claims, prepared, upload.caption, quota).await?;
     let view = PhotoView::from(stored);
     metrics.photo_uploaded(view.size_bytes.unsigned_abs());
     Ok(HttpResponse::Created()

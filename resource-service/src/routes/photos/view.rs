@@ -27,6 +27,10 @@ pub struct PhotoView {
     pub created_at: DateTime<Utc>,
     /// Where the image bytes are: `/photos/{id}/content`.
     pub content_url: String,
+    /// Where its thumbnail is (at most 320 pixels on the long side): `/photos/{id}/thumbnail`;
+    /// `null` while the photo has none (one stored before thumbnails, not yet moved to the
+    /// photo store).
+    pub thumbnail_url: Option<String>,
 }
 
 impl From<SeenPhoto> for PhotoView {
@@ -34,6 +38,10 @@ impl From<SeenPhoto> for PhotoView {
         let row = seen.row;
         Self {
             content_url: format!("/photos/{}/content", row.id),
+            thumbnail_url: row
+                .thumbnail_type
+                .as_ref()
+                .map(|_| format!("/photos/{}/thumbnail", row.id)),
             id: row.id,
             owner_id: row.owner_id,
             owner_username: row.owner_username,

@@ -36,6 +36,7 @@ pub(super) const PROTECTED: &[(&str, &str)] = &[
     ("get", "/photos"),
     ("get", "/photos/{id}"),
     ("get", "/photos/{id}/content"),
+    ("get", "/photos/{id}/thumbnail"),
     ("delete", "/photos/{id}"),
     ("put", "/photos/{id}/like"),
     ("delete", "/photos/{id}/like"),

@@ -4,7 +4,7 @@
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::metrics::ResourceMetrics;
-use crate::photos;
+use crate::photos::{self, ContentCache, PrepareWorkers};
 use crate::routes::{self, PhotoLimits};
 use crate::storage::{PhotoStore, StorageError};
 use actix_web::dev::Server;
@@ -35,6 +35,8 @@ pub enum StartupError {
     Server(std::io::Error),
     #[error("metrics could not be set up: {0}")]
     Metrics(#[from] prometheus::Error),
+    #[error("the photo worker threads could not be started: {0}")]
+    Workers(rayon::ThreadPoolBuildError),
     #[error("PHOTO_STORE: the photo store {location} cannot be opened: {source}")]
     PhotoStore {
         location: String,
@@ -77,7 +79,13 @@ impl Application {
         let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);
         database::migrate_when_ready(&pool, db::SCHEMA).await?;
         let mut background = Background::new();
-        photos::spawn_move_out(&mut background, pool.clone(), store.clone());
+        let workers = PrepareWorkers::per_two_cores().map_err(StartupError::Workers)?;
+        photos::spawn_move_out(
+            &mut background,
+            pool.clone(),
+            store.clone(),
+            workers.clone(),
+        );
         photos::spawn_cleanup(
             &mut background,
             pool.clone(),
@@ -91,6 +99,7 @@ impl Application {
             MetricsListener::start_if(settings.metrics_addr.as_deref(), metrics.clone())
                 .map_err(|(addr, source)| StartupError::Bind { addr, source })?;
         let served = Served {
+            workers,
             pool,
             store,
             policy,
@@ -157,6 +166,7 @@ fn self_test(policy: &AccessPolicy) -> Result<(), StartupError> {
 
 /// What every worker shares.
 struct Served {
+    workers: PrepareWorkers,
     pool: DbPool,
     store: PhotoStore,
     policy: AccessPolicy,
@@ -169,10 +179,12 @@ fn serve(listener: TcpListener, served: Served, settings: &Settings) -> std::io:
     let resource_metrics = web::Data::new(served.resource_metrics);
     let pool = web::Data::new(served.pool);
     let store = web::Data::new(served.store);
+    let content_cache = web::Data::new(ContentCache::default());
     let policy = web::Data::new(served.policy);
     let limits = web::Data::new(PhotoLimits::new(
         settings.max_photo_bytes,
         settings.max_photos_per_user,
+        served.workers,
     ));
     let allowed_origins = settings.access.allowed_origins.clone();
     let api_page = !settings.production;
@@ -196,6 +208,7 @@ fn serve(listener: TcpListener, served: Served, settings: &Settings) -> std::io:
             .app_data(resource_metrics.clone())
             .app_data(pool.clone())
             .app_data(store.clone())
+            .app_data(content_cache.clone())
             .app_data(policy.clone())
             .app_data(limits.clone())
             .app_data(request_errors::json_config(MAX_JSON_BYTES))

@@ -2,16 +2,17 @@
 //! that names their version, where they are) and then the bytes themselves, streamed from the
 //! store, whole or a range of them.
 
+use super::content_cache::ContentCache;
 use super::PhotoError;
 use crate::db::{photos, DbPool};
-use crate::storage::{ObjectKind, ObjectStream, PhotoStore};
+use crate::storage::{ObjectKind, ObjectStream, PhotoStore, StorageError};
 use futures_util::StreamExt;
 use object_store::path::Path;
 use service_kit::blocking::with_connection;
 use std::ops::Range;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Which {
     Original,
     Thumbnail,
@@ -43,9 +44,23 @@ impl Content {
     }
 }
 
-/// What the content endpoint needs to decide between 200, 206 and 304. `NotFound` for a photo
-/// that has no thumbnail.
-pub async fn find_content(pool: &DbPool, id: Uuid, which: Which) -> Result<Content, PhotoError> {
+/// What the content endpoint needs to decide between 200, 206 and 304, from `cache` when it has
+/// it. `NotFound` for a photo that has no thumbnail.
+pub async fn find_content(
+    pool: &DbPool,
+    cache: &ContentCache,
+    id: Uuid,
+    which: Which,
+) -> Result<Content, PhotoError> {
+    if let Some(content) = cache.get(id, which) {
+        return Ok(content);
+    }
+    let content = look_up(pool, id, which).await?;
+    cache.keep(id, which, &content);
+    Ok(content)
+}
+
+async fn look_up(pool: &DbPool, id: Uuid, which: Which) -> Result<Content, PhotoError> {
     let meta = with_connection(pool, move |conn| {
         photos::content_meta(conn, id).map_err(PhotoError::from)
     })
@@ -88,7 +103,13 @@ pub async fn read_content(
     range: Option<Range<u64>>,
 ) -> Result<ObjectStream, PhotoError> {
     match &content.source {
-        Source::Store(key) => Ok(store.read(key, range).await?),
+        Source::Store(key) => match store.read(key, range).await {
+            Ok(stream) => Ok(stream),
+            // The photo was deleted (on another instance, whose delete this one's cache has
+            // not seen yet) and its objects removed since.
+            Err(StorageError::NotFound) => Err(PhotoError::NotFound),
+            Err(other) => Err(other.into()),
+        },
         Source::Database(id) => {
             let id = *id;
             let bytes = with_connection(pool, move |conn| {

@@ -16,6 +16,10 @@ pub enum PhotoError {
     TooManyPixels { max_pixels: u64, max_side: u32 },
     #[error("the thumbnail could not be encoded: {0}")]
     Thumbnail(#[source] image::ImageError),
+    #[error("the spooled upload could not be read back: {0}")]
+    Spool(#[source] std::io::Error),
+    #[error("a photo worker thread went away")]
+    WorkerLost,
     #[error(transparent)]
     Database(StoreError),
     #[error(transparent)]

@@ -2,6 +2,8 @@
 //! decodes as the format its first bytes claim, of bounded dimensions, stripped of its metadata.
 //! CPU-bound: the handler runs it on the blocking thread pool, never on an async worker.
 
+use super::jpeg_scaled::{decode_scaled, ScaledDecode};
+use super::thumbnail::THUMBNAIL_SIDE;
 use super::PhotoError;
 use crate::domain::ImageType;
 use image::metadata::Orientation;
@@ -13,11 +15,12 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 /// The longest side a photo may have, in pixels.
 pub const MAX_SIDE: u32 = 16_384;
 /// The most the decoder may allocate: a 50-megapixel RGBA image at 8 bits per sample, with room.
-const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+const MAX_DECODE_BYTES: usize = 256 * 1024 * 1024;
 
 /// An upload that decodes, within the bounds, with its metadata stripped.
 /// An upload that decoded completely: its size and its pixels, turned upright as its EXIF
-/// orientation says (what a thumbnail is made from).
+/// orientation says (what a thumbnail is made from). A JPEG's pixels are decoded at a reduced
+/// scale (`jpeg_scaled.rs`), still at least a thumbnail's size on the long side.
 pub struct Decoded {
     pub width: u32,
     pub height: u32,
@@ -34,14 +37,24 @@ impl std::fmt::Debug for Decoded {
 /// Decodes `bytes` as `image` within the limits above: the header's dimensions are checked
 /// before a single pixel is expanded, so a decompression bomb costs nothing.
 pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<Decoded, PhotoError> {
+    if image == ImageType::Jpeg {
+        // Decoded at a reduced scale, in place; a JPEG this path cannot convert (16-bit grey,
+        // CMYK) takes the full decode below.
+        let side = THUMBNAIL_SIDE as u16;
+        match decode_scaled(bytes, side, MAX_DECODE_BYTES, check_dimensions)? {
+            Ok(jpeg) => {
+                return Ok(Decoded {
+                    width: jpeg.width,
+                    height: jpeg.height,
+                    upright: jpeg.image,
+                })
+            }
+            Err(ScaledDecode::Broken) => return Err(PhotoError::NotAnImage),
+            Err(ScaledDecode::Unsupported) => {}
+        }
+    }
     let (width, height) = reader(image, bytes).into_dimensions().map_err(refusal)?;
-    let pixels = u64::from(width) * u64::from(height);
-    if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
-        return Err(too_large());
-    }
-    if pixels == 0 {
-        return Err(PhotoError::NotAnImage);
-    }
+    check_dimensions(width, height)?;
     let mut decoder = reader(image, bytes).into_decoder().map_err(refusal)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut upright = DynamicImage::from_decoder(decoder).map_err(refusal)?;
@@ -51,6 +64,18 @@ pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<Decoded, PhotoErro
         height,
         upright,
     })
+}
+
+/// The bounds above, from the header's dimensions alone.
+fn check_dimensions(width: u32, height: u32) -> Result<(), PhotoError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
+        return Err(too_large());
+    }
+    if pixels == 0 {
+        return Err(PhotoError::NotAnImage);
+    }
+    Ok(())
 }
 
 fn reader(image: ImageType, bytes: &[u8]) -> ImageReader<Cursor<&[u8]>> {
@@ -63,7 +88,7 @@ fn reader(image: ImageType, bytes: &[u8]) -> ImageReader<Cursor<&[u8]>> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits.max_alloc = Some(MAX_DECODE_BYTES as u64);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
     reader

@@ -8,22 +8,27 @@
 
 mod cleanup;
 mod content;
+mod content_cache;
 mod error;
 mod image_check;
+mod jpeg_scaled;
 mod likes;
 mod listing;
 mod move_out;
 mod prepare;
 mod removal;
 mod seen;
+mod spooled;
 mod store;
 mod strip;
 mod strip_gif;
 mod strip_jpeg;
 mod thumbnail;
+mod workers;
 
 pub use cleanup::{drain_deletions, spawn_cleanup, sweep_orphans, CleanupReport};
 pub use content::{find_content, read_content, Content, Source, Which};
+pub use content_cache::ContentCache;
 pub use error::PhotoError;
 pub use image_check::{decode_check, Decoded, MAX_PIXELS, MAX_SIDE};
 pub use likes::{like, unlike};
@@ -32,6 +37,8 @@ pub use move_out::{move_out_one, spawn_move_out};
 pub use prepare::{prepare, Prepared};
 pub use removal::delete_as;
 pub use seen::{find_seen_by, SeenPhoto};
+pub use spooled::{SpoolWriter, SpooledFile};
 pub use store::{store, PhotoObjects, Upload};
 pub use strip::{strip_metadata, Malformed};
 pub use thumbnail::{thumbnail_of, Thumbnail, THUMBNAIL_SIDE};
+pub use workers::PrepareWorkers;

@@ -5,6 +5,7 @@
 
 use super::prepare::prepare;
 use super::store::PhotoObjects;
+use super::workers::PrepareWorkers;
 use super::PhotoError;
 use crate::db::moved_out::{self, MovedOut};
 use crate::db::{objects, DbPool};
@@ -13,7 +14,7 @@ use crate::storage::PhotoStore;
 use bytes::Bytes;
 use diesel::Connection;
 use service_kit::blocking::with_connection;
-use service_kit::{Background, StopSignal, StoreError};
+use service_kit::{Background, StopSignal};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
@@ -29,15 +30,17 @@ struct Destination {
 }
 
 /// Moves one photo out; false when none is left.
-pub async fn move_out_one(pool: &DbPool, store: &PhotoStore) -> Result<bool, PhotoError> {
+pub async fn move_out_one(
+    pool: &DbPool,
+    store: &PhotoStore,
+    workers: &PrepareWorkers,
+) -> Result<bool, PhotoError> {
     let next = with_connection(pool, |conn| moved_out::next(conn).map_err(PhotoError::from));
     let Some(found) = next.await? else {
         return Ok(false);
     };
     let id = found.id;
-    let destination = actix_web::web::block(move || destination(found.bytes))
-        .await
-        .map_err(StoreError::from)?;
+    let destination = workers.run(move || destination(found.bytes)).await?;
     destination.objects.put(store).await?;
     let store = store.clone();
     with_connection(pool, move |conn| {
@@ -92,11 +95,16 @@ fn destination(bytes: Vec<u8>) -> Destination {
 
 /// Starts the move as a background task: it runs until no photo is left in the database (or
 /// the service stops), and retries after a failure.
-pub fn spawn_move_out(background: &mut Background, pool: DbPool, store: PhotoStore) {
+pub fn spawn_move_out(
+    background: &mut Background,
+    pool: DbPool,
+    store: PhotoStore,
+    workers: PrepareWorkers,
+) {
     background.spawn_send("photo-move-out", move |mut stop: StopSignal| async move {
         let mut moved = 0usize;
         while !stop.is_raised() {
-            match move_out_one(&pool, &store).await {
+            match move_out_one(&pool, &store, &workers).await {
                 Ok(true) => moved += 1,
                 Ok(false) => break,
                 Err(e) => {

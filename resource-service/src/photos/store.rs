@@ -4,6 +4,7 @@
 
 use super::prepare::Prepared;
 use super::seen::SeenPhoto;
+use super::spooled::SpooledFile;
 use super::PhotoError;
 use crate::db::models::NewPhoto;
 use crate::db::{known_users, objects, photos, DbPool};
@@ -15,11 +16,11 @@ use service_kit::blocking::with_connection;
 use shared_tokens::AccessClaims;
 use uuid::Uuid;
 
-/// An upload as the form delivered it, before `prepare`.
+/// An upload as the form delivered it, before `prepare`: its type sniffed, its file on disk.
 #[derive(Debug)]
 pub struct Upload {
     pub image: ImageType,
-    pub bytes: Vec<u8>,
+    pub file: SpooledFile,
     pub caption: Option<Caption>,
 }
 

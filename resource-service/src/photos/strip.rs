@@ -23,7 +23,7 @@ pub struct Malformed;
 /// `bytes` without EXIF, XMP, IPTC, comments and text chunks.
 pub fn strip_metadata(image: ImageType, bytes: Vec<u8>) -> Result<Vec<u8>, Malformed> {
     match image {
-        ImageType::Jpeg => strip_jpeg::strip(&bytes),
+        ImageType::Jpeg => strip_jpeg::strip_in_place(bytes),
         ImageType::Gif => strip_gif::strip(&bytes),
         ImageType::Png => strip_png(bytes),
         ImageType::Webp => strip_webp(bytes),

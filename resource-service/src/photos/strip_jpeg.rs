@@ -12,6 +12,7 @@
 //! It goes back as a minimal EXIF segment holding that one tag and nothing else.
 
 use super::strip::Malformed;
+use std::ops::Range;
 
 const SOS: u8 = 0xDA;
 const EOI: u8 = 0xD9;
@@ -91,23 +92,44 @@ fn orientation_segment(orientation: u16) -> Vec<u8> {
 
 /// The JPEG without its metadata segments and without anything after its end-of-image marker;
 /// an EXIF orientation other than "as stored" is kept (see the module comment).
+#[cfg(test)]
 pub fn strip(input: &[u8]) -> Result<Vec<u8>, Malformed> {
-    let mut orientation = None;
-    let mut out = strip_segments(input, &mut orientation)?;
-    if let Some(value) = orientation.filter(|&value| value != 1) {
-        // Right after the start-of-image marker, where readers look for EXIF first.
-        out.splice(2..2, orientation_segment(value));
-    }
-    Ok(out)
+    strip_in_place(input.to_vec())
 }
 
-fn strip_segments(input: &[u8], orientation: &mut Option<u16>) -> Result<Vec<u8>, Malformed> {
+/// [`strip`], moving the kept bytes down within `bytes` itself: a photo is never held twice
+/// (docs/PHOTOS.md, Memory).
+pub fn strip_in_place(mut bytes: Vec<u8>) -> Result<Vec<u8>, Malformed> {
+    let mut orientation = None;
+    let ranges = kept_ranges(&bytes, &mut orientation)?;
+    let mut len = 0;
+    for range in ranges {
+        // Ranges come in order and only bytes are dropped: each lands at or before its place.
+        let part = range.len();
+        bytes.copy_within(range, len);
+        len += part;
+    }
+    bytes.truncate(len);
+    if let Some(value) = orientation.filter(|&value| value != 1) {
+        // Right after the start-of-image marker, where readers look for EXIF first. The EXIF
+        // segment that held the orientation was larger and is gone, so this needs no new room.
+        bytes.splice(2..2, orientation_segment(value));
+    }
+    Ok(bytes)
+}
+
+/// The ranges of `input` that make the stripped file, in order. Each is a marker with its
+/// segment (fill bytes before it dropped) or a scan's entropy-coded data.
+fn kept_ranges(
+    input: &[u8],
+    orientation: &mut Option<u16>,
+) -> Result<Vec<Range<usize>>, Malformed> {
     if !input.starts_with(&[0xFF, 0xD8]) {
         return Err(Malformed);
     }
     let byte = |at: usize| input.get(at).copied().ok_or(Malformed);
-    let mut out = Vec::with_capacity(input.len());
-    out.extend_from_slice(&[0xFF, 0xD8]);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    out.push(0..2);
     let mut pos = 2;
     loop {
         if byte(pos)? != 0xFF {
@@ -121,12 +143,12 @@ fn strip_segments(input: &[u8], orientation: &mut Option<u16>) -> Result<Vec<u8>
         pos += 2;
         match marker {
             EOI => {
-                out.extend_from_slice(&[0xFF, EOI]);
+                out.push(pos - 2..pos);
                 return Ok(out);
             }
             // Markers without a length: TEM and the restart markers.
             0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(&[0xFF, marker]);
+                out.push(pos - 2..pos);
                 continue;
             }
             _ => {}
@@ -141,13 +163,13 @@ fn strip_segments(input: &[u8], orientation: &mut Option<u16>) -> Result<Vec<u8>
             *orientation = exif_orientation(contents);
         }
         if keep(marker, contents) {
-            out.extend_from_slice(&[0xFF, marker]);
-            out.extend_from_slice(&input[pos..end]);
+            // `pos - 2` is the 0xFF right before the marker: any fill bytes before it are dropped.
+            out.push(pos - 2..end);
         }
         pos = end;
         if marker == SOS {
             let scan_end = entropy_end(input, pos)?;
-            out.extend_from_slice(&input[pos..scan_end]);
+            out.push(pos..scan_end);
             pos = scan_end;
         }
     }

@@ -25,6 +25,8 @@ impl From<PhotoError> for ApiError {
                 max_side,
             },
             PhotoError::Thumbnail(error) => ApiError::internal(error),
+            PhotoError::Spool(error) => ApiError::internal(error),
+            PhotoError::WorkerLost => ApiError::internal("a photo worker thread went away"),
             PhotoError::Database(error) => error.into(),
             PhotoError::Storage(StorageError::NotFound) => {
                 ApiError::internal("a photo's object is missing from the photo store")

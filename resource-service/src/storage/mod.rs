@@ -13,8 +13,11 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{
+    GetOptions, GetRange, GetResultPayload, ObjectStore, ObjectStoreExt, PutPayload,
+};
 use std::ops::Range;
+use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 /// The two objects a photo may have, both named by the SHA-256 of the stored original.
@@ -72,12 +75,7 @@ impl PhotoStore {
     pub fn open(location: &StoreLocation) -> Result<PhotoStore, StorageError> {
         let objects: Arc<dyn ObjectStore> = match location {
             StoreLocation::Directory(dir) => {
-                std::fs::create_dir_all(dir).map_err(|source| {
-                    StorageError::Failed(object_store::Error::Generic {
-                        store: "LocalFileSystem",
-                        source: Box::new(source),
-                    })
-                })?;
+                std::fs::create_dir_all(dir).map_err(|e| StorageError::Failed(io_error(e)))?;
                 Arc::new(LocalFileSystem::new_with_prefix(dir)?)
             }
             StoreLocation::S3 { bucket, prefix } => {
@@ -141,7 +139,10 @@ impl PhotoStore {
             ..GetOptions::default()
         };
         let found = self.objects.get_opts(key, options).await?;
-        Ok(found.into_stream().map_err(StorageError::from).boxed())
+        match found.payload {
+            GetResultPayload::File(file, _) => Ok(file_chunks(file, found.range)),
+            GetResultPayload::Stream(stream) => Ok(stream.map_err(StorageError::from).boxed()),
+        }
     }
 
     /// Every object under `kind`'s folder last written before `cutoff`, as the SHA-256 it is
@@ -160,5 +161,41 @@ impl PhotoStore {
                 Ok(name.filter(|_| meta.last_modified < cutoff))
             })
             .boxed()
+    }
+}
+
+/// How much of a file one read takes. `object_store` reads local files 8 KiB at a time, each
+/// read a hop to the blocking pool: a 500 KiB photo was 64 hops, now 2. About this much per
+/// download is in memory at once (sixteen downloads: 4 MiB).
+const FILE_CHUNK: u64 = 256 * 1024;
+
+/// `range` of `file`, read in [`FILE_CHUNK`]s on the blocking pool (`pread`: no shared offset).
+fn file_chunks(file: std::fs::File, range: Range<u64>) -> ObjectStream {
+    let file = Arc::new(file);
+    futures_util::stream::try_unfold(range, move |range| {
+        let file = Arc::clone(&file);
+        async move {
+            if range.is_empty() {
+                return Ok(None);
+            }
+            let length = (range.end - range.start).min(FILE_CHUNK);
+            let start = range.start;
+            let chunk = tokio::task::spawn_blocking(move || {
+                let mut buffer = vec![0; length as usize];
+                file.read_exact_at(&mut buffer, start).map(|()| buffer)
+            })
+            .await
+            .map_err(|e| StorageError::Failed(io_error(std::io::Error::other(e))))?
+            .map_err(|e| StorageError::Failed(io_error(e)))?;
+            Ok(Some((Bytes::from(chunk), start + length..range.end)))
+        }
+    })
+    .boxed()
+}
+
+fn io_error(source: std::io::Error) -> object_store::Error {
+    object_store::Error::Generic {
+        store: "LocalFileSystem",
+        source: Box::new(source),
     }
 }

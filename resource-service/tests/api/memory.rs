@@ -1,7 +1,7 @@
-//! The real binary's memory while clients stream bodies it must refuse: it stays under 64 MB
-//! whatever they send (the process's peak resident set, `VmHWM`, is read from /proc).
+//! The real binary's memory under load: streamed bodies it must refuse (under 64 MB whatever
+//! is sent), and many large uploads and downloads at once (the peak resident set, `VmHWM`).
 
-use crate::helpers::TestUser;
+use crate::helpers::{TestPhotoStore, TestUser};
 use crate::shutdown::{free_port, start_binary, token, wait_until_healthy};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -60,6 +60,7 @@ fn stream(port: u16, token: &str, prefix: &[u8], total: usize) -> String {
 #[test]
 fn endless_uploads_keep_the_process_under_64_mb() {
     let db = TestDatabase::create();
+    let store = TestPhotoStore::new();
     let port = free_port();
     let vars = vec![
         ("DATABASE_URL", db.url().to_owned()),
@@ -67,6 +68,7 @@ fn endless_uploads_keep_the_process_under_64_mb() {
         ("METRICS_ADDR", "off".to_owned()),
         ("ACCESS_TOKEN_SECRET", crate::helpers::SECRET.to_owned()),
         ("RUST_LOG", "warn".to_owned()),
+        ("PHOTO_STORE", store.url.clone()),
     ];
     let (mut running, log) = start_binary(&vars);
     wait_until_healthy(port, &mut running, &log);
@@ -99,4 +101,112 @@ fn endless_uploads_keep_the_process_under_64_mb() {
     let peak = peak_rss_kb(running.0.id());
     println!("resource-service peak RSS: {before} kB at start, {peak} kB after 4 x 64 MiB streams");
     assert!(peak < LIMIT_KB, "peak RSS {peak} kB is over {LIMIT_KB} kB");
+}
+
+/// A JPEG of noise just under 5 MiB (the default `MAX_PHOTO_BYTES`): as large as an upload gets.
+fn five_mib_jpeg() -> Vec<u8> {
+    let (width, height) = (1900u32, 1450u32);
+    let pixels: Vec<u8> = (0..width * height * 3)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut jpeg = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92),
+        &pixels,
+        width,
+        height,
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    jpeg
+}
+
+/// The goal for this load is 64 MB (docs/PHOTOS.md, Memory) and it is not met yet: measured
+/// 60-65 MB with the test build and 65-71 MB with the release build (`RESOURCE_SERVICE_BIN=
+/// target/release/resource-service`). This bound keeps it from getting worse (it was 128-142 MB
+/// before uploads were spooled to disk and prepared on fixed threads).
+const UPLOADS_LIMIT_KB: u64 = 96 * 1024;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_uploads_and_sixteen_downloads_of_5_mib_at_once_stay_bounded() {
+    let db = TestDatabase::create();
+    let store = TestPhotoStore::new();
+    let port = free_port();
+    let vars = vec![
+        ("DATABASE_URL", db.url().to_owned()),
+        ("BIND_ADDR", format!("127.0.0.1:{port}")),
+        ("METRICS_ADDR", "off".to_owned()),
+        ("ACCESS_TOKEN_SECRET", crate::helpers::SECRET.to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+        ("PHOTO_STORE", store.url.clone()),
+    ];
+    let (mut running, log) = start_binary(&vars);
+    wait_until_healthy(port, &mut running, &log);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let jpeg = five_mib_jpeg();
+    assert!(
+        jpeg.len() > 4_500_000 && jpeg.len() <= 5_242_880,
+        "{}",
+        jpeg.len()
+    );
+    let upload = |token: String, bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("big.jpg");
+        client
+            .post(format!("{base}/photos"))
+            .bearer_auth(token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let first = upload(token(&vars, &TestUser::new("first")), jpeg.clone())
+        .await
+        .unwrap();
+    assert_eq!(first.status(), reqwest::StatusCode::CREATED);
+    let photo: serde_json::Value = first.json().await.unwrap();
+    let content = format!("{base}{}", photo["content_url"].as_str().unwrap());
+    let size = photo["size_bytes"].as_u64().unwrap();
+    let before = peak_rss_kb(running.0.id());
+
+    let uploads = (0..16).map(|n| {
+        let token = token(&vars, &TestUser::new(&format!("uploader{n}")));
+        let sent = upload(token, jpeg.clone());
+        async move { sent.await.unwrap().status() }
+    });
+    let reader = token(&vars, &TestUser::new("reader"));
+    let downloads = (0..16).map(|_| {
+        let request = client.get(&content).bearer_auth(&reader).send();
+        async move {
+            let response = request.await.unwrap();
+            assert_eq!(response.status(), reqwest::StatusCode::OK);
+            // Read as a slow client would, chunk by chunk, never the whole body at once.
+            let mut body = response.bytes_stream();
+            let mut received = 0u64;
+            while let Some(chunk) = futures_util::StreamExt::next(&mut body).await {
+                received += chunk.unwrap().len() as u64;
+            }
+            received
+        }
+    });
+    let (statuses, received) = tokio::join!(
+        futures_util::future::join_all(uploads),
+        futures_util::future::join_all(downloads)
+    );
+    assert!(
+        statuses.iter().all(|s| *s == reqwest::StatusCode::CREATED),
+        "{statuses:?}"
+    );
+    assert!(
+        received.iter().all(|r| *r == size),
+        "{received:?} of {size}"
+    );
+    let peak = peak_rss_kb(running.0.id());
+    println!(
+        "resource-service peak RSS: {before} kB before, {peak} kB after 16 uploads and 16 \
+         downloads of {} bytes at once",
+        jpeg.len()
+    );
+    assert!(
+        peak < UPLOADS_LIMIT_KB,
+        "peak RSS {peak} kB is over {UPLOADS_LIMIT_KB} kB"
+    );
 }

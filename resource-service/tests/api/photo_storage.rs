@@ -106,9 +106,16 @@ async fn objects_are_named_by_hash_shared_by_equal_photos_and_removed_after_the_
         second["size_bytes"].as_u64().unwrap() as usize
     );
 
+    let second_content = format!("/photos/{}/content", id_of(&second));
     assert_eq!(
         delete(&bob, &second).await.unwrap().status(),
         StatusCode::NO_CONTENT
+    );
+    let after = app.get(&second_content, &bob).send().await.unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::NOT_FOUND,
+        "served before, gone at once"
     );
     // The service's own cleanup (every two seconds) removes them, with no help from the test.
     until_held(&app, &sha, false).await;

@@ -48,7 +48,9 @@ pub(crate) fn token(vars: &[(&str, String)], user: &TestUser) -> String {
 pub(crate) fn start_binary(vars: &[(&str, String)]) -> (Running, std::path::PathBuf) {
     let log = std::env::temp_dir().join(format!("resource-service-{}.log", Uuid::new_v4()));
     let file = std::fs::File::create(&log).unwrap();
-    let mut command = Command::new(BINARY);
+    // `RESOURCE_SERVICE_BIN` runs another build of it (the release one, to measure memory).
+    let binary = std::env::var("RESOURCE_SERVICE_BIN").unwrap_or_else(|_| BINARY.to_owned());
+    let mut command = Command::new(binary);
     command
         .env_clear()
         .current_dir(std::env::temp_dir())

@@ -6,7 +6,7 @@ use super::list_query::ListParams;
 use super::view::{PhotoPage, PhotoView};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::photos::{self, Which};
+use crate::photos::{self, ContentCache, Which};
 use crate::routes::blocking;
 use crate::routes::photo_id;
 use crate::routes::responses::{
@@ -134,10 +134,12 @@ pub async fn content(
     _auth: Authenticated,
     pool: web::Data<DbPool>,
     store: web::Data<PhotoStore>,
+    cache: web::Data<ContentCache>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    serve(&pool, &store, photo_id(&path)?, Which::Original, &req).await
+    let id = photo_id(&path)?;
+    serve(&pool, &store, &cache, id, Which::Original, &req).await
 }
 
 /// `GET /photos/{id}/thumbnail`: at most 320 pixels on the long side, JPEG (or WebP when the
@@ -178,20 +180,23 @@ pub async fn thumbnail(
     _auth: Authenticated,
     pool: web::Data<DbPool>,
     store: web::Data<PhotoStore>,
+    cache: web::Data<ContentCache>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    serve(&pool, &store, photo_id(&path)?, Which::Thumbnail, &req).await
+    let id = photo_id(&path)?;
+    serve(&pool, &store, &cache, id, Which::Thumbnail, &req).await
 }
 
 async fn serve(
     pool: &DbPool,
     store: &PhotoStore,
+    cache: &ContentCache,
     id: Uuid,
     which: Which,
     req: &HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let content = photos::find_content(pool, id, which).await?;
+    let content = photos::find_content(pool, cache, id, which).await?;
     let decision = Conditions::of(req).decide(&content);
     let body = match decision.to_read() {
         Some(range) => Some(photos::read_content(pool, store, &content, range).await?),
@@ -226,10 +231,12 @@ async fn serve(
 pub async fn delete(
     auth: Authenticated,
     pool: web::Data<DbPool>,
+    cache: web::Data<ContentCache>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
     let caller = auth.claims;
     blocking(&pool, move |conn| Ok(photos::delete_as(conn, id, &caller)?)).await?;
+    cache.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,7 +7,7 @@ use super::view::PhotoView;
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::ResourceMetrics;
-use crate::photos;
+use crate::photos::{self, PrepareWorkers};
 use crate::routes::schemas::PhotoUpload;
 use crate::storage::PhotoStore;
 use actix_web::http::header;
@@ -26,18 +26,20 @@ pub struct PhotoLimits {
     pub max_photos_per_user: i64,
     /// How many uploads are prepared (stripped, decoded, thumbnailed) and written at once. A
     /// decode may hold up to the decoder's allocation cap (`photos::image_check`), so this bounds
-    /// memory as well as CPU: the uploads past it wait their turn.
+    /// memory as well as CPU: the uploads past it wait their turn, spooled on disk.
     pub decodes: Arc<Semaphore>,
+    /// Where they are prepared.
+    pub workers: PrepareWorkers,
 }
 
 impl PhotoLimits {
-    pub fn new(max_bytes: usize, max_photos_per_user: i64) -> Self {
-        // One decode per core: more would only queue on the CPU while holding their memory.
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    pub fn new(max_bytes: usize, max_photos_per_user: i64, workers: PrepareWorkers) -> Self {
+        // As many as there are workers: more would only queue while holding their memory.
         Self {
             max_bytes,
             max_photos_per_user,
-            decodes: Arc::new(Semaphore::new(cores)),
+            decodes: Arc::new(Semaphore::new(workers.threads())),
+            workers,
         }
     }
 }
@@ -92,13 +94,13 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let upload = read_upload(&req, payload, limits.max_bytes).await?;
-    // Preparing is CPU work: on the blocking pool, holding no connection, and no more at once
+    // Preparing is CPU work: on the photo workers, holding no connection, and no more at once
     // than `decodes` allows.
     let _turn = limits.decodes.acquire().await.map_err(ApiError::internal)?;
-    let (image, bytes) = (upload.image, upload.bytes);
-    let prepared = web::block(move || photos::prepare(image, bytes))
-        .await
-        .map_err(ApiError::internal)??;
+    let prepared = limits
+        .workers
+        .prepare_upload(upload.image, upload.file)
+        .await?;
     let (claims, quota) = (auth.claims, limits.max_photos_per_user);
     let stored = photos::store(&pool, &store, claims, prepared, upload.caption, quota).await?;
     let view = PhotoView::from(stored);

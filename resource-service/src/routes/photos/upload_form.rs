@@ -1,12 +1,14 @@
 //! The body of `POST /photos`, read into an [`Upload`]. It is counted as it streams in, before any
 //! multipart parsing, so no framing (chunked, no boundary, one endless field) can make the service
-//! hold more than `MAX_PHOTO_BYTES` plus a small overhead; and the image type is sniffed from the
-//! first bytes, so a file that is no image is refused before the rest is read.
+//! take more than `MAX_PHOTO_BYTES` plus a small overhead; the image type is sniffed from the
+//! first bytes, so a file that is no image is refused before the rest is read; and the file is
+//! spooled to an unnamed temporary file as it arrives, so slow or many uploads hold disk, not
+//! memory, until their turn to be prepared (docs/PHOTOS.md, Memory).
 
 use super::capped_payload::CappedPayload;
 use crate::domain::{Caption, ImageType};
 use crate::error::ApiError;
-use crate::photos::Upload;
+use crate::photos::{SpoolWriter, SpooledFile, Upload};
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
@@ -43,16 +45,15 @@ pub async fn read_upload(
     }
     let capped = CappedPayload::new(payload, cap);
     let tripped = capped.tripped();
-    let (bytes, caption) = match read_form(Multipart::new(req.headers(), capped), max).await {
+    let (spooled, caption) = match read_form(Multipart::new(req.headers(), capped), max).await {
         Ok(form) => form,
         // Whatever the parser made of the cut-off body, the cause is its size.
         Err(_) if tripped.get() => return Err(too_large()),
         Err(error) => return Err(error),
     };
-    let image = ImageType::sniff(&bytes).ok_or_else(not_an_image)?;
     Ok(Upload {
-        image,
-        bytes,
+        image: spooled.image,
+        file: spooled.file,
         caption,
     })
 }
@@ -68,31 +69,64 @@ fn multipart_error(error: MultipartError) -> ApiError {
     }
 }
 
-/// Reads a field into memory, refusing it as soon as it grows past `limit`: the rest of the
-/// body is never read.
+/// Reads a small field (the caption) into memory, refusing it as soon as it grows past `limit`:
+/// the rest of the body is never read.
 async fn read_capped(
     field: &mut Field,
     limit: usize,
     too_large: impl Fn() -> ApiError,
-    mut check_start: impl FnMut(&[u8]) -> Result<(), ApiError>,
 ) -> Result<Vec<u8>, ApiError> {
     let mut buffer = Vec::new();
-    let mut checked = false;
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(multipart_error)?;
         if buffer.len() + chunk.len() > limit {
             return Err(too_large());
         }
         buffer.extend_from_slice(&chunk);
-        if !checked && buffer.len() >= ImageType::SNIFF_BYTES {
-            check_start(&buffer)?;
-            checked = true;
-        }
-    }
-    if !checked {
-        check_start(&buffer)?;
     }
     Ok(buffer)
+}
+
+/// A file part on its way to disk: its type, sniffed from the first bytes, and where it went.
+struct SpooledImage {
+    image: ImageType,
+    file: SpooledFile,
+}
+
+/// How much of a file part is gathered before each write to the temporary file.
+const SPOOL_CHUNK: usize = 64 * 1024;
+
+/// Writes a file part to an unnamed temporary file (gone when dropped, whatever happens), refusing
+/// it as soon as it grows past `limit` or its first bytes are no accepted image.
+async fn spool_image(
+    field: &mut Field,
+    limit: usize,
+    too_large: impl Fn() -> ApiError,
+) -> Result<SpooledImage, ApiError> {
+    let mut buffer = Vec::with_capacity(SPOOL_CHUNK);
+    let mut image = None;
+    let mut spool = SpoolWriter::create().await.map_err(ApiError::internal)?;
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(multipart_error)?;
+        if spool.len() + buffer.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        buffer.extend_from_slice(&chunk);
+        if image.is_none() && buffer.len() >= ImageType::SNIFF_BYTES {
+            image = Some(ImageType::sniff(&buffer).ok_or_else(not_an_image)?);
+        }
+        if buffer.len() >= SPOOL_CHUNK {
+            spool.write(&buffer).await.map_err(ApiError::internal)?;
+            buffer.clear();
+        }
+    }
+    let image = match image {
+        Some(image) => image,
+        None => ImageType::sniff(&buffer).ok_or_else(not_an_image)?,
+    };
+    spool.write(&buffer).await.map_err(ApiError::internal)?;
+    let file = spool.finish().await.map_err(ApiError::internal)?;
+    Ok(SpooledImage { image, file })
 }
 
 fn not_an_image() -> ApiError {
@@ -103,12 +137,12 @@ fn not_an_image() -> ApiError {
 async fn read_form(
     mut form: Multipart,
     max: usize,
-) -> Result<(Vec<u8>, Option<Caption>), ApiError> {
+) -> Result<(SpooledImage, Option<Caption>), ApiError> {
     let too_large = || ApiError::PayloadTooLarge {
         what: "Photos",
         limit: max,
     };
-    let mut file: Option<Vec<u8>> = None;
+    let mut file: Option<SpooledImage> = None;
     let mut caption: Option<Caption> = None;
     let mut fields = BTreeMap::new();
     while let Some(field) = form.next().await {
@@ -116,19 +150,12 @@ async fn read_form(
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "file" if file.is_none() => {
-                let bytes = read_capped(&mut field, max, too_large, |start| {
-                    ImageType::sniff(start).map(|_| ()).ok_or_else(not_an_image)
-                })
-                .await?;
-                file = Some(bytes);
+                file = Some(spool_image(&mut field, max, too_large).await?);
             }
             "caption" if caption.is_none() && !fields.contains_key("caption") => {
-                let bytes = read_capped(
-                    &mut field,
-                    CAPTION_FIELD_BYTES,
-                    || ApiError::invalid_field("caption", "must be at most 300 characters"),
-                    |_| Ok(()),
-                )
+                let bytes = read_capped(&mut field, CAPTION_FIELD_BYTES, || {
+                    ApiError::invalid_field("caption", "must be at most 300 characters")
+                })
                 .await?;
                 match String::from_utf8(bytes)
                     .map_err(|_| "must be UTF-8 text".to_owned())

@@ -25,7 +25,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certi
  && install -d -o 10001 -g 10001 -m 0750 /var/lib/photos
 COPY --from=build /usr/local/bin/service /usr/local/bin/service
 RUN ln -s /usr/local/bin/service "/usr/local/bin/$SERVICE"
-ENV BIND_ADDR=0.0.0.0:${PORT} RUST_LOG=info
+# MALLOC_ARENA_MAX: glibc keeps a heap per thread and hands little back; two bound what many
+# threads touching large uploads can hold (docs/PHOTOS.md, Memory).
+ENV BIND_ADDR=0.0.0.0:${PORT} RUST_LOG=info MALLOC_ARENA_MAX=2
 # By uid, not name: a runtime can then see it is not root without reading /etc/passwd
 # (Kubernetes' runAsNonRoot refuses a user name).
 USER 10001

@@ -189,6 +189,8 @@ cargo build -p auth-service -p resource-service
 # The web app's origin: its page calls resource-service cross-origin (CORS with the bearer token).
 export APP_ENV=development COOKIE_SECURE=false ALLOWED_ORIGINS=http://localhost:$WEB_PORT
 export RUST_LOG=${RUST_LOG:-info} SHUTDOWN_TIMEOUT=${SHUTDOWN_TIMEOUT:-5s}
+# As the image: glibc's per-thread heaps, bounded (docs/PHOTOS.md, Memory).
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 DB_BASE=postgres://postgres@127.0.0.1:$PG_PORT
 
 DATABASE_URL=$DB_BASE/auth BIND_ADDR=127.0.0.1:$AUTH_PORT \

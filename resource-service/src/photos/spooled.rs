@@ -1,31 +1,45 @@
 //! An upload's file on disk while it waits to be prepared (docs/PHOTOS.md, Memory): an unnamed
 //! temporary file in `TMPDIR`, removed by the system once closed, even if the service dies.
 
-use std::io::{Read, Seek, SeekFrom};
-use tokio::io::AsyncWriteExt;
+use super::workers::PrepareWorkers;
+use super::PhotoError;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Arc;
 
-/// The spool while the file part streams in.
+/// The spool while the file part streams in. Its writes run on the workers' two I/O threads:
+/// through the shared blocking pool, sixteen uploads at once meant sixteen threads, each keeping
+/// a heap of its own (docs/PHOTOS.md, Memory).
 #[derive(Debug)]
 pub struct SpoolWriter {
-    file: tokio::fs::File,
+    file: Arc<std::fs::File>,
     len: usize,
+    workers: PrepareWorkers,
 }
 
-/// The whole file part, written and flushed.
+/// The whole file part, written.
 #[derive(Debug)]
 pub struct SpooledFile {
     file: std::fs::File,
     len: usize,
 }
 
+fn io_error(error: PhotoError) -> std::io::Error {
+    match error {
+        PhotoError::Spool(error) => error,
+        other => std::io::Error::other(other.to_string()),
+    }
+}
+
 impl SpoolWriter {
-    pub async fn create() -> std::io::Result<SpoolWriter> {
-        let file = tokio::task::spawn_blocking(tempfile::tempfile)
+    pub async fn create(workers: &PrepareWorkers) -> std::io::Result<SpoolWriter> {
+        let file = workers
+            .run_io(tempfile::tempfile)
             .await
-            .map_err(std::io::Error::other)??;
+            .map_err(io_error)??;
         Ok(SpoolWriter {
-            file: tokio::fs::File::from_std(file),
+            file: Arc::new(file),
             len: 0,
+            workers: workers.clone(),
         })
     }
 
@@ -38,17 +52,28 @@ impl SpoolWriter {
         self.len == 0
     }
 
-    pub async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.file.write_all(bytes).await?;
-        self.len += bytes.len();
-        Ok(())
+    /// Appends `buffer` and hands it back emptied, to be filled again.
+    pub async fn write(&mut self, mut buffer: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        let file = Arc::clone(&self.file);
+        let written = buffer.len();
+        let buffer = self
+            .workers
+            .run_io(move || {
+                (&*file).write_all(&buffer)?;
+                buffer.clear();
+                Ok::<_, std::io::Error>(buffer)
+            })
+            .await
+            .map_err(io_error)??;
+        self.len += written;
+        Ok(buffer)
     }
 
-    /// Waits for every write to land (an error of one surfaces here).
-    pub async fn finish(mut self) -> std::io::Result<SpooledFile> {
-        self.file.flush().await?;
+    pub fn finish(self) -> std::io::Result<SpooledFile> {
+        let file = Arc::try_unwrap(self.file)
+            .map_err(|_| std::io::Error::other("a write to the spool is still in flight"))?;
         Ok(SpooledFile {
-            file: self.file.into_std().await,
+            file,
             len: self.len,
         })
     }
@@ -78,11 +103,16 @@ mod tests {
 
     #[tokio::test]
     async fn what_is_written_is_read_back_whole() {
-        let mut spool = SpoolWriter::create().await.unwrap();
+        let workers = PrepareWorkers::per_two_cores().unwrap();
+        let mut spool = SpoolWriter::create(&workers).await.unwrap();
         let chunk: Vec<u8> = (0..=255).cycle().take(100_000).collect();
-        spool.write(&chunk).await.unwrap();
-        spool.write(b"tail").await.unwrap();
-        let spooled = spool.finish().await.unwrap();
+        let emptied = spool.write(chunk.clone()).await.unwrap();
+        assert!(
+            emptied.is_empty() && emptied.capacity() >= 100_000,
+            "handed back for reuse"
+        );
+        spool.write(b"tail".to_vec()).await.unwrap();
+        let spooled = spool.finish().unwrap();
         assert_eq!(spooled.len(), 100_004);
         let bytes = tokio::task::spawn_blocking(move || spooled.into_bytes())
             .await

@@ -12,6 +12,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct PrepareWorkers {
     pool: Arc<rayon::ThreadPool>,
+    /// Two threads for the spool's file writes: short, so they do not wait behind a prepare.
+    io: Arc<rayon::ThreadPool>,
 }
 
 impl std::fmt::Debug for PrepareWorkers {
@@ -30,8 +32,13 @@ impl PrepareWorkers {
             .num_threads(threads)
             .thread_name(|n| format!("photo-prepare-{n}"))
             .build()?;
+        let io = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .thread_name(|n| format!("photo-spool-{n}"))
+            .build()?;
         Ok(PrepareWorkers {
             pool: Arc::new(pool),
+            io: Arc::new(io),
         })
     }
 
@@ -45,8 +52,25 @@ impl PrepareWorkers {
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
+        Self::run_on(&self.pool, job).await
+    }
+
+    /// Runs a short file operation of the spool on the I/O threads.
+    pub async fn run_io<T, F>(&self, job: F) -> Result<T, PhotoError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        Self::run_on(&self.io, job).await
+    }
+
+    async fn run_on<T, F>(pool: &rayon::ThreadPool, job: F) -> Result<T, PhotoError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
         let (sender, receiver) = tokio::sync::oneshot::channel();
-        self.pool.spawn(move || {
+        pool.spawn(move || {
             // The receiver is gone only if the request was dropped; the result is not needed.
             let _ = sender.send(job());
         });

@@ -93,7 +93,7 @@ pub async fn upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let upload = read_upload(&req, payload, limits.max_bytes).await?;
+    let upload = read_upload(&req, payload, limits.max_bytes, &limits.workers).await?;
     // Preparing is CPU work: on the photo workers, holding no connection, and no more at once
     // than `decodes` allows.
     let _turn = limits.decodes.acquire().await.map_err(ApiError::internal)?;

@@ -8,7 +8,7 @@
 use super::capped_payload::CappedPayload;
 use crate::domain::{Caption, ImageType};
 use crate::error::ApiError;
-use crate::photos::{SpoolWriter, SpooledFile, Upload};
+use crate::photos::{PrepareWorkers, SpoolWriter, SpooledFile, Upload};
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
@@ -28,6 +28,7 @@ pub async fn read_upload(
     req: &HttpRequest,
     payload: web::Payload,
     max: usize,
+    workers: &PrepareWorkers,
 ) -> Result<Upload, ApiError> {
     let too_large = || ApiError::PayloadTooLarge {
         what: "Photos",
@@ -45,7 +46,8 @@ pub async fn read_upload(
     }
     let capped = CappedPayload::new(payload, cap);
     let tripped = capped.tripped();
-    let (spooled, caption) = match read_form(Multipart::new(req.headers(), capped), max).await {
+    let form = Multipart::new(req.headers(), capped);
+    let (spooled, caption) = match read_form(form, max, workers).await {
         Ok(form) => form,
         // Whatever the parser made of the cut-off body, the cause is its size.
         Err(_) if tripped.get() => return Err(too_large()),
@@ -102,10 +104,13 @@ async fn spool_image(
     field: &mut Field,
     limit: usize,
     too_large: impl Fn() -> ApiError,
+    workers: &PrepareWorkers,
 ) -> Result<SpooledImage, ApiError> {
     let mut buffer = Vec::with_capacity(SPOOL_CHUNK);
     let mut image = None;
-    let mut spool = SpoolWriter::create().await.map_err(ApiError::internal)?;
+    let mut spool = SpoolWriter::create(workers)
+        .await
+        .map_err(ApiError::internal)?;
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(multipart_error)?;
         if spool.len() + buffer.len() + chunk.len() > limit {
@@ -116,16 +121,15 @@ async fn spool_image(
             image = Some(ImageType::sniff(&buffer).ok_or_else(not_an_image)?);
         }
         if buffer.len() >= SPOOL_CHUNK {
-            spool.write(&buffer).await.map_err(ApiError::internal)?;
-            buffer.clear();
+            buffer = spool.write(buffer).await.map_err(ApiError::internal)?;
         }
     }
     let image = match image {
         Some(image) => image,
         None => ImageType::sniff(&buffer).ok_or_else(not_an_image)?,
     };
-    spool.write(&buffer).await.map_err(ApiError::internal)?;
-    let file = spool.finish().await.map_err(ApiError::internal)?;
+    spool.write(buffer).await.map_err(ApiError::internal)?;
+    let file = spool.finish().map_err(ApiError::internal)?;
     Ok(SpooledImage { image, file })
 }
 
@@ -137,6 +141,7 @@ fn not_an_image() -> ApiError {
 async fn read_form(
     mut form: Multipart,
     max: usize,
+    workers: &PrepareWorkers,
 ) -> Result<(SpooledImage, Option<Caption>), ApiError> {
     let too_large = || ApiError::PayloadTooLarge {
         what: "Photos",
@@ -150,7 +155,7 @@ async fn read_form(
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "file" if file.is_none() => {
-                file = Some(spool_image(&mut field, max, too_large).await?);
+                file = Some(spool_image(&mut field, max, too_large, workers).await?);
             }
             "caption" if caption.is_none() && !fields.contains_key("caption") => {
                 let bytes = read_capped(&mut field, CAPTION_FIELD_BYTES, || {

@@ -62,7 +62,7 @@ fn stream(port: u16, token: &str, prefix: &[u8], total: usize) -> String {
 #[test]
 fn endless_uploads_keep_the_process_under_64_mb() {
     let db = TestDatabase::create();
-    let store = TestPhotoStore::new();
+    let store = TestPhotoStore::directory();
     let port = free_port();
     let vars = vec![
         ("DATABASE_URL", db.url().to_owned()),
@@ -126,7 +126,7 @@ fn five_mib_jpeg() -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_uploads_and_sixteen_downloads_of_5_mib_at_once_stay_under_64_mb() {
     let db = TestDatabase::create();
-    let store = TestPhotoStore::new();
+    let store = TestPhotoStore::directory();
     let port = free_port();
     let vars = vec![
         ("DATABASE_URL", db.url().to_owned()),

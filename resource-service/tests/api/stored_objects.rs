@@ -19,13 +19,17 @@ impl TestPhotoStore {
                 url: format!("{}/{}", bucket.trim_end_matches('/'), Uuid::new_v4()),
                 _dir: None,
             },
-            _ => {
-                let dir = tempfile::tempdir().expect("a temporary directory");
-                Self {
-                    url: format!("file://{}", dir.path().display()),
-                    _dir: Some(dir),
-                }
-            }
+            _ => Self::directory(),
+        }
+    }
+
+    /// A temporary directory, whatever `TEST_PHOTO_STORE` says: for tests of a binary started
+    /// with a clean environment (no `AWS_*` variables).
+    pub fn directory() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        Self {
+            url: format!("file://{}", dir.path().display()),
+            _dir: Some(dir),
         }
     }
 

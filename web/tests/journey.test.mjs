@@ -45,9 +45,10 @@ test('register, log in, upload, like, reload: still logged in', async () => {
   // Someone shared photos before: the grid shows everyone's.
   const friend = newUser('lena', 'Lena Söderberg');
   await registerByApi(friend);
-  const token = await accessTokenByApi(friend);
   for (const [scene, caption] of [[1, 'Blue hour at the lake'], [2, 'Forest ridge'], [3, 'Desert dawn']]) {
-    await uploadByApi(token, await drawPhoto(page, { scene }), caption);
+    // A token per upload: they live four seconds here, and a busy machine may take that long.
+    const bytes = await drawPhoto(page, { scene });
+    await uploadByApi(await accessTokenByApi(friend), bytes, caption);
   }
 
   await expectLoginView(page);
@@ -74,8 +75,9 @@ test('register, log in, upload, like, reload: still logged in', async () => {
   await page.getByRole('button', { name: 'Upload', exact: true }).click();
   const item = photoItem(page, caption).first();
   await item.waitFor();
-  // The image really arrived, fetched with the bearer token (an <img> alone could not).
-  await page.waitForFunction((alt) => [...document.images].some((i) => i.alt === alt && i.complete && i.naturalWidth === 800), caption);
+  // The image really arrived, fetched with the bearer token (an <img> alone could not): the
+  // thumbnail, 320 pixels wide for this 800x600 photo, not the original.
+  await page.waitForFunction((alt) => [...document.images].some((i) => i.alt === alt && i.complete && i.naturalWidth === 320), caption);
   await item.getByRole('button', { name: 'Like', exact: true }).click();
   await item.getByRole('button', { name: 'Unlike', exact: true }).waitFor();
   assert.equal(await item.locator('.likes').textContent(), '1 like');

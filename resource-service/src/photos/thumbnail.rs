@@ -1,6 +1,6 @@
 //! The small copy a photo grid shows (docs/PHOTOS.md, Thumbnails): at most 320 pixels on the
 //! long side, upright, without metadata. JPEG for opaque photos, lossless WebP for those with
-//! transparency (JPEG has none).
+//! transparent pixels (JPEG has none).
 
 use crate::domain::ImageType;
 use image::codecs::jpeg::JpegEncoder;
@@ -27,10 +27,10 @@ pub fn thumbnail_of(upright: &DynamicImage) -> Result<Thumbnail, ImageError> {
         upright.clone()
     };
     let mut bytes = Vec::new();
-    if small.color().has_alpha() {
-        small
-            .to_rgba8()
-            .write_with_encoder(WebPEncoder::new_lossless(&mut bytes))?;
+    // An alpha channel that is opaque everywhere (a canvas export, say) needs none.
+    let rgba = small.color().has_alpha().then(|| small.to_rgba8());
+    if let Some(rgba) = rgba.filter(|rgba| rgba.pixels().any(|pixel| pixel[3] < u8::MAX)) {
+        rgba.write_with_encoder(WebPEncoder::new_lossless(&mut bytes))?;
         Ok(Thumbnail {
             image: ImageType::Webp,
             bytes,
@@ -72,5 +72,11 @@ mod tests {
             0,
             "transparency kept"
         );
+    }
+
+    #[test]
+    fn an_alpha_channel_opaque_everywhere_makes_a_jpeg() {
+        let photo = DynamicImage::ImageRgba8(RgbaImage::from_pixel(40, 90, Rgba([9, 9, 9, 255])));
+        assert_eq!(thumbnail_of(&photo).unwrap().image, ImageType::Jpeg);
     }
 }

@@ -143,7 +143,7 @@ pub async fn content(
 }
 
 /// `GET /photos/{id}/thumbnail`: at most 320 pixels on the long side, JPEG (or WebP when the
-/// photo has transparency); the same caching and ranges as the content.
+/// photo has transparent pixels); the same caching and ranges as the content.
 #[utoipa::path(
     get,
     path = "/photos/{id}/thumbnail",

@@ -10,7 +10,6 @@ use diesel::{Connection, PgConnection};
 use futures_util::TryStreamExt;
 use service_kit::blocking::with_connection;
 use service_kit::{Background, StopSignal};
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// Objects removed, and objects kept because a photo named them after all.
@@ -54,30 +53,26 @@ pub async fn drain_deletions(
     }
 }
 
-/// Removes objects written before `grace` ago that no photo names. Lists the whole store: run
-/// it seldom.
+/// Removes objects written before `grace` ago that no photo names. Lists the whole store, a
+/// batch of names at a time, so memory does not grow with the store: run it seldom. A name that
+/// is kept is counted once per listing it appears in (originals, thumbnails).
 pub async fn sweep_orphans(
     pool: &DbPool,
     store: &PhotoStore,
     grace: Duration,
 ) -> Result<CleanupReport, PhotoError> {
     let cutoff = chrono::Utc::now() - grace;
-    let mut names = BTreeSet::new();
-    for kind in [ObjectKind::Original, ObjectKind::Thumbnail] {
-        let mut listing = store.written_before(kind, cutoff);
-        while let Some(name) = listing.try_next().await? {
-            names.insert(name);
-        }
-    }
-    let names: Vec<String> = names.into_iter().collect();
     let mut report = CleanupReport::default();
-    for chunk in names.chunks(BATCH) {
-        let (store, chunk) = (store.clone(), chunk.to_vec());
-        let batch = with_connection(pool, move |conn| {
-            remove_unnamed(conn, &store, &chunk, false)
-        })
-        .await?;
-        report.add(batch);
+    for kind in [ObjectKind::Original, ObjectKind::Thumbnail] {
+        let mut batches = store.written_before(kind, cutoff).try_chunks(BATCH);
+        while let Some(names) = batches.try_next().await.map_err(|e| e.1)? {
+            let store = store.clone();
+            let batch = with_connection(pool, move |conn| {
+                remove_unnamed(conn, &store, &names, false)
+            })
+            .await?;
+            report.add(batch);
+        }
     }
     Ok(report)
 }

@@ -168,8 +168,16 @@ mod tests {
         let started = Instant::now();
         decode_check(ImageType::Jpeg, &stripped).unwrap();
         let decode = started.elapsed();
+        // For comparison: the full-size decode the check used before (zune-jpeg, in `image`).
+        let started = Instant::now();
+        let full = reader(ImageType::Jpeg, &stripped).decode().unwrap();
+        let full_decode = started.elapsed();
+        let started = Instant::now();
+        super::super::thumbnail::thumbnail_of(&full).unwrap();
+        let thumbnail = started.elapsed();
         println!(
-            "{} bytes, {width}x{height}: strip {strip:?}, decode check {decode:?}",
+            "{} bytes, {width}x{height}: strip {strip:?}, decode check at reduced scale \
+             {decode:?}; full-size decode {full_decode:?}, thumbnail from it {thumbnail:?}",
             jpeg.len()
         );
     }

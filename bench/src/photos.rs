@@ -90,15 +90,19 @@ struct Target {
     goal: f64,
 }
 
-/// Runs the photo part; returns resource-service's RSS (kB) at the end of each of its rounds.
+/// resource-service's RSS (kB) at the end of each round of one kind.
+pub type LoadedRss = (&'static str, Vec<f64>);
+
+/// Runs the photo part; returns resource-service's RSS at the end of its serving rounds and of
+/// its upload rounds, apart: uploads hold far more memory than serving does.
 pub async fn run(
     config: &PhotoConfig,
     token: &str,
     report: &mut Report,
-) -> Result<Vec<f64>, Error> {
-    let mut rss = serve(config, token, report).await?;
-    rss.extend(uploads::run(config, token, report).await?);
-    Ok(rss)
+) -> Result<Vec<LoadedRss>, Error> {
+    let serving = serve(config, token, report).await?;
+    let uploading = uploads::run(config, token, report).await?;
+    Ok(vec![("photo serving", serving), ("upload", uploading)])
 }
 
 /// The path lives as long as the program: leaking these few strings is how `Req` keeps them.

@@ -7,7 +7,7 @@ use crate::http::{self, Req};
 use crate::load::{self, Repeat, Round, VirtualUser};
 use crate::machine;
 use crate::pgbench::PgBench;
-use crate::photos::{self, PhotoConfig};
+use crate::photos::{self, LoadedRss, PhotoConfig};
 use crate::report::{Goal, Report, Unit};
 use crate::stats::ratios;
 use crate::Error;
@@ -685,13 +685,13 @@ fn mb(kb: &[f64]) -> Vec<f64> {
 }
 
 /// P4: resident memory idle (each recorded start, after a second's rest), at the end of each
-/// load round, and the peak the kernel saw. The photo part's rounds have their own row, so the
-/// other rows keep meaning what they meant before it existed.
+/// load round, and the peak the kernel saw. The photo part's rounds have rows of their own, so
+/// the other rows keep meaning what they meant before it existed.
 fn p4_memory(
     config: &Config,
     auth_loaded: &[f64],
     resource_loaded: &[f64],
-    photo_loaded: &[f64],
+    photo_loaded: &[LoadedRss],
     report: &mut Report,
 ) -> Result<(), Error> {
     let idle = recorded(&config.record, "idle_rss_kb")?;
@@ -713,14 +713,16 @@ fn p4_memory(
             &mb(loaded),
             Some(Goal::Below(64.0)),
         );
-        if pid == config.resource_pid && !photo_loaded.is_empty() {
-            report.row(
-                "P4",
-                format!("{name} RSS at the end of photo and upload rounds"),
-                Unit::Megabytes,
-                &mb(photo_loaded),
-                Some(Goal::Below(64.0)),
-            );
+        if pid == config.resource_pid {
+            for (rounds, loaded) in photo_loaded {
+                report.row(
+                    "P4",
+                    format!("{name} RSS at the end of {rounds} rounds"),
+                    Unit::Megabytes,
+                    &mb(loaded),
+                    Some(Goal::Below(64.0)),
+                );
+            }
         }
         let peak = machine::status_kb(pid, "VmHWM")? as f64;
         report.row(

@@ -65,10 +65,11 @@ fi
 NGINX=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
 if [ -z "$NGINX" ]; then
   log "nginx is missing; installing Debian's nginx-light"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light >&2; then
-    apt-get update -q >&2
+  install_nginx() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light >&2
-  fi
+  }
+  # A fresh machine's package lists may be missing or stale.
+  install_nginx || { apt-get update -q >&2 && install_nginx; }
   NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 
@@ -190,8 +191,8 @@ http {
 }
 EOF
 } >"$WORK/nginx.conf"
-NGINX_PID=$("$BIN/bench" start --name nginx --ready "127.0.0.1:$NGINX_PORT" --log "$WORK/nginx.log" \
-  -- "$NGINX" -p "$WORK/nginx" -e "$WORK/nginx.log" -c "$WORK/nginx.conf")
+NGINX_PID=$("$BIN/bench" start --name nginx --ready "127.0.0.1:$NGINX_PORT" \
+  --log "$WORK/nginx.log" -- "$NGINX" -p "$WORK/nginx" -e "$WORK/nginx.log" -c "$WORK/nginx.conf")
 PIDS+=("$NGINX_PID")
 
 # --- P1-P4 and the photo part ---------------------------------------------------------------

@@ -182,7 +182,13 @@ http {
   keepalive_requests 1000000;
   keepalive_timeout 75s;
   default_type application/octet-stream;
+  # Temp directories inside the bench's, so a run by a user other than root needs nothing
+  # from /var/lib/nginx.
   client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
   server {
     listen 127.0.0.1:$NGINX_PORT;
     root $PHOTO_STORE;

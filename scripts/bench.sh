@@ -4,8 +4,8 @@
 # Builds in release mode, starts PostgreSQL if it is not running, creates fresh databases, starts
 # auth-service and resource-service from target/release (timing each start, P5), runs the
 # criterion micro-benchmark of shared-tokens, then the bench binary (P1-P4, with pgbench for
-# P2's comparison), and prints one markdown table. Everything it started is stopped on exit.
-# Only 127.0.0.1 is loaded.
+# P2's comparison, and the photo part, with nginx serving the photo store for comparison), and
+# prints one markdown table. Everything it started is stopped on exit. Only 127.0.0.1 is loaded.
 #
 # Knobs (environment):
 #   BENCH_BCRYPT_COST  bcrypt cost of auth-service and of the single-core timing (default 12)
@@ -15,7 +15,10 @@
 #   BENCH_LOGIN_VUS    concurrent login users for P3 (default 4 per core)
 #   BENCH_DB_POOL_SIZE DB_POOL_SIZE of both services (default: the services' default)
 #   BENCH_SKIP_MICRO=1 skip the criterion micro-benchmark
-#   BENCH_AUTH_PORT, BENCH_RESOURCE_PORT, BENCH_BARE_PORT (default 18080, 18081, 18082)
+#   BENCH_PHOTO_CONNS  connections for the photo content/thumbnail loads (default 16)
+#   BENCH_UPLOADERS    concurrent uploaders of the photo part (default 4)
+#   BENCH_AUTH_PORT, BENCH_RESOURCE_PORT, BENCH_BARE_PORT, BENCH_NGINX_PORT
+#                      (default 18080, 18081, 18082, 18083)
 #   PGHOST, PGPORT, PGUSER, PGPASSWORD (default 127.0.0.1, 5432, postgres, postgres)
 #   BENCH_OUT          also write the table to this file
 set -euo pipefail
@@ -31,6 +34,7 @@ CONNS=${BENCH_CONNS:-64}
 AUTH_PORT=${BENCH_AUTH_PORT:-18080}
 RESOURCE_PORT=${BENCH_RESOURCE_PORT:-18081}
 BARE_PORT=${BENCH_BARE_PORT:-18082}
+NGINX_PORT=${BENCH_NGINX_PORT:-18083}
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGPASSWORD=${PGPASSWORD:-postgres}
@@ -56,6 +60,17 @@ PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null
 if [ -z "$PGBENCH" ] || ! command -v psql >/dev/null; then
   log "pgbench and psql are needed (Debian: apt-get install postgresql postgresql-contrib)"
   exit 1
+fi
+# The photo part's reference: Debian's nginx serving the photo store's files.
+NGINX=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
+if [ -z "$NGINX" ]; then
+  log "nginx is missing; installing Debian's nginx-light"
+  install_nginx() {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light >&2
+  }
+  # A fresh machine's package lists may be missing or stale.
+  install_nginx || { apt-get update -q >&2 && install_nginx; }
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 
 # --- build (once; reused by later runs) --------------------------------------------------------
@@ -100,6 +115,10 @@ export BCRYPT_COST=$COST RUST_LOG=warn COOKIE_SECURE=false APP_ENV=development
 # Every request of the benchmark comes from 127.0.0.1: the per-address limiter would turn it
 # into a benchmark of 429s.
 export RATE_LIMIT_PER_IP=off
+# The photo part: photo bytes in a directory nginx also serves; the upload rounds store hundreds
+# of photos for one user, which the default quota (1000) could cut short.
+PHOTO_STORE="$WORK/photos"
+export PHOTO_STORE MAX_PHOTOS_PER_USER=1000000
 if [ -n "${BENCH_DB_POOL_SIZE:-}" ]; then export DB_POOL_SIZE=$BENCH_DB_POOL_SIZE; fi
 DB_BASE="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT"
 RECORD="$WORK/record"
@@ -143,8 +162,47 @@ BARE_PID=$(BIND_ADDR="127.0.0.1:$BARE_PORT" "$BIN/bench" start --name bare_whoam
   --ready "127.0.0.1:$BARE_PORT" --log "$WORK/bare_whoami.log" -- "$BIN/examples/bare_whoami")
 PIDS+=("$BARE_PID")
 
-# --- P1-P4 ------------------------------------------------------------------------------------
-log "P1-P4 (about $((ROUNDS * SECS * 7 + 30)) s)"
+# The photo part's reference: nginx serving the photo store as its root, set up as for static
+# files (sendfile, no access log, long keep-alive); /readyz answers 200 so `bench start` can wait
+# for it like for the services. The store's files are readable by their owner only, so as root
+# the workers run as root too.
+mkdir -p "$WORK/nginx"
+{
+  if [ "$(id -u)" = 0 ]; then echo "user root;"; fi
+  cat <<EOF
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx.log warn;
+events { worker_connections 1024; }
+http {
+  sendfile on;
+  tcp_nopush on;
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+  default_type application/octet-stream;
+  # Temp directories inside the bench's, so a run by a user other than root needs nothing
+  # from /var/lib/nginx.
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $PHOTO_STORE;
+    location = /readyz { return 200; }
+  }
+}
+EOF
+} >"$WORK/nginx.conf"
+NGINX_PID=$("$BIN/bench" start --name nginx --ready "127.0.0.1:$NGINX_PORT" \
+  --log "$WORK/nginx.log" -- "$NGINX" -p "$WORK/nginx" -e "$WORK/nginx.log" -c "$WORK/nginx.conf")
+PIDS+=("$NGINX_PID")
+
+# --- P1-P4 and the photo part ---------------------------------------------------------------
+log "P1-P4 and the photo part (about $((ROUNDS * SECS * 12 + 40)) s)"
 TABLE="$WORK/table.md"
 "$BIN/bench" run \
   --auth "127.0.0.1:$AUTH_PORT" --resource "127.0.0.1:$RESOURCE_PORT" --bare "127.0.0.1:$BARE_PORT" \
@@ -153,12 +211,14 @@ TABLE="$WORK/table.md"
   ${BENCH_LOGIN_VUS:+--login-vus "$BENCH_LOGIN_VUS"} --bcrypt-cost "$COST" \
   --pgbench "$PGBENCH" --pg-host "$PGHOST" --pg-port "$PGPORT" --pg-user "$PGUSER" \
   --pgbench-db bench_pgbench --pgbench-script "$ROOT/bench/pgbench/rotation.sql" \
-  --log-dir "$WORK" "${CRITERION[@]}" >"$TABLE"
+  --log-dir "$WORK" "${CRITERION[@]}" \
+  --nginx "127.0.0.1:$NGINX_PORT" ${BENCH_PHOTO_CONNS:+--photo-conns "$BENCH_PHOTO_CONNS"} \
+  ${BENCH_UPLOADERS:+--uploaders "$BENCH_UPLOADERS"} >"$TABLE"
 
 {
   echo "### Benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
   echo
-  echo "PostgreSQL $(psql -X -At -d postgres -c 'SHOW server_version'), $("$PGBENCH" --version | head -n 1)."
+  echo "PostgreSQL $(psql -X -At -d postgres -c 'SHOW server_version'), $("$PGBENCH" --version | head -n 1), $("$NGINX" -v 2>&1)."
   echo "Load average when the script started (before building): $LOAD_BEFORE."
   echo
   cat "$TABLE"

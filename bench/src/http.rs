@@ -6,7 +6,7 @@ use crate::Error;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
@@ -32,11 +32,19 @@ impl Req {
     }
 
     pub fn post_json(path: &'static str, body: Vec<u8>) -> Self {
+        Self::post(
+            path,
+            HeaderValue::from_static("application/json"),
+            Bytes::from(body),
+        )
+    }
+
+    pub fn post(path: &'static str, content_type: HeaderValue, body: Bytes) -> Self {
         Self {
             method: Method::POST,
             path,
-            headers: vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-            body: Bytes::from(body),
+            headers: vec![(CONTENT_TYPE, content_type)],
+            body,
         }
     }
 
@@ -71,6 +79,12 @@ impl Conn {
 
     /// Sends `req` and reads the whole response body.
     pub async fn send(&mut self, req: &Req) -> Result<(StatusCode, Bytes), Error> {
+        let (status, _, body) = self.exchange(req).await?;
+        Ok((status, body))
+    }
+
+    /// Sends `req` and reads the whole response: status, headers and body.
+    pub async fn exchange(&mut self, req: &Req) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         self.sender.ready().await?;
         let mut builder = Request::builder()
             .method(req.method.clone())
@@ -82,8 +96,9 @@ impl Conn {
         let request = builder.body(Full::new(req.body.clone()))?;
         let response = self.sender.send_request(request).await?;
         let status = response.status();
-        let body = response.into_body().collect().await?.to_bytes();
-        Ok((status, body))
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await?.to_bytes();
+        Ok((status, parts.headers, body))
     }
 }
 

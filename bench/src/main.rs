@@ -8,7 +8,9 @@
 //! bench run --auth HOST:PORT --resource HOST:PORT --auth-pid PID --resource-pid PID
 //!           --record FILE --pgbench-db NAME --pgbench-script FILE [options]
 //!     Runs P1-P3 in alternating rounds, reads P4/P5 from the record file and process status,
-//!     and prints the markdown table on stdout (progress goes to stderr).
+//!     and prints the markdown table on stdout (progress goes to stderr). With --nginx HOST:PORT
+//!     (nginx serving the photo store) it also runs the photo part: content and thumbnail
+//!     against nginx (--photo-conns, default 16), then uploads (--uploaders, default 4).
 //! bench hammer --addr HOST:PORT --path PATH [--bearer TOKEN] [--conns N] [--secs S]
 //!     One closed-loop GET load, for profiling a single endpoint (perf, callgrind).
 //! ```
@@ -16,19 +18,22 @@
 
 mod args;
 mod http;
+mod jpeg;
 mod load;
 mod machine;
 mod pgbench;
+mod photos;
 mod report;
 mod run;
 mod start;
 mod stats;
+mod uploads;
 
 use std::process::ExitCode;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-const USAGE: &str = "usage: bench start --name NAME --ready HOST:PORT --log FILE [--record FILE] -- BINARY [ARGS...]\n       bench run --auth HOST:PORT --resource HOST:PORT --auth-pid PID --resource-pid PID --record FILE --pgbench-db NAME --pgbench-script FILE [--bare HOST:PORT --rounds N --secs S --conns N --login-vus N --bcrypt-cost C --criterion-dir DIR --pgbench BIN --pg-host H --pg-port P --pg-user U --log-dir DIR]\n       bench hammer --addr HOST:PORT --path PATH [--bearer TOKEN] [--conns N] [--secs S]";
+const USAGE: &str = "usage: bench start --name NAME --ready HOST:PORT --log FILE [--record FILE] -- BINARY [ARGS...]\n       bench run --auth HOST:PORT --resource HOST:PORT --auth-pid PID --resource-pid PID --record FILE --pgbench-db NAME --pgbench-script FILE [--bare HOST:PORT --rounds N --secs S --conns N --login-vus N --bcrypt-cost C --criterion-dir DIR --pgbench BIN --pg-host H --pg-port P --pg-user U --log-dir DIR --nginx HOST:PORT --photo-conns N --uploaders N]\n       bench hammer --addr HOST:PORT --path PATH [--bearer TOKEN] [--conns N] [--secs S]";
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> ExitCode {

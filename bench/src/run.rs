@@ -1,11 +1,13 @@
-//! `bench run`: P1-P3 in alternating rounds, P4/P5 from the record file and `/proc`, the
-//! criterion micro-benchmark read back from its estimates, and the table.
+//! `bench run`: P1-P3 and the photo part (`photos.rs`) in alternating rounds, P4/P5 from the
+//! record file and `/proc`, the criterion micro-benchmark read back from its estimates, and the
+//! table.
 
 use crate::args::Args;
 use crate::http::{self, Req};
 use crate::load::{self, Repeat, Round, VirtualUser};
 use crate::machine;
 use crate::pgbench::PgBench;
+use crate::photos::{self, LoadedRss, PhotoConfig};
 use crate::report::{Goal, Report, Unit};
 use crate::stats::ratios;
 use crate::Error;
@@ -26,7 +28,7 @@ const PASSWORD: &str = "bench password, long enough";
 /// What auth-service hands bcrypt: base64 of a SHA-256, 44 bytes (see auth-service passwords.rs).
 const PREHASHED_LEN: usize = 44;
 /// Warm-up before the first measured round of each part (not counted).
-const WARMUP: Duration = Duration::from_secs(1);
+pub(crate) const WARMUP: Duration = Duration::from_secs(1);
 /// How often the healthz probe fires while logins load auth-service.
 const PROBE_EVERY: Duration = Duration::from_millis(5);
 /// The single-core bcrypt timing runs at least this long per round.
@@ -47,24 +49,29 @@ struct Config {
     bcrypt_cost: u32,
     criterion_dir: Option<PathBuf>,
     pgbench: PgBench,
+    photos: Option<PhotoConfig>,
 }
 
 impl Config {
     fn from_args(args: &Args) -> Result<Self, Error> {
         let conns = args.parsed_or("conns", 64usize)?;
         let log_dir = PathBuf::from(args.or("log-dir", "/tmp"));
+        let resource = args.parsed("resource")?;
+        let resource_pid = args.parsed("resource-pid")?;
+        let rounds = args.parsed_or("rounds", 3usize)?.max(1);
+        let round = Duration::from_secs_f64(args.parsed_or("secs", 6.0f64)?);
         Ok(Self {
             auth: args.parsed("auth")?,
-            resource: args.parsed("resource")?,
+            resource,
             bare: match args.optional("bare") {
                 Some(_) => Some(args.parsed("bare")?),
                 None => None,
             },
             auth_pid: args.parsed("auth-pid")?,
-            resource_pid: args.parsed("resource-pid")?,
+            resource_pid,
             record: PathBuf::from(args.required("record")?),
-            rounds: args.parsed_or("rounds", 3usize)?.max(1),
-            round: Duration::from_secs_f64(args.parsed_or("secs", 6.0f64)?),
+            rounds,
+            round,
             conns,
             login_vus: args.parsed_or("login-vus", 4 * machine::cores())?,
             bcrypt_cost: args.parsed_or("bcrypt-cost", 12u32)?,
@@ -80,6 +87,7 @@ impl Config {
                 threads: machine::cores(),
                 log_dir,
             },
+            photos: PhotoConfig::from_args(args, resource, resource_pid, rounds, round)?,
         })
     }
 }
@@ -99,7 +107,20 @@ pub async fn run(args: &Args) -> Result<(), Error> {
     let resource_loaded = p1_verification(&config, &access_token, &mut report).await?;
     let (tokens, mut auth_loaded) = p3_logins(&config, &mut report).await?;
     auth_loaded.extend(p2_rotation(&config, tokens, &mut report).await?);
-    p4_memory(&config, &auth_loaded, &resource_loaded, &mut report)?;
+    // Last of the load parts, so the others run as before it existed (no photo rows, no photo
+    // files in the page cache); a fresh token, as the first may be near its expiry by now.
+    let mut photo_loaded = Vec::new();
+    if let Some(photo_config) = &config.photos {
+        let token = register_and_login(config.auth).await?;
+        photo_loaded = photos::run(photo_config, &token, &mut report).await?;
+    }
+    p4_memory(
+        &config,
+        &auth_loaded,
+        &resource_loaded,
+        &photo_loaded,
+        &mut report,
+    )?;
     p5_start(&config, &mut report)?;
     micro(&config, &mut report)?;
 
@@ -118,6 +139,13 @@ pub async fn run(args: &Args) -> Result<(), Error> {
         config.login_vus,
         config.bcrypt_cost
     ));
+    if let Some(p) = &config.photos {
+        report.note(format!(
+            "photos: {} connections for content and thumbnail, ours and nginx alternating; {} \
+             concurrent uploaders; the prepare row's min/max are over its runs",
+            p.conns, p.uploaders
+        ));
+    }
     report.note(
         "min/max are over the rounds; each ratio is taken within one pair of back-to-back \
          rounds; `met` judges the median; for µs rows min/max are criterion's 95% interval",
@@ -157,7 +185,7 @@ fn json(value: serde_json::Value) -> Result<Vec<u8>, Error> {
 }
 
 /// Registers the bench user (a fresh database has none) and logs in once for an access token.
-async fn register_and_login(auth: SocketAddr) -> Result<String, Error> {
+pub(crate) async fn register_and_login(auth: SocketAddr) -> Result<String, Error> {
     let register = Req::post_json(
         "/auth/register",
         json(serde_json::json!({
@@ -193,7 +221,7 @@ fn login_request() -> Result<Req, Error> {
     ))
 }
 
-fn progress(part: &str, round: usize, rounds: usize, what: &str, r: &Round) {
+pub(crate) fn progress(part: &str, round: usize, rounds: usize, what: &str, r: &Round) {
     eprintln!(
         "bench: {part} round {}/{rounds} {what}: {:.0}/s p50 {:.2} ms p99 {:.2} ms errors {}",
         round + 1,
@@ -206,15 +234,15 @@ fn progress(part: &str, round: usize, rounds: usize, what: &str, r: &Round) {
 
 /// Rates, p50s, p99s and error counts of a series of rounds.
 #[derive(Default)]
-struct Series {
-    rate: Vec<f64>,
-    p50: Vec<f64>,
-    p99: Vec<f64>,
-    errors: Vec<f64>,
+pub(crate) struct Series {
+    pub rate: Vec<f64>,
+    pub p50: Vec<f64>,
+    pub p99: Vec<f64>,
+    pub errors: Vec<f64>,
 }
 
 impl Series {
-    fn push(&mut self, r: &Round) {
+    pub fn push(&mut self, r: &Round) {
         self.rate.push(r.per_second());
         self.p50.push(r.quantile_ms(0.5));
         self.p99.push(r.quantile_ms(0.99));
@@ -657,11 +685,13 @@ fn mb(kb: &[f64]) -> Vec<f64> {
 }
 
 /// P4: resident memory idle (each recorded start, after a second's rest), at the end of each
-/// load round, and the peak the kernel saw.
+/// load round, and the peak the kernel saw. The photo part's rounds have rows of their own, so
+/// the other rows keep meaning what they meant before it existed.
 fn p4_memory(
     config: &Config,
     auth_loaded: &[f64],
     resource_loaded: &[f64],
+    photo_loaded: &[LoadedRss],
     report: &mut Report,
 ) -> Result<(), Error> {
     let idle = recorded(&config.record, "idle_rss_kb")?;
@@ -683,6 +713,17 @@ fn p4_memory(
             &mb(loaded),
             Some(Goal::Below(64.0)),
         );
+        if pid == config.resource_pid {
+            for (rounds, loaded) in photo_loaded {
+                report.row(
+                    "P4",
+                    format!("{name} RSS at the end of {rounds} rounds"),
+                    Unit::Megabytes,
+                    &mb(loaded),
+                    Some(Goal::Below(64.0)),
+                );
+            }
+        }
         let peak = machine::status_kb(pid, "VmHWM")? as f64;
         report.row(
             "P4",

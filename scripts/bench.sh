@@ -119,6 +119,8 @@ export RATE_LIMIT_PER_IP=off
 # of photos for one user, which the default quota (1000) could cut short.
 PHOTO_STORE="$WORK/photos"
 export PHOTO_STORE MAX_PHOTOS_PER_USER=1000000
+# As the image and scripts/dev.sh run the services (docs/PHOTOS.md, Memory).
+export MALLOC_ARENA_MAX=2
 if [ -n "${BENCH_DB_POOL_SIZE:-}" ]; then export DB_POOL_SIZE=$BENCH_DB_POOL_SIZE; fi
 DB_BASE="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT"
 RECORD="$WORK/record"

@@ -220,6 +220,9 @@ fn serve(listener: TcpListener, served: Served, settings: &Settings) -> std::io:
             .default_service(web::to(request_errors::not_found))
     })
     // SIGTERM: stop accepting, let in-flight requests finish for up to this long.
+    // Without it a response written in several pieces (a streamed photo) waits for the client's
+    // delayed ACK: about 40 ms each (Nagle's algorithm; docs/PHOTOS.md, Serving).
+    .tcp_nodelay(true)
     .shutdown_timeout(settings.shutdown_timeout.as_secs())
     .listen(listener)?
     .run();

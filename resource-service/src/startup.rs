@@ -4,7 +4,7 @@
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::metrics::ResourceMetrics;
-use crate::photos::{self, ContentCache, PrepareWorkers};
+use crate::photos::{self, PrepareWorkers, ServingCaches};
 use crate::routes::{self, PhotoLimits};
 use crate::storage::{PhotoStore, StorageError};
 use actix_web::dev::Server;
@@ -179,7 +179,7 @@ fn serve(listener: TcpListener, served: Served, settings: &Settings) -> std::io:
     let resource_metrics = web::Data::new(served.resource_metrics);
     let pool = web::Data::new(served.pool);
     let store = web::Data::new(served.store);
-    let content_cache = web::Data::new(ContentCache::default());
+    let caches = web::Data::new(ServingCaches::default());
     let policy = web::Data::new(served.policy);
     let limits = web::Data::new(PhotoLimits::new(
         settings.max_photo_bytes,
@@ -208,7 +208,7 @@ fn serve(listener: TcpListener, served: Served, settings: &Settings) -> std::io:
             .app_data(resource_metrics.clone())
             .app_data(pool.clone())
             .app_data(store.clone())
-            .app_data(content_cache.clone())
+            .app_data(caches.clone())
             .app_data(policy.clone())
             .app_data(limits.clone())
             .app_data(request_errors::json_config(MAX_JSON_BYTES))

@@ -3,10 +3,12 @@
 //! store, whole or a range of them.
 
 use super::content_cache::ContentCache;
+use super::hot_objects::HotObjects;
 use super::PhotoError;
 use crate::db::{photos, DbPool};
 use crate::storage::{ObjectKind, ObjectStream, PhotoStore, StorageError};
-use futures_util::StreamExt;
+use bytes::Bytes;
+use futures_util::TryStreamExt;
 use object_store::path::Path;
 use service_kit::blocking::with_connection;
 use std::ops::Range;
@@ -95,38 +97,76 @@ async fn look_up(pool: &DbPool, id: Uuid, which: Which) -> Result<Content, Photo
     }
 }
 
-/// The bytes of `content`, or the `range` of them, as a stream.
+/// A photo's bytes as read: whole in memory, or a stream of chunks from the store.
+pub enum ContentBody {
+    Memory(Bytes),
+    Stream(ObjectStream),
+}
+
+/// The bytes of `content`, or the `range` of them: a small object from memory when `hot` has
+/// it (and kept there when it had not), a larger one streamed.
 pub async fn read_content(
     pool: &DbPool,
     store: &PhotoStore,
+    hot: &HotObjects,
     content: &Content,
     range: Option<Range<u64>>,
-) -> Result<ObjectStream, PhotoError> {
+) -> Result<ContentBody, PhotoError> {
     match &content.source {
-        Source::Store(key) => match store.read(key, range).await {
-            Ok(stream) => Ok(stream),
-            // The photo was deleted (on another instance, whose delete this one's cache has
-            // not seen yet) and its objects removed since.
-            Err(StorageError::NotFound) => Err(PhotoError::NotFound),
-            Err(other) => Err(other.into()),
-        },
+        Source::Store(key) if HotObjects::takes(content.size) => {
+            let bytes = match hot.get(key) {
+                Some(bytes) => bytes,
+                None => {
+                    let bytes = whole(read_object(store, key, None).await?).await?;
+                    hot.keep(key, bytes.clone());
+                    bytes
+                }
+            };
+            Ok(ContentBody::Memory(part_of(bytes, range)))
+        }
+        Source::Store(key) => Ok(ContentBody::Stream(read_object(store, key, range).await?)),
         Source::Database(id) => {
             let id = *id;
             let bytes = with_connection(pool, move |conn| {
                 photos::content_bytes(conn, id).map_err(PhotoError::from)
             })
             .await?;
-            let bytes = bytes::Bytes::from(bytes);
-            let part = match range {
-                Some(range) => {
-                    let end =
-                        usize::try_from(range.end).map_or(bytes.len(), |e| e.min(bytes.len()));
-                    let start = usize::try_from(range.start).map_or(end, |s| s.min(end));
-                    bytes.slice(start..end)
-                }
-                None => bytes,
-            };
-            Ok(futures_util::stream::once(async move { Ok(part) }).boxed())
+            Ok(ContentBody::Memory(part_of(Bytes::from(bytes), range)))
         }
+    }
+}
+
+async fn read_object(
+    store: &PhotoStore,
+    key: &Path,
+    range: Option<Range<u64>>,
+) -> Result<ObjectStream, PhotoError> {
+    match store.read(key, range).await {
+        Ok(stream) => Ok(stream),
+        // The photo was deleted (on another instance, whose delete this one's cache has not
+        // seen yet) and its objects removed since.
+        Err(StorageError::NotFound) => Err(PhotoError::NotFound),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A small object's chunks joined.
+async fn whole(stream: ObjectStream) -> Result<Bytes, PhotoError> {
+    let chunks: Vec<Bytes> = stream.try_collect().await?;
+    Ok(match <[Bytes; 1]>::try_from(chunks) {
+        Ok([one]) => one,
+        Err(chunks) => Bytes::from(chunks.concat()),
+    })
+}
+
+/// `range` of `bytes`, clamped to them.
+fn part_of(bytes: Bytes, range: Option<Range<u64>>) -> Bytes {
+    match range {
+        Some(range) => {
+            let end = usize::try_from(range.end).map_or(bytes.len(), |e| e.min(bytes.len()));
+            let start = usize::try_from(range.start).map_or(end, |s| s.min(end));
+            bytes.slice(start..end)
+        }
+        None => bytes,
     }
 }

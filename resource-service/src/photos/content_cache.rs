@@ -5,6 +5,7 @@
 //! for up to [`FRESH_FOR`] from its own copy, until the objects themselves are removed.
 
 use super::content::{Content, Source, Which};
+use super::hot_objects::HotObjects;
 use quick_cache::sync::Cache;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -15,6 +16,13 @@ pub const FRESH_FOR: Duration = Duration::from_secs(10);
 /// How many entries are kept (each about 200 bytes: 2 MB at most). Only photos that exist get
 /// an entry, so unknown ids cannot fill it.
 const CAPACITY: usize = 10_000;
+
+/// The two caches of the content endpoints, one per instance, shared by its workers.
+#[derive(Default)]
+pub struct ServingCaches {
+    pub contents: ContentCache,
+    pub objects: HotObjects,
+}
 
 pub struct ContentCache {
     entries: Cache<(Uuid, Which), (Content, Instant)>,

@@ -2,9 +2,8 @@
 //! ETag, `If-None-Match` (304), `Range` with `If-Range` (206, or 416 for a range past the end),
 //! and the caching headers every answer carries.
 
-use crate::photos::Content;
-use crate::storage::ObjectStream;
-use actix_web::body::SizedStream;
+use crate::photos::{Content, ContentBody};
+use actix_web::body::{BoxBody, SizedStream};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
@@ -106,7 +105,7 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
 }
 
 /// The answer `decision` calls for; `body` is what was read for it.
-pub fn respond(content: &Content, decision: Decision, body: Option<ObjectStream>) -> HttpResponse {
+pub fn respond(content: &Content, decision: Decision, body: Option<ContentBody>) -> HttpResponse {
     let etag = etag(&content.tag);
     let cache = if content.is_immutable() {
         IMMUTABLE
@@ -136,14 +135,22 @@ pub fn respond(content: &Content, decision: Decision, body: Option<ObjectStream>
                     header::CONTENT_RANGE,
                     format!("bytes {}-{}/{}", range.start, range.end - 1, content.size),
                 ))
-                .body(SizedStream::new(range.end - range.start, body))
+                .body(sized(range.end - range.start, body))
         }
         (_, Some(body)) => {
             let mut response = HttpResponse::Ok();
             response.content_type(content.content_type.as_str());
-            with_headers(&mut response, &etag, cache).body(SizedStream::new(content.size, body))
+            with_headers(&mut response, &etag, cache).body(sized(content.size, body))
         }
         (_, None) => HttpResponse::InternalServerError().finish(),
+    }
+}
+
+/// The body of an answer: bytes in memory as they are, a stream with its length up front.
+fn sized(length: u64, body: ContentBody) -> BoxBody {
+    match body {
+        ContentBody::Memory(bytes) => BoxBody::new(bytes),
+        ContentBody::Stream(stream) => BoxBody::new(SizedStream::new(length, stream)),
     }
 }
 

@@ -6,7 +6,7 @@ use super::list_query::ListParams;
 use super::view::{PhotoPage, PhotoView};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::photos::{self, ContentCache, Which};
+use crate::photos::{self, ServingCaches, Which};
 use crate::routes::blocking;
 use crate::routes::photo_id;
 use crate::routes::responses::{
@@ -134,12 +134,12 @@ pub async fn content(
     _auth: Authenticated,
     pool: web::Data<DbPool>,
     store: web::Data<PhotoStore>,
-    cache: web::Data<ContentCache>,
+    caches: web::Data<ServingCaches>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    serve(&pool, &store, &cache, id, Which::Original, &req).await
+    serve(&pool, &store, &caches, id, Which::Original, &req).await
 }
 
 /// `GET /photos/{id}/thumbnail`: at most 320 pixels on the long side, JPEG (or WebP when the
@@ -180,26 +180,28 @@ pub async fn thumbnail(
     _auth: Authenticated,
     pool: web::Data<DbPool>,
     store: web::Data<PhotoStore>,
-    cache: web::Data<ContentCache>,
+    caches: web::Data<ServingCaches>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    serve(&pool, &store, &cache, id, Which::Thumbnail, &req).await
+    serve(&pool, &store, &caches, id, Which::Thumbnail, &req).await
 }
 
 async fn serve(
     pool: &DbPool,
     store: &PhotoStore,
-    cache: &ContentCache,
+    caches: &ServingCaches,
     id: Uuid,
     which: Which,
     req: &HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let content = photos::find_content(pool, cache, id, which).await?;
+    let content = photos::find_content(pool, &caches.contents, id, which).await?;
     let decision = Conditions::of(req).decide(&content);
     let body = match decision.to_read() {
-        Some(range) => Some(photos::read_content(pool, store, &content, range).await?),
+        Some(range) => {
+            Some(photos::read_content(pool, store, &caches.objects, &content, range).await?)
+        }
         None => None,
     };
     Ok(conditional::respond(&content, decision, body))
@@ -231,12 +233,12 @@ async fn serve(
 pub async fn delete(
     auth: Authenticated,
     pool: web::Data<DbPool>,
-    cache: web::Data<ContentCache>,
+    caches: web::Data<ServingCaches>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
     let caller = auth.claims;
     blocking(&pool, move |conn| Ok(photos::delete_as(conn, id, &caller)?)).await?;
-    cache.forget(id);
+    caches.contents.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -12,6 +12,7 @@ use futures_util::TryStreamExt;
 use object_store::path::Path;
 use service_kit::blocking::with_connection;
 use std::ops::Range;
+use std::sync::Arc;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,11 +54,11 @@ pub async fn find_content(
     cache: &ContentCache,
     id: Uuid,
     which: Which,
-) -> Result<Content, PhotoError> {
+) -> Result<Arc<Content>, PhotoError> {
     if let Some(content) = cache.get(id, which) {
         return Ok(content);
     }
-    let content = look_up(pool, id, which).await?;
+    let content = Arc::new(look_up(pool, id, which).await?);
     cache.keep(id, which, &content);
     Ok(content)
 }
@@ -67,29 +68,23 @@ async fn look_up(pool: &DbPool, id: Uuid, which: Which) -> Result<Content, Photo
         photos::content_meta(conn, id).map_err(PhotoError::from)
     })
     .await?;
-    if meta.bytes_in_db {
-        return match which {
-            Which::Original => Ok(Content {
-                content_type: meta.content_type,
-                size: meta.size_bytes.unsigned_abs(),
-                tag: meta.sha256,
-                source: Source::Database(id),
-            }),
-            Which::Thumbnail => Err(PhotoError::NotFound),
-        };
-    }
+    let key = |kind| PhotoStore::key(kind, &meta.sha256);
     match which {
         Which::Original => Ok(Content {
+            source: if meta.bytes_in_db {
+                Source::Database(id)
+            } else {
+                Source::Store(key(ObjectKind::Original))
+            },
             content_type: meta.content_type,
             size: meta.size_bytes.unsigned_abs(),
-            source: Source::Store(PhotoStore::key(ObjectKind::Original, &meta.sha256)),
             tag: meta.sha256,
         }),
-        Which::Thumbnail => match (meta.thumbnail_type, meta.thumbnail_size) {
-            (Some(content_type), Some(size)) => Ok(Content {
+        Which::Thumbnail => match (meta.bytes_in_db, meta.thumbnail_type, meta.thumbnail_size) {
+            (false, Some(content_type), Some(size)) => Ok(Content {
+                source: Source::Store(key(ObjectKind::Thumbnail)),
                 content_type,
                 size: size.unsigned_abs(),
-                source: Source::Store(PhotoStore::key(ObjectKind::Thumbnail, &meta.sha256)),
                 tag: format!("{}.thumbnail", meta.sha256),
             }),
             _ => Err(PhotoError::NotFound),

@@ -7,6 +7,7 @@
 use super::content::{Content, Source, Which};
 use super::hot_objects::HotObjects;
 use quick_cache::sync::Cache;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -25,7 +26,7 @@ pub struct ServingCaches {
 }
 
 pub struct ContentCache {
-    entries: Cache<(Uuid, Which), (Content, Instant)>,
+    entries: Cache<(Uuid, Which), (Arc<Content>, Instant)>,
 }
 
 impl Default for ContentCache {
@@ -37,7 +38,8 @@ impl Default for ContentCache {
 }
 
 impl ContentCache {
-    pub fn get(&self, id: Uuid, which: Which) -> Option<Content> {
+    /// Shared, not copied: this is every photo request's path.
+    pub fn get(&self, id: Uuid, which: Which) -> Option<Arc<Content>> {
         let (content, since) = self.entries.get(&(id, which))?;
         if since.elapsed() < FRESH_FOR {
             return Some(content);
@@ -46,10 +48,10 @@ impl ContentCache {
         None
     }
 
-    pub fn keep(&self, id: Uuid, which: Which, content: &Content) {
+    pub fn keep(&self, id: Uuid, which: Which, content: &Arc<Content>) {
         if matches!(content.source, Source::Store(_)) {
             self.entries
-                .insert((id, which), (content.clone(), Instant::now()));
+                .insert((id, which), (Arc::clone(content), Instant::now()));
         }
     }
 
@@ -63,13 +65,13 @@ impl ContentCache {
 mod tests {
     use super::*;
 
-    fn content(source: Source) -> Content {
-        Content {
+    fn content(source: Source) -> Arc<Content> {
+        Arc::new(Content {
             content_type: "image/png".into(),
             size: 10,
             tag: "t".into(),
             source,
-        }
+        })
     }
 
     #[test]

@@ -59,19 +59,31 @@ fn stream(port: u16, token: &str, prefix: &[u8], total: usize) -> String {
         .to_owned()
 }
 
-#[test]
-fn endless_uploads_keep_the_process_under_64_mb() {
-    let db = TestDatabase::create();
-    let store = TestPhotoStore::directory();
-    let port = free_port();
-    let vars = vec![
+/// What both tests start the binary with. The photos go to a directory even in the S3 run: the
+/// binary gets a clean environment, without the `AWS_*` variables.
+fn service_vars(
+    db: &TestDatabase,
+    store: &TestPhotoStore,
+    port: u16,
+) -> Vec<(&'static str, String)> {
+    vec![
         ("DATABASE_URL", db.url().to_owned()),
         ("BIND_ADDR", format!("127.0.0.1:{port}")),
         ("METRICS_ADDR", "off".to_owned()),
         ("ACCESS_TOKEN_SECRET", crate::helpers::SECRET.to_owned()),
         ("RUST_LOG", "warn".to_owned()),
         ("PHOTO_STORE", store.url.clone()),
-    ];
+    ]
+}
+
+#[test]
+fn endless_uploads_keep_the_process_under_64_mb() {
+    let (db, store, port) = (
+        TestDatabase::create(),
+        TestPhotoStore::directory(),
+        free_port(),
+    );
+    let vars = service_vars(&db, &store, port);
     let (mut running, log) = start_binary(&vars);
     wait_until_healthy(port, &mut running, &log);
     let token = token(&vars, &TestUser::new("streamer"));
@@ -125,19 +137,14 @@ fn five_mib_jpeg() -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_uploads_and_sixteen_downloads_of_5_mib_at_once_stay_under_64_mb() {
-    let db = TestDatabase::create();
-    let store = TestPhotoStore::directory();
-    let port = free_port();
-    let vars = vec![
-        ("DATABASE_URL", db.url().to_owned()),
-        ("BIND_ADDR", format!("127.0.0.1:{port}")),
-        ("METRICS_ADDR", "off".to_owned()),
-        ("ACCESS_TOKEN_SECRET", crate::helpers::SECRET.to_owned()),
-        ("RUST_LOG", "warn".to_owned()),
-        ("PHOTO_STORE", store.url.clone()),
-        // As the image and scripts/dev.sh run it (docs/PHOTOS.md, Memory).
-        ("MALLOC_ARENA_MAX", "2".to_owned()),
-    ];
+    let (db, store, port) = (
+        TestDatabase::create(),
+        TestPhotoStore::directory(),
+        free_port(),
+    );
+    let mut vars = service_vars(&db, &store, port);
+    // As the image and scripts/dev.sh run it (docs/PHOTOS.md, Memory).
+    vars.push(("MALLOC_ARENA_MAX", "2".to_owned()));
     let (mut running, log) = start_binary(&vars);
     wait_until_healthy(port, &mut running, &log);
     let base = format!("http://127.0.0.1:{port}");

@@ -1,5 +1,5 @@
 //! The auth-service binary's command line: `serve` (the default), `healthcheck`, and the
-//! operator subcommands `grant-role` and `gen-secret` (README, Operations). `--help` and
+//! operator subcommands `grant-role`, `gen-secret` and `gen-keypair` (README, Operations). `--help` and
 //! `--version` need no configuration; a bad command line or configuration exits 2.
 
 use crate::config::Settings;
@@ -32,6 +32,13 @@ enum Command {
     /// Print a fresh 256-bit secret (64 hex digits) for ACCESS_TOKEN_SECRET or
     /// REFRESH_TOKEN_SECRET.
     GenSecret,
+    /// Make an Ed25519 key pair for ACCESS_TOKEN_ALG=EdDSA: prints the public key (PEM) and
+    /// writes the private key to --private-key-out (mode 0600), or prints both.
+    GenKeypair {
+        /// A new file for the private key (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        private_key_out: Option<std::path::PathBuf>,
+    },
 }
 
 /// Runs what the command line asks for; the process exits with what this returns.
@@ -39,6 +46,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Healthcheck => service_kit::healthcheck::main("auth-service", "0.0.0.0:8080"),
         Command::GenSecret => report(gen_secret()),
+        Command::GenKeypair { private_key_out } => {
+            report(crate::gen_keypair::gen_keypair(private_key_out.as_deref()))
+        }
         Command::GrantRole { username, role } => match settings() {
             Ok(settings) => report(grant_role(&settings, &username, &role)),
             Err(code) => code,

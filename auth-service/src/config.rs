@@ -4,7 +4,7 @@ use crate::http::client_address::TrustedProxies;
 use crate::http::rate_limit::RateLimit;
 use secrecy::SecretString;
 use shared_tokens::config::Env;
-use shared_tokens::{AccessConfig, ConfigError, Secret};
+use shared_tokens::{AccessConfig, ConfigError, Role, Secret};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -55,12 +55,10 @@ impl Settings {
 
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Env::new(lookup);
-        let access = AccessConfig::from_env(&env)?;
+        let access = AccessConfig::from_env(&env, Role::Issuer)?;
         let refresh_secret = env.secret("REFRESH_TOKEN_SECRET")?;
         let refresh_previous_secrets = env.secrets("REFRESH_TOKEN_PREVIOUS_SECRETS")?;
-        let access_secrets: Vec<&Secret> = std::iter::once(&access.secret)
-            .chain(&access.previous_secrets)
-            .collect();
+        let access_secrets = access.keys.secrets();
         if std::iter::once(&refresh_secret)
             .chain(&refresh_previous_secrets)
             .any(|s| access_secrets.contains(&s))

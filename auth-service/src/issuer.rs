@@ -5,13 +5,16 @@ use crate::config::Settings;
 use crate::db::models::UserRow;
 use actix_web::web;
 use sha2::{Digest, Sha256};
-use shared_tokens::token::{SignError, TokenProfile, REFRESH_TYP};
-use shared_tokens::{AccessClaims, AccessPolicy, KeyRing, RefreshClaims, Rejection};
+use shared_tokens::token::{SignError, TokenProfile, ACCESS_TYP, REFRESH_TYP};
+use shared_tokens::{AccessClaims, AccessPolicy, KeyRing, RefreshClaims, Rejection, Signer};
 use std::time::Duration;
 use uuid::Uuid;
 
 pub struct Issuer {
     access: web::Data<AccessPolicy>,
+    /// The access-token signer: the shared secret or the Ed25519 private key
+    /// (docs/TOKENS.md, Keys).
+    access_signer: Signer,
     refresh: TokenProfile,
     pub refresh_expiry: Duration,
     pub session_max_lifetime: Duration,
@@ -19,7 +22,10 @@ pub struct Issuer {
 }
 
 impl Issuer {
-    pub fn new(settings: &Settings, access: web::Data<AccessPolicy>) -> Self {
+    /// `None` when the settings hold nothing to sign access tokens with, which the issuer's
+    /// configuration never allows.
+    pub fn new(settings: &Settings, access: web::Data<AccessPolicy>) -> Option<Self> {
+        let access_signer = settings.access.keys.signer()?;
         // Refresh tokens are for this service alone: its issuer name is also their audience,
         // distinct from the access audience, and they are signed with a secret only it knows.
         let issuer = settings.access.issuer.clone();
@@ -31,13 +37,14 @@ impl Issuer {
             settings.refresh_expiry,
             settings.access.leeway,
         );
-        Self {
+        Some(Self {
             access,
+            access_signer,
             refresh,
             refresh_expiry: settings.refresh_expiry,
             session_max_lifetime: settings.session_max_lifetime,
             reuse_grace: settings.refresh_reuse_grace,
-        }
+        })
     }
 
     pub fn access_policy(&self) -> &AccessPolicy {
@@ -45,12 +52,12 @@ impl Issuer {
     }
 
     pub fn access_lifetime(&self) -> Duration {
-        self.access.profile.lifetime()
+        self.access.verifier.lifetime()
     }
 
     /// A fresh access token for `user` in session `sid`, issued at `now` (Unix seconds).
     pub fn access_token(&self, user: &UserRow, sid: Uuid, now: i64) -> Result<String, SignError> {
-        let profile = &self.access.profile;
+        let profile = &self.access.verifier;
         let claims = AccessClaims {
             iss: profile.issuer().to_owned(),
             aud: profile.audience().to_owned(),
@@ -64,7 +71,7 @@ impl Issuer {
             name: user.full_name.clone(),
             roles: user.roles.clone(),
         };
-        profile.sign(&claims)
+        self.access_signer.sign(ACCESS_TYP, &claims)
     }
 
     /// The refresh claims for one token of a family. Signing the same claims again gives the
@@ -120,8 +127,9 @@ impl Issuer {
     /// would stop every start with lifetimes under a minute).
     pub fn self_test(&self) -> Result<(), String> {
         let probe = Uuid::nil();
-        let access = &self.access.profile;
-        access.self_test(|now| AccessClaims {
+        let access = &self.access.verifier;
+        let now = shared_tokens::now_unix();
+        let claims = AccessClaims {
             iss: access.issuer().to_owned(),
             aud: access.audience().to_owned(),
             sub: probe,
@@ -133,7 +141,17 @@ impl Issuer {
             email: "self-test@localhost".into(),
             name: "self-test".into(),
             roles: vec![],
-        })?;
+        };
+        let token = self
+            .access_signer
+            .sign(ACCESS_TYP, &claims)
+            .map_err(|e| e.to_string())?;
+        let back: AccessClaims = access
+            .verify(&token)
+            .map_err(|r| format!("self-test access token was rejected: {r}"))?;
+        if back != claims {
+            return Err("self-test access token came back with different claims".into());
+        }
         let refresh_lifetime = self.refresh.lifetime().as_secs() as i64;
         self.refresh
             .self_test(|now| self.refresh_claims(probe, probe, probe, now, now + refresh_lifetime))

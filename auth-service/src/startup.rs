@@ -52,7 +52,9 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let access = web::Data::new(AccessPolicy::from_config(&settings.access));
-        let issuer = Arc::new(Issuer::new(&settings, access.clone()));
+        let issuer = Issuer::new(&settings, access.clone())
+            .ok_or_else(|| StartupError::SelfTest("no key to sign access tokens with".into()))?;
+        let issuer = Arc::new(issuer);
         issuer.self_test().map_err(StartupError::SelfTest)?;
 
         let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);

@@ -3,7 +3,7 @@
 use crate::storage::StoreLocation;
 use secrecy::SecretString;
 use shared_tokens::config::Env;
-use shared_tokens::{AccessConfig, ConfigError};
+use shared_tokens::{AccessConfig, ConfigError, Role};
 use std::time::Duration;
 
 /// The default upload limit: 5 MiB.
@@ -21,6 +21,11 @@ pub struct Settings {
     pub production: bool,
     /// Access-token, cookie and origin settings, read exactly as auth-service reads them.
     pub access: AccessConfig,
+    /// `JWKS_REFRESH_INTERVAL`, default 5m: how often keys are fetched from `JWKS_URL`.
+    pub jwks_refresh_interval: Duration,
+    /// `JWKS_MIN_REFETCH_INTERVAL`, default 30s: the least time between two fetches that
+    /// tokens with unknown `kid`s cause.
+    pub jwks_min_refetch_interval: Duration,
     /// `MAX_PHOTO_BYTES`, default 5 MiB.
     pub max_photo_bytes: usize,
     /// `MAX_PHOTOS_PER_USER`, default 1000: how many photos one account may keep.
@@ -66,7 +71,17 @@ impl Settings {
                 "host:port, for example 0.0.0.0:8081",
             ));
         }
-        let access = AccessConfig::from_env(&env)?;
+        let access = AccessConfig::from_env(&env, Role::Verifier)?;
+        let jwks_refresh_interval = env.duration("JWKS_REFRESH_INTERVAL", "5m")?;
+        let jwks_min_refetch_interval = env.duration("JWKS_MIN_REFETCH_INTERVAL", "30s")?;
+        for (var, value) in [
+            ("JWKS_REFRESH_INTERVAL", jwks_refresh_interval),
+            ("JWKS_MIN_REFETCH_INTERVAL", jwks_min_refetch_interval),
+        ] {
+            if value < Duration::from_secs(1) {
+                return Err(ConfigError::new(var, "a duration of at least 1s"));
+            }
+        }
         let max_photo_bytes = env.number(
             "MAX_PHOTO_BYTES",
             DEFAULT_MAX_PHOTO_BYTES,
@@ -115,6 +130,8 @@ impl Settings {
             bind_addr,
             production: env.is_production()?,
             access,
+            jwks_refresh_interval,
+            jwks_min_refetch_interval,
             max_photo_bytes,
             max_photos_per_user,
             db_pool_size,

@@ -3,6 +3,7 @@
 
 use crate::config::Settings;
 use crate::db::{self, DbPool};
+use crate::jwks::{self, JwksKeys};
 use crate::metrics::ResourceMetrics;
 use crate::photos::{self, PrepareWorkers, ServingCaches};
 use crate::routes::{self, PhotoLimits};
@@ -16,8 +17,9 @@ use service_kit::database::{self, MigrateError};
 use service_kit::headers::security_headers;
 use service_kit::request_errors::{self, MAX_JSON_BYTES};
 use service_kit::{Background, Metrics, MetricsListener};
-use shared_tokens::{AccessClaims, AccessPolicy};
+use shared_tokens::{AccessClaims, AccessKeys, AccessPolicy, ACCESS_TYP};
 use std::net::TcpListener;
+use std::sync::Arc;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +31,7 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Database(#[from] MigrateError),
-    #[error("ACCESS_TOKEN_SECRET: the access-token self-test failed: {0}")]
+    #[error("the access-token self-test failed (check ACCESS_TOKEN_ALG and its keys): {0}")]
     SelfTest(String),
     #[error("the server could not start: {0}")]
     Server(std::io::Error),
@@ -54,8 +56,28 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
-        let policy = AccessPolicy::from_config(&settings.access);
-        self_test(&policy)?;
+        let mut policy = AccessPolicy::from_config(&settings.access);
+        self_test(&settings.access.keys, &policy)?;
+        let mut background = Background::new();
+        if let AccessKeys::Ed25519Verifying {
+            public,
+            jwks_url: Some(url),
+        } = &settings.access.keys
+        {
+            let keys = Arc::new(JwksKeys::new(
+                url.clone(),
+                public.clone(),
+                policy.verifier.key_slot(),
+                settings.jwks_min_refetch_interval,
+            ));
+            jwks::start(
+                keys.clone(),
+                settings.jwks_refresh_interval,
+                &mut background,
+            )
+            .await;
+            policy = policy.with_refetch(keys);
+        }
 
         let listener =
             TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
@@ -78,7 +100,6 @@ impl Application {
         log::info!("photos are kept in {}", settings.photo_store);
         let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);
         database::migrate_when_ready(&pool, db::SCHEMA).await?;
-        let mut background = Background::new();
         let workers = PrepareWorkers::per_two_cores().map_err(StartupError::Workers)?;
         photos::spawn_move_out(
             &mut background,
@@ -144,24 +165,35 @@ impl Application {
     }
 }
 
-/// Signs and verifies one token with the configured keys, so a broken setup stops the start.
-fn self_test(policy: &AccessPolicy) -> Result<(), StartupError> {
-    let profile = &policy.profile;
-    profile
-        .self_test(|now| AccessClaims {
-            iss: profile.issuer().to_owned(),
-            aud: profile.audience().to_owned(),
-            sub: Uuid::nil(),
-            sid: Uuid::nil(),
-            jti: Uuid::new_v4(),
-            iat: now,
-            exp: now + profile.lifetime().as_secs() as i64,
-            username: "self-test".to_owned(),
-            email: "self-test@invalid".to_owned(),
-            name: "Self Test".to_owned(),
-            roles: Vec::new(),
-        })
-        .map_err(StartupError::SelfTest)
+/// With a shared secret, signs and verifies one token, so a broken setup stops the start. With
+/// public keys there is nothing to sign with: they were checked when the configuration was read.
+fn self_test(keys: &AccessKeys, policy: &AccessPolicy) -> Result<(), StartupError> {
+    let Some(signer) = keys.signer() else {
+        return Ok(());
+    };
+    let verifier = &policy.verifier;
+    let now = shared_tokens::now_unix();
+    let claims = AccessClaims {
+        iss: verifier.issuer().to_owned(),
+        aud: verifier.audience().to_owned(),
+        sub: Uuid::nil(),
+        sid: Uuid::nil(),
+        jti: Uuid::new_v4(),
+        iat: now,
+        exp: now + verifier.lifetime().as_secs() as i64,
+        username: "self-test".to_owned(),
+        email: "self-test@invalid".to_owned(),
+        name: "Self Test".to_owned(),
+        roles: Vec::new(),
+    };
+    let token = signer
+        .sign(ACCESS_TYP, &claims)
+        .map_err(|e| StartupError::SelfTest(e.to_string()))?;
+    match verifier.verify::<AccessClaims>(&token) {
+        Ok(back) if back == claims => Ok(()),
+        Ok(_) => Err(StartupError::SelfTest("claims came back changed".into())),
+        Err(reason) => Err(StartupError::SelfTest(format!("token rejected: {reason}"))),
+    }
 }
 
 /// What every worker shares.

@@ -1,16 +1,18 @@
 //! Micro-benchmark of the access-token hot path: `sign` (auth-service, per login and refresh) and
-//! `verify` (every request to resource-service). The goal (docs/BENCHMARKS.md): verify ≤ 4 µs.
+//! `verify` (every request to resource-service), with HS256 and with EdDSA. The goal
+//! (docs/BENCHMARKS.md): HS256 verify ≤ 4 µs.
 //!
 //! `cargo bench -p shared-tokens --bench tokens`; scripts/bench.sh runs it and reads the medians
-//! back from `target/criterion/access_token/{sign,verify}/new/estimates.json`.
+//! back from `target/criterion/access_token{,_eddsa}/{sign,verify}/new/estimates.json`.
 
 // Set-up failures here are bugs in the benchmark itself, and a benchmark has no caller to hand
 // an error to: stopping with a message is the right answer.
 #![allow(clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use shared_tokens::token::TokenProfile;
-use shared_tokens::{AccessClaims, KeyRing, Secret, ACCESS_TYP};
+use shared_tokens::ed25519::PrivateKey;
+use shared_tokens::token::{TokenProfile, TokenVerifier};
+use shared_tokens::{AccessClaims, KeyRing, Secret, Signer, ACCESS_TYP};
 use std::hint::black_box;
 use std::time::Duration;
 use uuid::Uuid;
@@ -62,5 +64,39 @@ fn access_token(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, access_token);
+/// The same with Ed25519 (`ACCESS_TOKEN_ALG=EdDSA`): the verifier holds only the public key.
+fn access_token_eddsa(c: &mut Criterion) {
+    let key = PrivateKey::generate().expect("an Ed25519 key");
+    let profile = TokenProfile::with_signer(
+        ACCESS_TYP,
+        Signer::Ed25519(key),
+        &[],
+        "auth-service",
+        "resource-service",
+        Duration::from_secs(15 * 60),
+        Duration::from_secs(30),
+    );
+    let verifier = TokenVerifier::new(
+        ACCESS_TYP,
+        profile.verifier().keys().as_ref().clone(),
+        "auth-service",
+        "resource-service",
+        Duration::from_secs(15 * 60),
+        Duration::from_secs(30),
+    );
+    let claims = claims();
+    let token = profile.sign(&claims).expect("the claims sign");
+    verifier
+        .verify::<AccessClaims>(&token)
+        .expect("the token verifies");
+
+    let mut group = c.benchmark_group("access_token_eddsa");
+    group.bench_function("sign", |b| b.iter(|| profile.sign(black_box(&claims))));
+    group.bench_function("verify", |b| {
+        b.iter(|| verifier.verify::<AccessClaims>(black_box(&token)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, access_token, access_token_eddsa);
 criterion_main!(benches);

@@ -2,6 +2,7 @@
 //! settings of docs/COOKIES.md and docs/CONFIGURATION.md. Each service's own config struct embeds
 //! [`AccessConfig`].
 
+use crate::access_keys::{AccessKeys, Role};
 use crate::duration::parse_duration;
 use crate::keys::Secret;
 use std::time::Duration;
@@ -161,8 +162,8 @@ impl CookieNames {
 /// Access-token and browser settings shared by both services.
 #[derive(Debug, Clone)]
 pub struct AccessConfig {
-    pub secret: Secret,
-    pub previous_secrets: Vec<Secret>,
+    /// `ACCESS_TOKEN_ALG` and its keys.
+    pub keys: AccessKeys,
     pub expiry: Duration,
     pub issuer: String,
     pub audience: String,
@@ -172,7 +173,8 @@ pub struct AccessConfig {
 }
 
 impl AccessConfig {
-    pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
+    /// Reads the settings as `role` needs them: only the issuer may be given a private key.
+    pub fn from_env(env: &Env<'_>, role: Role) -> Result<Self, ConfigError> {
         let production = env.is_production()?;
         let secure_cookies = env.bool("COOKIE_SECURE", true)?;
         // Plain-http cookies are for a laptop: in production they would hand the refresh token
@@ -208,8 +210,7 @@ impl AccessConfig {
             })
             .collect::<Result<_, _>>()?;
         Ok(Self {
-            secret: env.secret("ACCESS_TOKEN_SECRET")?,
-            previous_secrets: env.secrets("ACCESS_TOKEN_PREVIOUS_SECRETS")?,
+            keys: AccessKeys::from_env(env, role)?,
             expiry,
             issuer: env.string_or("JWT_ISSUER", "auth-service"),
             audience: env.string_or("JWT_AUDIENCE", "resource-service"),
@@ -231,7 +232,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let lookup = move |k: &str| map.get(k).cloned();
-        AccessConfig::from_env(&Env::new(&lookup))
+        AccessConfig::from_env(&Env::new(&lookup), Role::Verifier)
     }
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";

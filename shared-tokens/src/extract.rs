@@ -1,34 +1,45 @@
 //! The request extractor: `Authorization: Bearer` or the access cookie in, verified claims out.
 //!
 //! Query strings are never looked at. A request carrying two different tokens is refused, and a
-//! cookie-authenticated unsafe request must pass the origin check of docs/COOKIES.md.
+//! cookie-authenticated unsafe request must pass the origin check of docs/COOKIES.md. A token
+//! whose `kid` is unknown may wait for one key fetch (docs/TOKENS.md, Keys); every other request
+//! is verified without waiting for anything.
 
 use crate::claims::AccessClaims;
 use crate::config::{AccessConfig, CookieNames};
 use crate::error::AuthError;
-use crate::keys::KeyRing;
 use crate::origin::{check_origin, is_unsafe};
-use crate::token::{TokenProfile, ACCESS_TYP};
+use crate::token::{TokenVerifier, ACCESS_TYP};
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::{Either, LocalBoxFuture};
+use std::borrow::Cow;
+use std::fmt;
 use std::future::{ready, Ready};
+use std::sync::Arc;
+
+/// Fetches new verifying keys when a token names a `kid` the verifier does not hold (a JWKS
+/// document that has gained a key). It decides itself how often it really fetches: the extractor
+/// asks on every unknown `kid`, and verifies once more after the answer.
+pub trait KeyRefetch: Send + Sync {
+    fn refetch(&self) -> LocalBoxFuture<'_, ()>;
+}
 
 /// What a service needs to accept access tokens; registered once as `web::Data<AccessPolicy>`.
-#[derive(Debug)]
 pub struct AccessPolicy {
-    pub profile: TokenProfile,
+    pub verifier: TokenVerifier,
     pub cookies: CookieNames,
     pub allowed_origins: Vec<String>,
+    pub refetch: Option<Arc<dyn KeyRefetch>>,
 }
 
 impl AccessPolicy {
     pub fn from_config(config: &AccessConfig) -> Self {
-        let keys = KeyRing::new(&config.secret, &config.previous_secrets);
         Self {
-            profile: TokenProfile::new(
+            verifier: TokenVerifier::new(
                 ACCESS_TYP,
-                keys,
+                config.keys.verifying_keys(),
                 &config.issuer,
                 &config.audience,
                 config.expiry,
@@ -36,7 +47,25 @@ impl AccessPolicy {
             ),
             cookies: config.cookies,
             allowed_origins: config.allowed_origins.clone(),
+            refetch: None,
         }
+    }
+
+    /// Asks `refetch` for keys whenever a token names an unknown `kid`.
+    pub fn with_refetch(mut self, refetch: Arc<dyn KeyRefetch>) -> Self {
+        self.refetch = Some(refetch);
+        self
+    }
+}
+
+impl fmt::Debug for AccessPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessPolicy")
+            .field("verifier", &self.verifier)
+            .field("cookies", &self.cookies)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("refetch", &self.refetch.is_some())
+            .finish()
     }
 }
 
@@ -101,21 +130,32 @@ pub fn record_rejection(req: &HttpRequest, reason: &'static str) {
     req.extensions_mut().insert(TokenRejected(reason));
 }
 
-/// Finds, verifies and origin-checks the access token of `req`.
-pub fn authenticate(req: &HttpRequest, policy: &AccessPolicy) -> Result<Authenticated, AuthError> {
+/// The token of `req` and where it came from, refusing conflicting ones.
+fn credentials<'r>(
+    req: &'r HttpRequest,
+    policy: &AccessPolicy,
+) -> Result<(Cow<'r, str>, CredentialSource), AuthError> {
     let bearer = bearer_token(req).inspect_err(|_| record_rejection(req, "malformed"))?;
     let cookie_token = unique_cookie(req, policy.cookies.access)?;
-
-    let (token, source) = match (bearer, cookie_token.as_deref()) {
+    match (bearer, cookie_token) {
         (Some(b), Some(c)) if b != c => {
             record_rejection(req, "conflicting_tokens");
-            return Err(AuthError::ConflictingTokens);
+            Err(AuthError::ConflictingTokens)
         }
-        (Some(b), _) => (b, CredentialSource::Bearer),
-        (None, Some(c)) => (c, CredentialSource::Cookie),
-        (None, None) => return Err(AuthError::MissingCredentials),
-    };
-    let claims: AccessClaims = policy.profile.verify(token).map_err(|reason| {
+        (Some(b), _) => Ok((Cow::Borrowed(b), CredentialSource::Bearer)),
+        (None, Some(c)) => Ok((Cow::Owned(c), CredentialSource::Cookie)),
+        (None, None) => Err(AuthError::MissingCredentials),
+    }
+}
+
+/// Verifies `token` and origin-checks the request; a refusal is recorded for the metrics.
+fn accept(
+    req: &HttpRequest,
+    policy: &AccessPolicy,
+    token: &str,
+    source: CredentialSource,
+) -> Result<Authenticated, AuthError> {
+    let claims: AccessClaims = policy.verifier.verify(token).map_err(|reason| {
         log::debug!("access token rejected: {reason}");
         record_rejection(req, reason.label());
         AuthError::InvalidToken
@@ -127,18 +167,42 @@ pub fn authenticate(req: &HttpRequest, policy: &AccessPolicy) -> Result<Authenti
     Ok(Authenticated { claims, source })
 }
 
+/// Finds, verifies and origin-checks the access token of `req` with the keys held now.
+pub fn authenticate(req: &HttpRequest, policy: &AccessPolicy) -> Result<Authenticated, AuthError> {
+    let (token, source) = credentials(req, policy)?;
+    accept(req, policy, &token, source)
+}
+
+/// Whether a refusal was for a `kid` this verifier does not hold, and it could fetch keys.
+fn worth_refetching(req: &HttpRequest, policy: &AccessPolicy) -> bool {
+    policy.refetch.is_some()
+        && req.extensions().get::<TokenRejected>() == Some(&TokenRejected("unknown_kid"))
+}
+
 impl FromRequest for Authenticated {
     type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Either<
+        Ready<Result<Self, Self::Error>>,
+        LocalBoxFuture<'static, Result<Self, Self::Error>>,
+    >;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = match req.app_data::<web::Data<AccessPolicy>>() {
-            Some(policy) => authenticate(req, policy),
-            None => {
-                log::error!("AccessPolicy is not registered as app data");
-                Err(AuthError::NotConfigured)
-            }
+        let Some(policy) = req.app_data::<web::Data<AccessPolicy>>().cloned() else {
+            log::error!("AccessPolicy is not registered as app data");
+            return Either::Left(ready(Err(AuthError::NotConfigured)));
         };
-        ready(result)
+        let result = authenticate(req, &policy);
+        if result.is_ok() || !worth_refetching(req, &policy) {
+            return Either::Left(ready(result));
+        }
+        // A key we do not hold yet (the issuer rotated): fetch keys, then verify once more.
+        let req = req.clone();
+        Either::Right(Box::pin(async move {
+            if let Some(refetch) = &policy.refetch {
+                refetch.refetch().await;
+            }
+            req.extensions_mut().remove::<TokenRejected>();
+            authenticate(&req, &policy)
+        }))
     }
 }

@@ -54,6 +54,7 @@ impl PartialEq for Secret {
 
 impl Eq for Secret {}
 
+#[derive(Clone)]
 pub struct Key {
     kid: String,
     encoding: EncodingKey,
@@ -83,6 +84,7 @@ impl Key {
 }
 
 /// The current key first, then the previous ones that still verify.
+#[derive(Clone)]
 pub struct KeyRing {
     keys: Vec<Key>,
 }

@@ -3,23 +3,30 @@
 //!
 //! Everything that decides whether a token is good lives here, in one place, so the issuer and every
 //! verifier apply identical rules: claim types, the key ring, `sign`/`verify`, the browser origin
-//! check, the request extractor and the error body. No database code and no service logic.
+//! check, the request extractor and the error body; the Ed25519 keys and the JWKS document. No
+//! database code and no service logic.
 
+pub mod access_keys;
 pub mod claims;
 pub mod config;
 pub mod duration;
+pub mod ed25519;
 pub mod error;
 pub mod extract;
+pub mod jwks;
 pub mod keys;
 pub mod origin;
+pub mod signing;
 pub mod token;
 
+pub use access_keys::{AccessKeys, Role};
 pub use claims::{AccessClaims, RefreshClaims};
 pub use config::{AccessConfig, ConfigError, CookieNames};
 pub use error::{AuthError, ErrorBody};
 pub use extract::{AccessPolicy, Authenticated, CredentialSource, TokenRejected};
 pub use keys::{KeyRing, Secret};
-pub use token::{Rejection, TokenProfile, ACCESS_TYP, REFRESH_TYP};
+pub use signing::{Signer, VerifyingKeys};
+pub use token::{Rejection, TokenProfile, TokenVerifier, ACCESS_TYP, REFRESH_TYP};
 
 /// Seconds since the Unix epoch; the clock every time rule is checked against.
 pub fn now_unix() -> i64 {

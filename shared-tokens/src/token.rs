@@ -1,27 +1,29 @@
 //! `sign` and `verify`: every rule of docs/TOKENS.md, Verification, in one place.
 //!
-//! A [`TokenProfile`] is one kind of token (access or refresh) as one service sees it: its `typ`,
-//! issuer, audience, lifetime, leeway and key ring. The algorithm is pinned; header fields that
-//! point at other keys (`jku`, `jwk`, `x5u`, `x5c`) are never followed: the key comes from our ring,
-//! chosen by `kid`, and from nowhere else.
+//! A [`TokenVerifier`] is one kind of token (access or refresh) as a verifier sees it: its `typ`,
+//! issuer, audience, lifetime, leeway and verifying keys; a [`TokenProfile`] adds the signer, for
+//! the issuer. The algorithm is the keys' own (HS256 or EdDSA) and nothing else is accepted;
+//! header fields that point at other keys (`jku`, `jwk`, `x5u`, `x5c`) are never followed: the key
+//! comes from our keys, chosen by `kid`, and from nowhere else.
 
 use crate::claims::RegisteredClaims;
-use crate::keys::{Key, KeyRing};
+use crate::ed25519::PublicKey;
+use crate::keys::KeyRing;
+use crate::signing::{Signer, VerifyingKeys};
+use arc_swap::ArcSwap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jsonwebtoken::{Algorithm, Header};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+pub use crate::signing::SignError;
 
 pub const ACCESS_TYP: &str = "at+jwt";
 pub const REFRESH_TYP: &str = "rt+jwt";
-
-/// The only algorithm we sign with or accept.
-pub const ALGORITHM: Algorithm = Algorithm::HS256;
-const ALGORITHM_NAME: &str = "HS256";
 
 /// Tokens longer than this are refused before any parsing: ours are well under 1 KiB.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
@@ -114,80 +116,65 @@ fn claims_error(error: &serde_json::Error) -> Rejection {
     Rejection::MissingOrMalformedClaim(detail)
 }
 
-/// Signing failed: only a programming error (claims that do not serialise) can cause it.
-#[derive(Debug, thiserror::Error)]
-#[error("could not sign token: {0}")]
-pub struct SignError(#[from] jsonwebtoken::errors::Error);
-
-/// One kind of token with everything needed to sign and verify it.
-pub struct TokenProfile {
+/// The rules of one kind of token that do not depend on keys.
+#[derive(Debug, Clone)]
+struct Rules {
     typ: &'static str,
-    keys: KeyRing,
     lifetime: Duration,
     leeway: Duration,
     issuer: String,
     audience: String,
 }
 
-impl TokenProfile {
+/// Verifies one kind of token; it holds no key that could sign, unless the mode is a shared
+/// secret. The keys sit behind an [`ArcSwap`] so a verifier fed by a JWKS document can take new
+/// ones while requests verify, without a lock on the hot path.
+pub struct TokenVerifier {
+    rules: Rules,
+    keys: Arc<ArcSwap<VerifyingKeys>>,
+}
+
+impl TokenVerifier {
     pub fn new(
         typ: &'static str,
-        keys: KeyRing,
+        keys: VerifyingKeys,
         issuer: &str,
         audience: &str,
         lifetime: Duration,
         leeway: Duration,
     ) -> Self {
         Self {
-            typ,
-            keys,
-            lifetime,
-            leeway,
-            issuer: issuer.to_owned(),
-            audience: audience.to_owned(),
+            rules: Rules {
+                typ,
+                lifetime,
+                leeway,
+                issuer: issuer.to_owned(),
+                audience: audience.to_owned(),
+            },
+            keys: Arc::new(ArcSwap::from_pointee(keys)),
         }
     }
 
     pub fn issuer(&self) -> &str {
-        &self.issuer
+        &self.rules.issuer
     }
 
     pub fn audience(&self) -> &str {
-        &self.audience
+        &self.rules.audience
     }
 
     pub fn lifetime(&self) -> Duration {
-        self.lifetime
+        self.rules.lifetime
     }
 
-    /// Signs `claims` with the current key, stamping `typ` and `kid` in the header.
-    pub fn sign<C: Serialize>(&self, claims: &C) -> Result<String, SignError> {
-        self.sign_with(self.keys.current(), claims)
+    /// The keys that verify now.
+    pub fn keys(&self) -> Arc<VerifyingKeys> {
+        self.keys.load_full()
     }
 
-    /// The `kid` that [`Self::sign`] stamps now.
-    pub fn current_kid(&self) -> &str {
-        self.keys.current().kid()
-    }
-
-    /// Signs `claims` with the ring's key `kid`, current or previous; `None` when the ring no
-    /// longer holds that key. Signing the same claims with the same key gives the same token.
-    pub fn sign_with_kid<C: Serialize>(
-        &self,
-        kid: &str,
-        claims: &C,
-    ) -> Result<Option<String>, SignError> {
-        match self.keys.find(kid) {
-            Some(key) => self.sign_with(key, claims).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    fn sign_with<C: Serialize>(&self, key: &Key, claims: &C) -> Result<String, SignError> {
-        let mut header = Header::new(ALGORITHM);
-        header.typ = Some(self.typ.to_owned());
-        header.kid = Some(key.kid().to_owned());
-        Ok(jsonwebtoken::encode(&header, claims, key.encoding())?)
+    /// Where the keys are kept: whoever refreshes them (a JWKS fetch) stores new ones here.
+    pub fn key_slot(&self) -> Arc<ArcSwap<VerifyingKeys>> {
+        Arc::clone(&self.keys)
     }
 
     /// Verifies `token` against the current clock.
@@ -201,8 +188,9 @@ impl TokenProfile {
     /// Verifies `token` as if the time were `now` (seconds since the epoch).
     ///
     /// Each part is decoded and parsed exactly once: the header is checked (alg, typ, crit, kid)
-    /// before the signature, the signature by jsonwebtoken's constant-time HMAC check, and only
-    /// then are the claims parsed and checked (exp, iss, aud, iat, lifetime).
+    /// before the signature, the signature with the key named by `kid` (constant-time HMAC, or
+    /// strict Ed25519), and only then are the claims parsed and checked (exp, iss, aud, iat,
+    /// lifetime).
     pub fn verify_at<C: DeserializeOwned + RegisteredClaims>(
         &self,
         token: &str,
@@ -222,10 +210,12 @@ impl TokenProfile {
         }
         let header: JoseHeader =
             serde_json::from_slice(&header).map_err(|_| Rejection::Malformed)?;
-        if header.alg != ALGORITHM_NAME {
+        let keys = self.keys.load();
+        // Exactly the configured algorithm: never one the token picks (docs/TOKENS.md).
+        if header.alg != keys.algorithm() {
             return Err(Rejection::WrongAlgorithm);
         }
-        if header.typ.as_deref() != Some(self.typ) {
+        if header.typ.as_deref() != Some(self.rules.typ) {
             return Err(Rejection::WrongType);
         }
         // We implement no JWS extensions, so any `crit` names one we do not understand.
@@ -233,14 +223,7 @@ impl TokenProfile {
             return Err(Rejection::UnknownCriticalHeader);
         }
         let kid = header.kid.as_deref().ok_or(Rejection::MissingKeyId)?;
-        let key = self.keys.find(kid).ok_or(Rejection::UnknownKey)?;
-
-        let genuine =
-            jsonwebtoken::crypto::verify(signature, message.as_bytes(), key.decoding(), ALGORITHM)
-                .map_err(|_| Rejection::Malformed)?;
-        if !genuine {
-            return Err(Rejection::BadSignature);
-        }
+        keys.check(kid, message, signature)?;
 
         let payload = URL_SAFE_NO_PAD
             .decode(payload)
@@ -249,6 +232,17 @@ impl TokenProfile {
             return Err(Rejection::Malformed);
         }
         let claims: C = serde_json::from_slice(&payload).map_err(|e| claims_error(&e))?;
+        self.rules.check_times_and_parties(&claims, now)?;
+        Ok(claims)
+    }
+}
+
+impl Rules {
+    fn check_times_and_parties<C: RegisteredClaims>(
+        &self,
+        claims: &C,
+        now: i64,
+    ) -> Result<(), Rejection> {
         let leeway = self.leeway.as_secs() as i64;
         if claims.expires_at() < now - leeway {
             return Err(Rejection::Expired);
@@ -268,7 +262,111 @@ impl TokenProfile {
         if lifetime.is_none_or(|span| span > self.lifetime.as_secs() as i64 + leeway) {
             return Err(Rejection::LifetimeTooLong);
         }
-        Ok(claims)
+        Ok(())
+    }
+}
+
+impl fmt::Debug for TokenVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenVerifier")
+            .field("rules", &self.rules)
+            .field("keys", &self.keys.load())
+            .finish()
+    }
+}
+
+/// One kind of token as its issuer sees it: the signer and the verifier of the same keys.
+pub struct TokenProfile {
+    signer: Signer,
+    verifier: TokenVerifier,
+}
+
+impl TokenProfile {
+    /// A token signed with shared secrets: the ring's current secret signs, every one verifies.
+    pub fn new(
+        typ: &'static str,
+        keys: KeyRing,
+        issuer: &str,
+        audience: &str,
+        lifetime: Duration,
+        leeway: Duration,
+    ) -> Self {
+        Self::with_signer(
+            typ,
+            Signer::Hs256(keys),
+            &[],
+            issuer,
+            audience,
+            lifetime,
+            leeway,
+        )
+    }
+
+    /// A token signed by `signer`, verified by its keys and the `previous` public keys.
+    pub fn with_signer(
+        typ: &'static str,
+        signer: Signer,
+        previous: &[PublicKey],
+        issuer: &str,
+        audience: &str,
+        lifetime: Duration,
+        leeway: Duration,
+    ) -> Self {
+        let keys = signer.verifying_keys(previous);
+        let verifier = TokenVerifier::new(typ, keys, issuer, audience, lifetime, leeway);
+        Self { signer, verifier }
+    }
+
+    pub fn verifier(&self) -> &TokenVerifier {
+        &self.verifier
+    }
+
+    pub fn issuer(&self) -> &str {
+        self.verifier.issuer()
+    }
+
+    pub fn audience(&self) -> &str {
+        self.verifier.audience()
+    }
+
+    pub fn lifetime(&self) -> Duration {
+        self.verifier.lifetime()
+    }
+
+    /// Signs `claims` with the current key, stamping `typ` and `kid` in the header.
+    pub fn sign<C: Serialize>(&self, claims: &C) -> Result<String, SignError> {
+        self.signer.sign(self.verifier.rules.typ, claims)
+    }
+
+    /// The `kid` that [`Self::sign`] stamps now.
+    pub fn current_kid(&self) -> &str {
+        self.signer.kid()
+    }
+
+    /// Signs `claims` with the key `kid`, current or previous; `None` when the signer no
+    /// longer holds that key. Signing the same claims with the same key gives the same token.
+    pub fn sign_with_kid<C: Serialize>(
+        &self,
+        kid: &str,
+        claims: &C,
+    ) -> Result<Option<String>, SignError> {
+        self.signer
+            .sign_with_kid(kid, self.verifier.rules.typ, claims)
+    }
+
+    pub fn verify<C: DeserializeOwned + RegisteredClaims>(
+        &self,
+        token: &str,
+    ) -> Result<C, Rejection> {
+        self.verifier.verify(token)
+    }
+
+    pub fn verify_at<C: DeserializeOwned + RegisteredClaims>(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<C, Rejection> {
+        self.verifier.verify_at(token, now)
     }
 
     /// Signs and verifies a throwaway token once: run at start so a broken key setup stops the
@@ -293,12 +391,8 @@ impl TokenProfile {
 impl fmt::Debug for TokenProfile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenProfile")
-            .field("typ", &self.typ)
-            .field("issuer", &self.issuer)
-            .field("audience", &self.audience)
-            .field("lifetime", &self.lifetime)
-            .field("leeway", &self.leeway)
-            .field("keys", &self.keys)
+            .field("signer", &self.signer)
+            .field("verifier", &self.verifier)
             .finish()
     }
 }

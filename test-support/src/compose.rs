@@ -51,16 +51,41 @@ fn interpolate(value: &str, key: &str) -> String {
 
 /// `services.<service>.environment` as the container gets it on a fresh clone. A key without a
 /// value passes the host's variable through, which a fresh clone does not have: it stays unset.
+/// A path under `/run/secrets/` becomes the file compose mounts there.
 fn environment(service: &str) -> BTreeMap<String, String> {
     let env = block(service)["environment"].as_mapping().cloned();
     let env = env.unwrap_or_else(|| panic!("{COMPOSE}: services.{service}.environment: no map"));
     env.iter()
         .filter_map(|(name, value)| {
             let (name, value) = (scalar(name)?, scalar(value)?);
-            let value = interpolate(&value, &format!("services.{service}.environment.{name}"));
+            let key = format!("services.{service}.environment.{name}");
+            let value = interpolate(&value, &key);
+            let value = match value.strip_prefix(SECRETS_DIR) {
+                Some(secret) => secret_file(service, secret, &key),
+                None => value,
+            };
             Some((name, value))
         })
         .collect()
+}
+
+const SECRETS_DIR: &str = "/run/secrets/";
+
+/// Where compose mounts `/run/secrets/<secret>` from: `secrets.<secret>.file`, which the service
+/// must list under its own `secrets`.
+fn secret_file(service: &str, secret: &str, key: &str) -> String {
+    let listed = list(&block(service)["secrets"]).iter().any(|s| s == secret);
+    assert!(
+        listed,
+        "{COMPOSE}: {key} names {secret}, missing from services.{service}.secrets"
+    );
+    let doc: Value = yaml_serde::from_str(&read(COMPOSE)).expect(COMPOSE);
+    let file = scalar(&doc["secrets"][secret]["file"])
+        .unwrap_or_else(|| panic!("{COMPOSE}: {key}: no secrets.{secret}.file"));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(file);
+    path.to_string_lossy().into_owned()
 }
 
 /// The service's settings, read by its own loader (`Settings::from_lookup`) from its compose

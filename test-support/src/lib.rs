@@ -8,6 +8,7 @@
 //! compose tests to check them against its configuration loader.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+pub mod access_keys;
 pub mod compose;
 pub mod openapi;
 pub mod raw_http;

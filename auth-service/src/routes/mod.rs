@@ -3,6 +3,7 @@
 //! into a response (errors through `crate::error`).
 
 mod health;
+mod jwks;
 mod login;
 mod logout;
 mod me;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))
+        .service(web::resource("/.well-known/jwks.json").route(web::get().to(jwks::jwks)))
         .service(
             web::resource("/auth/register")
                 .route(limited!(web::post().to(register::register), "register")),

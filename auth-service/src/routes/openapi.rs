@@ -28,6 +28,7 @@ impl Modify for SecuritySchemes {
         super::health::index,
         super::health::healthz,
         super::health::readyz,
+        super::jwks::jwks,
         super::register::register,
         super::login::login,
         super::refresh::refresh,

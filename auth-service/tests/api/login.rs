@@ -3,6 +3,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use shared_tokens::{AccessClaims, AccessPolicy};
 use std::time::{Duration, Instant};
+use test_support::access_keys::{Key, Mode};
 
 #[actix_web::test]
 async fn login_by_username_returns_a_token_response_that_is_not_cached() {
@@ -39,9 +40,21 @@ async fn the_access_token_carries_the_spec_header_and_claims_and_verifies() {
     let tokens = app.login_as(&user).await;
 
     let (header, claims) = decode_jwt(&tokens.access);
-    assert_eq!(header["alg"], "HS256");
     assert_eq!(header["typ"], "at+jwt");
-    assert!(header["kid"].as_str().is_some_and(|k| k.len() == 16));
+    let kid = header["kid"].as_str().unwrap();
+    match test_support::access_keys::mode() {
+        // The first 16 hex digits of the secret's SHA-256.
+        Mode::Hs256 => {
+            assert_eq!(header["alg"], "HS256");
+            assert_eq!(kid.len(), 16);
+        }
+        // The RFC 7638 thumbprint of the public key: 43 base64url characters.
+        Mode::EdDsa => {
+            assert_eq!(header["alg"], "EdDSA");
+            assert_eq!(kid, Key::Current.private_key().kid());
+            assert_eq!(kid.len(), 43);
+        }
+    }
     assert_eq!(claims["iss"], "auth-service");
     assert_eq!(claims["aud"], "resource-service");
     assert_eq!(claims["sub"], user.id.to_string());
@@ -61,7 +74,7 @@ async fn the_access_token_carries_the_spec_header_and_claims_and_verifies() {
     );
     // What a resource server would do with it.
     let policy = AccessPolicy::from_config(&app.settings.access);
-    let verified: AccessClaims = policy.profile.verify(&tokens.access).unwrap();
+    let verified: AccessClaims = policy.verifier.verify(&tokens.access).unwrap();
     assert_eq!(verified.sub, user.id);
 }
 

@@ -11,6 +11,7 @@ mod cleanup;
 mod compose;
 mod cookies_csrf;
 mod health;
+mod jwks;
 mod logging;
 mod login;
 mod logout;

@@ -70,7 +70,7 @@ async fn random_refresh_replay_logout_sequences_keep_at_most_one_live_token() {
     let strategy = (prop::collection::vec(op(), 1..14), any::<bool>());
     runner
         .run(&strategy, |(ops, with_grace)| {
-            let mut issuer = Issuer::new(&app.settings, access.clone());
+            let mut issuer = Issuer::new(&app.settings, access.clone()).unwrap();
             issuer.reuse_grace = if with_grace {
                 Duration::from_secs(3600)
             } else {

@@ -12,24 +12,19 @@ use test_support::TestDatabase;
 /// auth-service on port 0 against its own fresh database; its address and the database.
 async fn spawn_auth() -> (String, TestDatabase) {
     let db = TestDatabase::create();
-    let vars: HashMap<&str, &str> = HashMap::from([
-        ("DATABASE_URL", db.url()),
-        ("BIND_ADDR", "127.0.0.1:0"),
-        ("METRICS_ADDR", "off"),
-        (
-            "ACCESS_TOKEN_SECRET",
-            "consistency-access-secret-0123456789abcdef",
-        ),
+    let mut vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", db.url().to_owned()),
+        ("BIND_ADDR", "127.0.0.1:0".to_owned()),
+        ("METRICS_ADDR", "off".to_owned()),
         (
             "REFRESH_TOKEN_SECRET",
-            "consistency-refresh-secret-0123456789abcdef",
+            "consistency-refresh-secret-0123456789abcdef".to_owned(),
         ),
-        ("BCRYPT_COST", "4"),
-        ("RATE_LIMIT_PER_IP", "off"),
+        ("BCRYPT_COST", "4".to_owned()),
+        ("RATE_LIMIT_PER_IP", "off".to_owned()),
     ]);
-    let settings =
-        auth_service::config::Settings::from_lookup(&|k| vars.get(k).map(|v| v.to_string()))
-            .unwrap();
+    vars.extend(test_support::access_keys::issuer_vars());
+    let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
     let app = auth_service::startup::Application::build(settings)
         .await
         .unwrap();

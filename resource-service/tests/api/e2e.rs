@@ -2,12 +2,13 @@
 //! refresh -> replay detection -> logout, and resource-service verifying on its own while
 //! auth-service is down. The services share only the access secret.
 
-use crate::helpers::{spawn_app_with, PNG, SECRET};
+use crate::helpers::{spawn_app_with, PNG};
 use auth_service::config::Settings as AuthSettings;
 use auth_service::startup::Application as AuthApp;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use test_support::access_keys::{self, Mode};
 use test_support::TestDatabase;
 
 struct Auth {
@@ -17,12 +18,15 @@ struct Auth {
 }
 
 async fn spawn_auth() -> Auth {
+    spawn_auth_in(access_keys::mode()).await
+}
+
+async fn spawn_auth_in(mode: Mode) -> Auth {
     let db = TestDatabase::create();
-    let vars: HashMap<&str, String> = HashMap::from([
+    let mut vars: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", db.url().to_owned()),
         ("BIND_ADDR", "127.0.0.1:0".into()),
         ("METRICS_ADDR", "127.0.0.1:0".into()),
-        ("ACCESS_TOKEN_SECRET", SECRET.into()),
         (
             "REFRESH_TOKEN_SECRET",
             "e2e-refresh-secret-0123456789abcdef0123456789".into(),
@@ -31,6 +35,7 @@ async fn spawn_auth() -> Auth {
         ("REFRESH_REUSE_GRACE", "0".into()),
         ("RATE_LIMIT_PER_IP", "off".into()),
     ]);
+    vars.extend(access_keys::issuer_vars_in(mode));
     let settings = AuthSettings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
     let app = AuthApp::build(settings).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -195,4 +200,35 @@ async fn resource_service_keeps_verifying_while_auth_service_is_down() {
     assert_eq!(me["username"], "bob");
     let photo = res.upload_png(&access).await;
     assert_eq!(photo["owner_username"], "bob");
+}
+
+#[actix_web::test]
+async fn a_verifier_with_only_the_jwks_url_takes_the_issuers_tokens_and_goes_on_while_it_is_down() {
+    let auth = spawn_auth_in(Mode::EdDsa).await;
+    let jwks_url = format!("{}/.well-known/jwks.json", auth.address);
+    let res = spawn_app_with(&[("ACCESS_TOKEN_ALG", "EdDSA"), ("JWKS_URL", &jwks_url)]).await;
+    let http = reqwest::Client::new();
+    let response = post(
+        &http,
+        format!("{}/auth/register", auth.address),
+        json!({"username": "jwks", "email": "jwks@example.com",
+               "full_name": "J W", "password": "correct horse battery"}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let login = post_for_json(
+        &http,
+        format!("{}/auth/login", auth.address),
+        json!({"username": "jwks", "password": "correct horse battery"}),
+    )
+    .await;
+    let access = login["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(res.get_json("/whoami", &access).await["username"], "jwks");
+
+    auth.handle.stop(true).await;
+    assert!(
+        http.get(&jwks_url).send().await.is_err(),
+        "auth-service is down"
+    );
+    assert_eq!(res.get_json("/whoami", &access).await["username"], "jwks");
 }

@@ -35,7 +35,10 @@ fn the_example_env_files_give_each_service_its_own_database() {
     assert_eq!(auth.bind_addr, "0.0.0.0:8080");
     assert_eq!(resource.bind_addr, "0.0.0.0:8081");
     assert_ne!(auth.metrics_addr, resource.metrics_addr);
-    assert_eq!(auth.access.secret.kid(), resource.access.secret.kid());
+    assert_eq!(
+        auth.access.keys.verifying_keys().kids(),
+        resource.access.keys.verifying_keys().kids()
+    );
     assert_eq!(auth.access.expiry, resource.access.expiry);
     assert_eq!(auth.access.cookies, resource.access.cookies);
 }

@@ -2,16 +2,14 @@ use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use resource_service::config::Settings;
 use resource_service::startup::Application;
 use serde_json::Value;
-use shared_tokens::{now_unix, AccessClaims, AccessPolicy};
+use shared_tokens::{now_unix, AccessClaims, AccessPolicy, Signer, ACCESS_TYP};
 use std::collections::HashMap;
+pub use test_support::access_keys::{is_access_key_var, verifier_vars, Key};
 use test_support::TestDatabase;
 
 pub use crate::stored_objects::TestPhotoStore;
 use uuid::Uuid;
 
-pub const SECRET: &str = "resource-tests-access-secret-0123456789abcdef";
-pub const PREVIOUS_SECRET: &str = "resource-tests-previous-secret-0123456789abcd";
-pub const OTHER_SECRET: &str = "resource-tests-unrelated-secret-0123456789ab";
 pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
 /// Small, so the size cap is cheap to cross.
 pub const MAX_PHOTO_BYTES: usize = 64 * 1024;
@@ -72,8 +70,11 @@ pub struct TestApp {
     pub client: Client,
     /// Kept alive for the test; dropped (and the database with it) at the end.
     pub db: TestDatabase,
-    /// The same access policy the app was configured with: mints tokens it accepts.
+    /// The same access policy the app was configured with.
     pub policy: AccessPolicy,
+    /// Signs tokens the app accepts: the secret, or the private key whose public half the app
+    /// holds (`test_support::access_keys`).
+    pub signer: Signer,
     /// Where this app keeps photo bytes (`PHOTO_STORE`), removed at the end of the test.
     pub photo_store: TestPhotoStore,
 }
@@ -93,14 +94,16 @@ pub async fn spawn_app_on(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
         ("DATABASE_URL", db.url()),
         ("BIND_ADDR", "127.0.0.1:0"),
         ("METRICS_ADDR", "127.0.0.1:0"),
-        ("ACCESS_TOKEN_SECRET", SECRET),
-        ("ACCESS_TOKEN_PREVIOUS_SECRETS", PREVIOUS_SECRET),
         ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
         ("DB_POOL_SIZE", "4"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
+    // A test that sets access-token keys of its own gets none of the defaults beside them.
+    if !extra.iter().any(|(k, _)| is_access_key_var(k)) {
+        vars.extend(verifier_vars().into_iter().map(|(k, v)| (k.to_owned(), v)));
+    }
     vars.insert("MAX_PHOTO_BYTES".into(), MAX_PHOTO_BYTES.to_string());
     let photo_store = TestPhotoStore::new();
     vars.insert("PHOTO_STORE".into(), photo_store.url.clone());
@@ -131,6 +134,7 @@ pub async fn spawn_app_on(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
             .unwrap(),
         db,
         policy,
+        signer: Key::Current.signer(),
         photo_store,
     }
 }
@@ -151,7 +155,7 @@ impl TestApp {
     }
 
     pub fn sign(&self, claims: &AccessClaims) -> String {
-        self.policy.profile.sign(claims).unwrap()
+        self.signer.sign(ACCESS_TYP, claims).unwrap()
     }
 
     pub fn request(&self, method: reqwest::Method, path: &str, token: &str) -> RequestBuilder {
@@ -230,8 +234,8 @@ pub fn id_of(photo: &Value) -> String {
 pub fn claims_for(policy: &AccessPolicy, user: &TestUser) -> AccessClaims {
     let now = now_unix();
     AccessClaims {
-        iss: policy.profile.issuer().to_owned(),
-        aud: policy.profile.audience().to_owned(),
+        iss: policy.verifier.issuer().to_owned(),
+        aud: policy.verifier.audience().to_owned(),
         sub: user.id,
         sid: Uuid::new_v4(),
         jti: Uuid::new_v4(),

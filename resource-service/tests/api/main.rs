@@ -13,6 +13,7 @@ mod env_example;
 mod health;
 mod helpers;
 mod image_safety;
+mod jwks;
 mod likes;
 mod memory;
 mod openapi;

@@ -70,10 +70,12 @@ fn service_vars(
         ("DATABASE_URL", db.url().to_owned()),
         ("BIND_ADDR", format!("127.0.0.1:{port}")),
         ("METRICS_ADDR", "off".to_owned()),
-        ("ACCESS_TOKEN_SECRET", crate::helpers::SECRET.to_owned()),
         ("RUST_LOG", "warn".to_owned()),
         ("PHOTO_STORE", store.url.clone()),
     ]
+    .into_iter()
+    .chain(crate::helpers::verifier_vars())
+    .collect()
 }
 
 #[test]

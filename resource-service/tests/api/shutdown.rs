@@ -1,11 +1,12 @@
 //! Graceful shutdown of the real binary: on SIGTERM an upload already under way completes and is
 //! stored, new connections are refused, and the process exits 0.
 
-use crate::helpers::{claims_for, TestUser, PNG, SECRET};
+use crate::helpers::{claims_for, verifier_vars, Key, TestUser, PNG};
 use diesel::sql_types::BigInt;
 use diesel::RunQueryDsl;
 use resource_service::config::Settings;
 use shared_tokens::AccessPolicy;
+use shared_tokens::ACCESS_TYP;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -41,7 +42,7 @@ pub(crate) fn token(vars: &[(&str, String)], user: &TestUser) -> String {
     .unwrap();
     let policy = AccessPolicy::from_config(&settings.access);
     let claims = claims_for(&policy, user);
-    policy.profile.sign(&claims).unwrap()
+    Key::Current.signer().sign(ACCESS_TYP, &claims).unwrap()
 }
 
 /// Starts the real binary with only `vars` in its environment; returns it and its log file.
@@ -84,10 +85,10 @@ fn sigterm_lets_an_upload_in_flight_finish_refuses_new_connections_and_exits_zer
         ("DATABASE_URL", db.url().to_owned()),
         ("BIND_ADDR", format!("127.0.0.1:{port}")),
         ("METRICS_ADDR", "127.0.0.1:0".to_owned()),
-        ("ACCESS_TOKEN_SECRET", SECRET.to_owned()),
         ("SHUTDOWN_TIMEOUT", "20s".to_owned()),
         ("RUST_LOG", "info".to_owned()),
     ];
+    let vars = [vars, verifier_vars()].concat();
     let (mut running, log) = start_binary(&vars);
     wait_until_healthy(port, &mut running, &log);
 

@@ -2,10 +2,7 @@
 
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
-use shared_tokens::config::{AccessConfig, CookieNames};
-use shared_tokens::keys::{KeyRing, Secret};
-use shared_tokens::{now_unix, AccessPolicy, RefreshClaims, TokenProfile, REFRESH_TYP};
-use std::time::Duration;
+use shared_tokens::{now_unix, RefreshClaims, ACCESS_TYP, REFRESH_TYP};
 use uuid::Uuid;
 
 /// Every route that needs a token, with a photo id that exists.
@@ -24,19 +21,6 @@ fn protected_routes(photo: &str) -> Vec<(Method, String)> {
     ]
 }
 
-fn policy_with(secret: &str) -> AccessPolicy {
-    AccessPolicy::from_config(&AccessConfig {
-        secret: Secret::parse(secret).unwrap(),
-        previous_secrets: vec![],
-        expiry: Duration::from_secs(900),
-        issuer: "auth-service".into(),
-        audience: "resource-service".into(),
-        leeway: Duration::from_secs(30),
-        allowed_origins: vec![],
-        cookies: CookieNames::for_mode(true),
-    })
-}
-
 /// Tokens the app must refuse, each with a name for the failure message.
 fn bad_tokens(app: &TestApp, user: &TestUser) -> Vec<(&'static str, String)> {
     let now = now_unix();
@@ -53,24 +37,22 @@ fn bad_tokens(app: &TestApp, user: &TestUser) -> Vec<(&'static str, String)> {
     from_the_future.iat = now + 600;
     from_the_future.exp = now + 900;
 
-    let refresh_profile = TokenProfile::new(
-        REFRESH_TYP,
-        KeyRing::new(&Secret::parse(SECRET).unwrap(), &[]),
-        "auth-service",
-        "resource-service",
-        Duration::from_secs(900),
-        Duration::from_secs(30),
-    );
-    let refresh = refresh_profile
-        .sign(&RefreshClaims {
-            iss: "auth-service".into(),
-            aud: "resource-service".into(),
-            sub: user.id,
-            sid: Uuid::new_v4(),
-            jti: Uuid::new_v4(),
-            iat: now,
-            exp: now + 600,
-        })
+    // A refresh token signed with the very key access tokens are signed with: refused for its
+    // `typ` alone.
+    let refresh = Key::Current
+        .signer()
+        .sign(
+            REFRESH_TYP,
+            &RefreshClaims {
+                iss: "auth-service".into(),
+                aud: "resource-service".into(),
+                sub: user.id,
+                sid: Uuid::new_v4(),
+                jti: Uuid::new_v4(),
+                iat: now,
+                exp: now + 600,
+            },
+        )
         .unwrap();
 
     let valid = app.mint_token(user);
@@ -85,9 +67,9 @@ fn bad_tokens(app: &TestApp, user: &TestUser) -> Vec<(&'static str, String)> {
         ("expired", app.sign(&expired)),
         (
             "wrong key",
-            policy_with(OTHER_SECRET)
-                .profile
-                .sign(&app.claims(user))
+            Key::Other
+                .signer()
+                .sign(ACCESS_TYP, &app.claims(user))
                 .unwrap(),
         ),
         ("wrong audience", app.sign(&wrong_audience)),
@@ -174,12 +156,12 @@ async fn a_token_in_the_query_string_is_ignored() {
 }
 
 #[tokio::test]
-async fn a_token_signed_with_a_previous_secret_still_verifies() {
+async fn a_token_signed_with_a_previous_key_still_verifies() {
     let app = spawn_app().await;
     let user = TestUser::new("rotated");
-    let old = policy_with(PREVIOUS_SECRET)
-        .profile
-        .sign(&app.claims(&user))
+    let old = Key::Previous
+        .signer()
+        .sign(ACCESS_TYP, &app.claims(&user))
         .unwrap();
     let response = app.get("/whoami", &old).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use test_support::TestDatabase;
 use uuid::Uuid;
 
+/// The access secret in HS256 mode (`test_support::access_keys`).
 pub const ACCESS_SECRET: &str = "test-access-secret-0123456789abcdef0123456789";
 pub const REFRESH_SECRET: &str = "test-refresh-secret-0123456789abcdef0123456789";
 pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
@@ -30,7 +31,6 @@ pub fn base_vars(database_url: &str) -> HashMap<String, String> {
         ("DATABASE_URL", database_url),
         ("BIND_ADDR", "127.0.0.1:0"),
         ("METRICS_ADDR", "127.0.0.1:0"),
-        ("ACCESS_TOKEN_SECRET", ACCESS_SECRET),
         ("REFRESH_TOKEN_SECRET", REFRESH_SECRET),
         ("BCRYPT_COST", "4"),
         ("DB_POOL_SIZE", "10"),
@@ -42,6 +42,11 @@ pub fn base_vars(database_url: &str) -> HashMap<String, String> {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .chain(
+        test_support::access_keys::issuer_vars()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v)),
+    )
     .collect()
 }
 

@@ -71,13 +71,14 @@ pub(crate) async fn start_binary(db: &TestDatabase, extra: &[(&str, &str)]) -> (
         ("DATABASE_URL", db.url()),
         ("BIND_ADDR", bind.as_str()),
         ("METRICS_ADDR", "127.0.0.1:0"),
-        ("ACCESS_TOKEN_SECRET", ACCESS_SECRET),
         ("REFRESH_TOKEN_SECRET", REFRESH_SECRET),
         ("BCRYPT_COST", "4"),
         ("RUST_LOG", "debug"),
         ("RATE_LIMIT_PER_IP", "off"),
         ("LOGIN_MAX_FAILURES", "100"),
     ];
+    let access = test_support::access_keys::issuer_vars();
+    vars.extend(access.iter().map(|(k, v)| (*k, v.as_str())));
     vars.extend_from_slice(extra);
     let child = binary(&vars)
         .stdout(Stdio::from(file.try_clone().unwrap()))

@@ -21,6 +21,9 @@
 #                      (default 18080, 18081, 18082, 18083)
 #   PGHOST, PGPORT, PGUSER, PGPASSWORD (default 127.0.0.1, 5432, postgres, postgres)
 #   BENCH_OUT          also write the table to this file
+#   BENCH_ACCESS_ALG   HS256 (default) or EdDSA: how access tokens are signed, in the services and
+#                      in the bare reference (docs/TOKENS.md, Keys)
+#   BENCH_ONLY=p1      stop after P1 (stateless verification) and the micro-benchmark
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -29,6 +32,8 @@ log() { echo "bench.sh: $*" >&2; }
 
 COST=${BENCH_BCRYPT_COST:-12}
 ROUNDS=${BENCH_ROUNDS:-3}
+ALG=${BENCH_ACCESS_ALG:-HS256}
+case $ALG in HS256 | EdDSA) ;; *) log "BENCH_ACCESS_ALG: HS256 or EdDSA, not $ALG"; exit 2 ;; esac
 SECS=${BENCH_SECS:-6}
 CONNS=${BENCH_CONNS:-64}
 AUTH_PORT=${BENCH_AUTH_PORT:-18080}
@@ -101,16 +106,33 @@ for up in "$ROOT"/migrations/*/up.sql; do "${PSQL[@]}" -d bench_pgbench -f "$up"
 CRITERION=()
 if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
   log "micro-benchmark of shared-tokens sign/verify"
-  rm -rf "$ROOT/target/criterion/access_token"
+  rm -rf "$ROOT/target/criterion/access_token" "$ROOT/target/criterion/access_token_eddsa"
   cargo bench --locked -p shared-tokens --bench tokens -- --warm-up-time 1 --measurement-time 3 >&2
   CRITERION=(--criterion-dir "$ROOT/target/criterion")
 fi
 
 # --- the services -----------------------------------------------------------------------------
 hexsecret() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
-export ACCESS_TOKEN_SECRET REFRESH_TOKEN_SECRET
-ACCESS_TOKEN_SECRET=$(hexsecret)
+export REFRESH_TOKEN_SECRET
 REFRESH_TOKEN_SECRET=$(hexsecret)
+# Each service gets only its side of the access keys (start, below): with EdDSA the private key
+# goes to auth-service alone.
+ACCESS_KEYS=()
+if [ "$ALG" = EdDSA ]; then
+  "$ROOT/target/release/auth-service" gen-keypair --private-key-out "$WORK/access.pem" \
+    >"$WORK/access.pub.pem" 2>/dev/null
+  export ACCESS_TOKEN_ALG=EdDSA
+  access_keys() {
+    case $1 in
+      auth-service) ACCESS_KEYS=(ACCESS_TOKEN_PRIVATE_KEY_FILE="$WORK/access.pem") ;;
+      *) ACCESS_KEYS=(ACCESS_TOKEN_PUBLIC_KEYS_FILE="$WORK/access.pub.pem") ;;
+    esac
+  }
+else
+  export ACCESS_TOKEN_SECRET
+  ACCESS_TOKEN_SECRET=$(hexsecret)
+  access_keys() { ACCESS_KEYS=(ACCESS_TOKEN_SECRET="$ACCESS_TOKEN_SECRET"); }
+fi
 export BCRYPT_COST=$COST RUST_LOG=warn COOKIE_SECURE=false APP_ENV=development
 # Every request of the benchmark comes from 127.0.0.1: the per-address limiter would turn it
 # into a benchmark of 429s.
@@ -130,7 +152,8 @@ RECORD="$WORK/record"
 start() {
   local name=$1 port=$2 db=$3
   shift 3
-  DATABASE_URL="$DB_BASE/$db" BIND_ADDR="127.0.0.1:$port" \
+  access_keys "$name"
+  env "${ACCESS_KEYS[@]}" DATABASE_URL="$DB_BASE/$db" BIND_ADDR="127.0.0.1:$port" \
     "$BIN/bench" start --name "$name" --ready "127.0.0.1:$port" --log "$WORK/$name.log" "$@" \
     -- "$BIN/$name"
 }
@@ -160,7 +183,8 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # P1's reference point: bare actix-web + jsonwebtoken, same secret, same token.
-BARE_PID=$(BIND_ADDR="127.0.0.1:$BARE_PORT" "$BIN/bench" start --name bare_whoami \
+access_keys bare_whoami
+BARE_PID=$(env "${ACCESS_KEYS[@]}" BIND_ADDR="127.0.0.1:$BARE_PORT" "$BIN/bench" start --name bare_whoami \
   --ready "127.0.0.1:$BARE_PORT" --log "$WORK/bare_whoami.log" -- "$BIN/examples/bare_whoami")
 PIDS+=("$BARE_PID")
 
@@ -215,11 +239,12 @@ TABLE="$WORK/table.md"
   --pgbench-db bench_pgbench --pgbench-script "$ROOT/bench/pgbench/rotation.sql" \
   --log-dir "$WORK" "${CRITERION[@]}" \
   --nginx "127.0.0.1:$NGINX_PORT" ${BENCH_PHOTO_CONNS:+--photo-conns "$BENCH_PHOTO_CONNS"} \
-  ${BENCH_UPLOADERS:+--uploaders "$BENCH_UPLOADERS"} >"$TABLE"
+  ${BENCH_UPLOADERS:+--uploaders "$BENCH_UPLOADERS"} ${BENCH_ONLY:+--only "$BENCH_ONLY"} >"$TABLE"
 
 {
   echo "### Benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
   echo
+  echo "Access tokens: $ALG."
   echo "PostgreSQL $(psql -X -At -d postgres -c 'SHOW server_version'), $("$PGBENCH" --version | head -n 1), $("$NGINX" -v 2>&1)."
   echo "Load average when the script started (before building): $LOAD_BEFORE."
   echo

@@ -209,6 +209,15 @@ if [ "$mode" = 600 ]; then pass "gen-keypair wrote the private key with mode 060
 else fail "gen-keypair wrote the private key with mode $mode, expected 600"; fi
 if grep -q -- '-----BEGIN PRIVATE KEY-----' "$AUTH_KEY"; then pass "the private key file is a PKCS#8 PEM"
 else fail "the private key file is not a PKCS#8 PEM (no BEGIN PRIVATE KEY line)"; fi
+# The key file is one other people's tools read as it is: OpenSSL, Python's cryptography, Node.
+if "$PY" -c 'import sys; from cryptography.hazmat.primitives import serialization as s
+s.load_pem_private_key(open(sys.argv[1], "rb").read(), password=None)' "$AUTH_KEY" 2>/dev/null
+then pass "cryptography reads gen-keypair's private key file"
+else fail "cryptography cannot read gen-keypair's private key file"; fi
+if node -e 'require("crypto").createPrivateKey(require("fs").readFileSync(process.argv[1]))' \
+  "$AUTH_KEY" 2>/dev/null
+then pass "Node's crypto reads gen-keypair's private key file"
+else fail "Node's crypto cannot read gen-keypair's private key file"; fi
 key_sum=$(sha256sum <"$AUTH_KEY")
 if "$BIN_DIR/auth-service" gen-keypair --private-key-out "$AUTH_KEY" >/dev/null 2>&1; then
   fail "gen-keypair overwrote an existing private key file"

@@ -5,7 +5,9 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes,
+};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -124,10 +126,14 @@ impl PrivateKey {
             .map_err(|_| expected())
     }
 
-    /// PKCS#8 PEM. Only `gen-keypair` prints it.
+    /// PKCS#8 PEM, version 1 (the private key alone), as `openssl genpkey` writes it: OpenSSL 3.0,
+    /// Python's `cryptography` and Node refuse the version 2 form with the public key inside.
     pub fn to_pem(&self) -> Result<String, String> {
-        self.0
-            .key
+        let bytes = KeypairBytes {
+            secret_key: self.0.key.to_bytes(),
+            public_key: None,
+        };
+        bytes
             .to_pkcs8_pem(LineEnding::LF)
             .map(|pem| pem.as_str().to_owned())
             .map_err(|e| format!("could not encode the private key: {e}"))
@@ -209,6 +215,16 @@ mod tests {
             .unwrap();
         let key = PublicKey::from_bytes(&x.try_into().unwrap()).unwrap();
         assert_eq!(key.kid(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+    }
+
+    #[test]
+    fn the_private_key_pem_is_the_version_1_form_openssl_writes() {
+        let pem = PrivateKey::generate().unwrap().to_pem().unwrap();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        // The DER of a version 1 Ed25519 key: 48 bytes, SEQUENCE { INTEGER 0, ... }.
+        assert!(body.starts_with("MC4CAQAw"), "{pem}");
+        let dev_key = include_str!("../../deploy/dev-keys/access-token-private.pem");
+        assert!(dev_key.lines().nth(1).unwrap().starts_with("MC4CAQAw"));
     }
 
     #[test]

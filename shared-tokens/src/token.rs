@@ -105,6 +105,18 @@ fn is_json_object(bytes: &[u8]) -> bool {
     bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
+/// Whether the header's `typ` names the media type `expected` (`at+jwt`): RFC 7515 section
+/// 4.1.9 compares media types without regard to case and lets `application/` be left out, and
+/// RFC 9068 section 4 asks verifiers of access tokens to take `application/at+jwt` too.
+fn typ_is(typ: &str, expected: &str) -> bool {
+    const PREFIX: &str = "application/";
+    let bare = match typ.get(..PREFIX.len()) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(PREFIX) => &typ[PREFIX.len()..],
+        _ => typ,
+    };
+    bare.eq_ignore_ascii_case(expected)
+}
+
 /// The claims' parse error, reduced to what is safe to log: a missing field's name, never a
 /// value from the token.
 fn claims_error(error: &serde_json::Error) -> Rejection {
@@ -215,7 +227,11 @@ impl TokenVerifier {
         if header.alg != keys.algorithm() {
             return Err(Rejection::WrongAlgorithm);
         }
-        if header.typ.as_deref() != Some(self.rules.typ) {
+        if !header
+            .typ
+            .as_deref()
+            .is_some_and(|typ| typ_is(typ, self.rules.typ))
+        {
             return Err(Rejection::WrongType);
         }
         // We implement no JWS extensions, so any `crit` names one we do not understand.

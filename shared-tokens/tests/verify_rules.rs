@@ -187,11 +187,37 @@ fn missing_or_other_typ_is_refused() {
         verify(&forge(&h, &claims_json(now_unix()), ACCESS_SECRET)).unwrap_err(),
         Rejection::WrongType
     );
-    h.typ = Some("JWT".into());
-    assert_eq!(
-        verify(&forge(&h, &claims_json(now_unix()), ACCESS_SECRET)).unwrap_err(),
-        Rejection::WrongType
-    );
+    for other in [
+        "JWT",
+        "rt+jwt",
+        "application/jwt",
+        "application/",
+        "xapplication/at+jwt",
+    ] {
+        h.typ = Some(other.into());
+        assert_eq!(
+            verify(&forge(&h, &claims_json(now_unix()), ACCESS_SECRET)).unwrap_err(),
+            Rejection::WrongType,
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn typ_is_a_media_type_compared_without_case_and_with_application_optional() {
+    let mut h = good_header();
+    for spelling in [
+        "at+jwt",
+        "AT+JWT",
+        "application/at+jwt",
+        "Application/AT+jwt",
+    ] {
+        h.typ = Some(spelling.into());
+        assert!(
+            verify(&forge(&h, &claims_json(now_unix()), ACCESS_SECRET)).is_ok(),
+            "{spelling}"
+        );
+    }
 }
 
 #[test]

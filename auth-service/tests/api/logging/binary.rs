@@ -86,3 +86,44 @@ async fn the_grant_role_subcommand_adds_a_role() {
     let tokens = app.login_as(&user).await;
     assert_eq!(tokens.body["user"]["roles"], json!(["user", "admin"]));
 }
+
+#[test]
+fn gen_keypair_writes_a_private_key_only_its_owner_reads_and_prints_the_public_half() {
+    let path = scratch_dir().join("access.pem");
+    let path_arg = path.to_str().unwrap();
+    let output = binary(&[])
+        .args(["gen-keypair", "--private-key-out", path_arg])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stdout.starts_with("-----BEGIN PUBLIC KEY-----"), "{stdout}");
+    assert!(!stdout.contains("PRIVATE"), "{stdout}");
+
+    let private = std::fs::read_to_string(&path).unwrap();
+    let private = shared_tokens::ed25519::PrivateKey::from_pem(&private).unwrap();
+    let public = shared_tokens::ed25519::parse_public_keys(&stdout).unwrap();
+    assert_eq!(public[0].kid(), private.kid());
+    assert!(
+        stderr.contains(&format!("kid: {}", private.kid())),
+        "{stderr}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // An existing key file is never overwritten.
+    let again = binary(&[])
+        .args(["gen-keypair", "--private-key-out", path_arg])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    let unchanged = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        shared_tokens::ed25519::PrivateKey::from_pem(&unchanged)
+            .unwrap()
+            .kid(),
+        private.kid()
+    );
+}

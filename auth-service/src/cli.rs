@@ -1,6 +1,6 @@
 //! The auth-service binary's command line: `serve` (the default), `healthcheck`, and the
-//! operator subcommands `grant-role`, `gen-secret` and `gen-keypair` (README, Operations). `--help` and
-//! `--version` need no configuration; a bad command line or configuration exits 2.
+//! operator subcommands `grant-role`, `gen-secret` and `gen-keypair` (README, Operations).
+//! `--help` and `--version` need no configuration; a bad command line or configuration exits 2.
 
 use crate::config::Settings;
 use crate::db;

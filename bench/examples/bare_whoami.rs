@@ -1,7 +1,8 @@
 //! P1's reference point: the least a `/whoami` can be on actix-web + jsonwebtoken. It decodes
-//! the bearer token with HS256 or EdDSA, issuer and audience checks and echoes the claims, nothing more:
-//! no `typ`/`kid`/`crit`/lifetime rules, no cookie, no extra headers. scripts/bench.sh starts it
-//! beside the real services so the table shows its whoami/healthz ratio from the same run.
+//! the bearer token with HS256 or EdDSA, issuer and audience checks and echoes the claims,
+//! nothing more: no `typ`/`kid`/`crit`/lifetime rules, no cookie, no extra headers.
+//! scripts/bench.sh starts it beside the real services so the table shows its whoami/healthz
+//! ratio from the same run.
 //!
 //! Reads `ACCESS_TOKEN_SECRET` (HS256) or `ACCESS_TOKEN_PUBLIC_KEYS_FILE` (EdDSA, one public key),
 //! `BIND_ADDR` (default 127.0.0.1:18082), and optionally `JWT_ISSUER`/`JWT_AUDIENCE` (defaults

@@ -8,7 +8,7 @@ use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{
     DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes,
 };
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::sync::Arc;
@@ -26,6 +26,15 @@ pub struct PublicKey {
 impl PublicKey {
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, String> {
         let key = VerifyingKey::from_bytes(bytes).map_err(|_| "not an Ed25519 public key")?;
+        Self::checked(key)
+    }
+
+    /// Refuses a weak key (a point of small order), for which one signature would verify for
+    /// many messages: no key pair made by a real generator has one.
+    fn checked(key: VerifyingKey) -> Result<Self, String> {
+        if key.is_weak() {
+            return Err("an Ed25519 public key that is not weak (of small order)".into());
+        }
         Ok(Self::new(key))
     }
 
@@ -37,9 +46,9 @@ impl PublicKey {
     /// One `-----BEGIN PUBLIC KEY-----` block (SubjectPublicKeyInfo, as `openssl pkey -pubout`
     /// writes it).
     pub fn from_pem(pem: &str) -> Result<Self, String> {
-        VerifyingKey::from_public_key_pem(pem.trim())
-            .map(Self::new)
-            .map_err(|_| "an Ed25519 public key in PEM (BEGIN PUBLIC KEY)".to_owned())
+        let key = VerifyingKey::from_public_key_pem(pem.trim())
+            .map_err(|_| "an Ed25519 public key in PEM (BEGIN PUBLIC KEY)".to_owned())?;
+        Self::checked(key)
     }
 
     pub fn to_pem(&self) -> String {
@@ -58,13 +67,15 @@ impl PublicKey {
         URL_SAFE_NO_PAD.encode(self.key.as_bytes())
     }
 
-    /// Checks a 64-byte signature with the strict rules (no small-order keys, no malleable
-    /// signatures): what we sign always passes them.
+    /// Checks a 64-byte signature as RFC 8032 does, with `S` required canonical (below the group
+    /// order), so a signature has one form only. `verify_strict`'s further checks are for keys
+    /// of small order, refused when the key is read, and cost 10% more per token
+    /// (docs/BENCHMARKS.md).
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         let Ok(signature) = Signature::from_slice(signature) else {
             return false;
         };
-        self.key.verify_strict(message, &signature).is_ok()
+        self.key.verify(message, &signature).is_ok()
     }
 }
 
@@ -225,6 +236,19 @@ mod tests {
         assert!(body.starts_with("MC4CAQAw"), "{pem}");
         let dev_key = include_str!("../../deploy/dev-keys/access-token-private.pem");
         assert!(dev_key.lines().nth(1).unwrap().starts_with("MC4CAQAw"));
+    }
+
+    #[test]
+    fn weak_keys_of_small_order_are_refused() {
+        // The identity point, and a point of order 8 (RFC 8032 test vectors use these).
+        let identity = [[1u8].as_slice(), &[0u8; 31]].concat();
+        let order_8 =
+            hex::decode("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
+                .unwrap();
+        for bytes in [identity, order_8] {
+            let bytes: [u8; 32] = bytes.try_into().unwrap();
+            assert!(PublicKey::from_bytes(&bytes).is_err());
+        }
     }
 
     #[test]

@@ -201,8 +201,8 @@ impl TokenVerifier {
     ///
     /// Each part is decoded and parsed exactly once: the header is checked (alg, typ, crit, kid)
     /// before the signature, the signature with the key named by `kid` (constant-time HMAC, or
-    /// strict Ed25519), and only then are the claims parsed and checked (exp, iss, aud, iat,
-    /// lifetime).
+    /// Ed25519 with a canonical `S`), and only then are the claims parsed and checked (exp, iss,
+    /// aud, iat, lifetime).
     pub fn verify_at<C: DeserializeOwned + RegisteredClaims>(
         &self,
         token: &str,

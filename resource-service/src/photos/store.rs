@@ -46,11 +46,21 @@ impl PhotoObjects {
 
     /// Run under `objects::lock`, just before a row names them: a cleanup that removed these
     /// very bytes after `put` (the last other photo of them was deleted just then) has finished,
-    /// and they are written back. Usually one `HEAD`.
+    /// and they are written back. Usually one `HEAD` per object. Both are looked at: `put` runs
+    /// without the lock, so a cleanup may have removed one object before `put` wrote it and the
+    /// other after.
     pub fn ensure_locked(&self, store: &PhotoStore) -> Result<(), StorageError> {
         let handle = tokio::runtime::Handle::current();
-        let key = PhotoStore::key(ObjectKind::Original, &self.sha256);
-        if !handle.block_on(store.exists(&key))? {
+        let mut kinds = vec![ObjectKind::Original];
+        if self.thumbnail.is_some() {
+            kinds.push(ObjectKind::Thumbnail);
+        }
+        let mut all_there = true;
+        for kind in kinds {
+            let key = PhotoStore::key(kind, &self.sha256);
+            all_there &= handle.block_on(store.exists(&key))?;
+        }
+        if !all_there {
             log::info!(
                 "photo object {} was removed meanwhile; writing it again",
                 self.sha256

@@ -202,7 +202,10 @@ async fn an_upload_racing_the_removal_of_the_same_bytes_keeps_them() {
             .get(&format!("/photos/{}/content", id_of(&kept)), &bob)
             .send()
             .await;
-        assert_eq!(served.unwrap().status(), StatusCode::OK, "round {round}");
+        let served = served.unwrap();
+        let status = served.status();
+        let body = served.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::OK, "round {round}: {body:.200}");
         assert!(
             app.photo_store.holds(ObjectKind::Original, &sha).await,
             "round {round}"

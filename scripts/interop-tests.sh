@@ -53,31 +53,8 @@ started=$SECONDS
 # ---- cleanup: stop what we started, drop what we created ------------------------------------
 WORK=$(mktemp -d -t interop.XXXXXX)
 RESULTS=$WORK/results.txt
-PIDS=()
-DATABASES=()
-# The server part of BASE_URL with another database: scheme://user@host:port/<name>?query.
-db_url() {
-  local rest=${BASE_URL#*://} query=
-  case $rest in *\?*) query="?${rest#*\?}"; rest=${rest%%\?*} ;; esac
-  echo "${BASE_URL%%://*}://${rest%%/*}/$1$query"
-}
-ADMIN_URL=$(db_url "$(basename "${BASE_URL%%\?*}")")
-cleanup() {
-  local pid name
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  for name in "${DATABASES[@]}"; do
-    psql -q "$ADMIN_URL" -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=scripts/lib/scratch.sh
+source "$ROOT/scripts/lib/scratch.sh"
 
 # ---- tools -----------------------------------------------------------------------------------
 command -v psql >/dev/null || die "psql is needed (Debian: apt-get install postgresql-client)"

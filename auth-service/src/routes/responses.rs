@@ -3,7 +3,7 @@
 
 use crate::http::{cookies, TokenDelivery};
 use crate::sessions::Tokens;
-use crate::views::TokenResponse;
+use crate::views;
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use shared_tokens::AccessPolicy;
@@ -27,7 +27,7 @@ pub fn token_response(
         &tokens.refresh_token,
         tokens.refresh_expires_in,
     );
-    response.json(TokenResponse::new(tokens, delivery))
+    response.json(views::token_response(tokens, delivery))
 }
 
 /// A 204 that also expires the token cookies.

@@ -2,7 +2,7 @@ use crate::domain::ClientInfo;
 use crate::error::ApiError;
 use crate::http::CurrentSession;
 use crate::sessions::Sessions;
-use crate::views::{SessionList, SessionView};
+use crate::views::{session_view, SessionList};
 use actix_web::{web, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
@@ -30,7 +30,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(SessionList {
         sessions: rows
             .into_iter()
-            .map(|row| SessionView::new(row, current))
+            .map(|row| session_view(row, current))
             .collect(),
     }))
 }

@@ -1,0 +1,293 @@
+//! [`Client`]: the auth calls, and every authorized call through one path that renews the access
+//! token once for all the tasks that share the client.
+
+use crate::error::{ApiCode, ClientError};
+use crate::store::{MemoryStore, StoredTokens, TokenStore};
+use photo_auth_types::{SessionList, SessionView, TokenResponse, User};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+/// How long before its expiry an access token is renewed, so it never runs out in flight: 10 s,
+/// or a quarter of a shorter lifetime.
+fn renew_margin(lifetime: i64) -> i64 {
+    (lifetime / 4).min(10)
+}
+
+/// A client of both services. Cheap to clone: clones share the session, its store and the lock
+/// that makes refreshes single-flight.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    auth_url: String,
+    api_url: String,
+    store: Box<dyn TokenStore>,
+    /// The session's tokens and how many times they were renewed. Held across a refresh, so a
+    /// task that finds the token renewed meanwhile uses the new one instead of refreshing again.
+    session: Mutex<Session>,
+}
+
+#[derive(Default)]
+struct Session {
+    tokens: Option<StoredTokens>,
+    generation: u64,
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl Client {
+    /// A client keeping its tokens in memory.
+    pub fn new(auth_url: &str, api_url: &str) -> Result<Self, ClientError> {
+        Self::with_store(auth_url, api_url, Box::new(MemoryStore::default()))
+    }
+
+    /// A client keeping its tokens in `store`, starting from the session stored there if any.
+    pub fn with_store(
+        auth_url: &str,
+        api_url: &str,
+        store: Box<dyn TokenStore>,
+    ) -> Result<Self, ClientError> {
+        let tokens = store.load()?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("photo-auth-client/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                auth_url: auth_url.trim_end_matches('/').to_owned(),
+                api_url: api_url.trim_end_matches('/').to_owned(),
+                store,
+                session: Mutex::new(Session {
+                    tokens,
+                    generation: 0,
+                }),
+            }),
+        })
+    }
+
+    fn auth(&self, method: Method, path: &str) -> RequestBuilder {
+        let url = format!("{}{path}", self.inner.auth_url);
+        self.inner.http.request(method, url)
+    }
+
+    fn api(&self, method: Method, path: &str) -> RequestBuilder {
+        let url = format!("{}{path}", self.inner.api_url);
+        self.inner.http.request(method, url)
+    }
+
+    /// Whether a session is held (it may still have ended on the server).
+    pub async fn is_logged_in(&self) -> bool {
+        self.inner.session.lock().await.tokens.is_some()
+    }
+
+    pub async fn register(
+        &self,
+        username: &str,
+        email: &str,
+        full_name: &str,
+        password: &str,
+    ) -> Result<User, ClientError> {
+        let body = json!({"username": username, "email": email,
+                          "full_name": full_name, "password": password});
+        let response = self.auth(Method::POST, "/auth/register").json(&body).send();
+        parse(response.await?).await
+    }
+
+    /// Logs in with a username or an email address and keeps the session.
+    pub async fn login(&self, identifier: &str, password: &str) -> Result<User, ClientError> {
+        let field = if identifier.contains('@') {
+            "email"
+        } else {
+            "username"
+        };
+        let body = json!({ field: identifier, "password": password });
+        let response = self.auth(Method::POST, "/auth/login").json(&body).send();
+        let tokens: TokenResponse = parse(response.await?).await?;
+        let user = tokens.user.clone();
+        let mut session = self.inner.session.lock().await;
+        self.keep(&mut session, tokens)?;
+        Ok(user)
+    }
+
+    /// Ends this session on the server and forgets it here, whatever the server answered.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        let mut session = self.inner.session.lock().await;
+        let Some(tokens) = session.tokens.take() else {
+            return Ok(());
+        };
+        self.inner.store.clear()?;
+        let body = json!({"refresh_token": tokens.refresh_token.expose_secret()});
+        let response = self.auth(Method::POST, "/auth/logout").json(&body).send();
+        expect_no_content(response.await?).await
+    }
+
+    /// Ends every session of the user, this one too.
+    pub async fn logout_all(&self) -> Result<(), ClientError> {
+        let response = self
+            .authorized(|c, token| c.auth(Method::POST, "/auth/logout-all").bearer_auth(token))
+            .await?;
+        expect_no_content(response).await?;
+        let mut session = self.inner.session.lock().await;
+        session.tokens = None;
+        self.inner.store.clear()?;
+        Ok(())
+    }
+
+    pub async fn me(&self) -> Result<User, ClientError> {
+        let response = self
+            .authorized(|c, token| c.auth(Method::GET, "/auth/me").bearer_auth(token))
+            .await?;
+        parse(response).await
+    }
+
+    pub async fn sessions(&self) -> Result<Vec<SessionView>, ClientError> {
+        let response = self
+            .authorized(|c, token| c.auth(Method::GET, "/auth/sessions").bearer_auth(token))
+            .await?;
+        Ok(parse::<SessionList>(response).await?.sessions)
+    }
+
+    pub async fn revoke_session(&self, id: Uuid) -> Result<(), ClientError> {
+        let path = format!("/auth/sessions/{id}");
+        let response = self
+            .authorized(|c, token| c.auth(Method::DELETE, &path).bearer_auth(token))
+            .await?;
+        expect_no_content(response).await
+    }
+
+    /// `GET {api_url}{path}` with the access token, as JSON.
+    pub async fn api_get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let response = self
+            .authorized(|c, token| c.api(Method::GET, path).bearer_auth(token))
+            .await?;
+        parse(response).await
+    }
+
+    /// Sends the request `build` makes with a fresh access token; after a 401, renews the token
+    /// once and sends it once more. A refresh the server refuses ends the session here too.
+    async fn authorized<F>(&self, build: F) -> Result<Response, ClientError>
+    where
+        F: Fn(&Self, &str) -> RequestBuilder,
+    {
+        let (token, generation) = self.access_token().await?;
+        let response = build(self, &token).send().await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let (token, _) = self.refresh(generation).await?;
+        Ok(build(self, &token).send().await?)
+    }
+
+    /// The access token to send, renewed first when it is about to run out.
+    async fn access_token(&self) -> Result<(String, u64), ClientError> {
+        let generation = {
+            let session = self.inner.session.lock().await;
+            let tokens = session.tokens.as_ref().ok_or(ClientError::NotLoggedIn)?;
+            if tokens.renew_at > now() {
+                let token = tokens.access_token.expose_secret().to_owned();
+                return Ok((token, session.generation));
+            }
+            session.generation
+        };
+        self.refresh(generation).await
+    }
+
+    /// Renews the tokens unless they changed since `seen` (another task renewed them while this
+    /// one waited for the lock): one refresh for any number of tasks.
+    async fn refresh(&self, seen: u64) -> Result<(String, u64), ClientError> {
+        let mut session = self.inner.session.lock().await;
+        let tokens = session.tokens.as_ref().ok_or(ClientError::NotLoggedIn)?;
+        if session.generation != seen {
+            let token = tokens.access_token.expose_secret().to_owned();
+            return Ok((token, session.generation));
+        }
+        let body = json!({"refresh_token": tokens.refresh_token.expose_secret()});
+        let response = self.auth(Method::POST, "/auth/refresh").json(&body).send();
+        match parse::<TokenResponse>(response.await?).await {
+            Ok(renewed) => {
+                let token = renewed.access_token.clone();
+                self.keep(&mut session, renewed)?;
+                Ok((token, session.generation))
+            }
+            Err(e) => {
+                if matches!(e, ClientError::Api { status: 401, .. }) {
+                    log::info!("the session ended: {e}");
+                    session.tokens = None;
+                    self.inner.store.clear()?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn keep(&self, session: &mut Session, tokens: TokenResponse) -> Result<(), ClientError> {
+        let refresh_token = tokens.refresh_token.ok_or_else(|| {
+            ClientError::Unexpected("a token answer without a refresh token".into())
+        })?;
+        let stored = StoredTokens {
+            access_token: tokens.access_token.into(),
+            refresh_token: refresh_token.into(),
+            renew_at: now() + tokens.expires_in - renew_margin(tokens.expires_in),
+            session_id: tokens.session_id,
+        };
+        self.inner.store.save(&stored)?;
+        session.tokens = Some(stored);
+        session.generation += 1;
+        Ok(())
+    }
+}
+
+/// The body of a success as `T`, or the API's error.
+async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
+    if !response.status().is_success() {
+        return Err(api_error(response).await);
+    }
+    let bytes = response.bytes().await?;
+    serde_json::from_slice(&bytes).map_err(|e| ClientError::Unexpected(e.to_string()))
+}
+
+async fn expect_no_content(response: Response) -> Result<(), ClientError> {
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(api_error(response).await)
+    }
+}
+
+async fn api_error(response: Response) -> ClientError {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        error: String,
+        #[serde(default)]
+        message: String,
+    }
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    match response.json::<Body>().await {
+        Ok(body) => ClientError::Api {
+            status,
+            code: ApiCode::parse(&body.error),
+            message: body.message,
+            retry_after,
+        },
+        Err(_) => ClientError::Unexpected(format!("{status} without the JSON error body")),
+    }
+}

@@ -2,5 +2,7 @@
 //! describe them in their OpenAPI documents, `photo-auth-client` reads them back.
 
 pub mod auth;
+pub mod resource;
 
 pub use auth::{SessionList, SessionView, TokenResponse, User};
+pub use resource::{PhotoPage, PhotoView, ProfileView};

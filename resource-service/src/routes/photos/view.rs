@@ -1,37 +1,9 @@
-//! `Photo` of docs/API.md as one viewer sees it, and the page `GET /photos` answers with.
+//! `Photo` of docs/API.md as one viewer sees it, and the page `GET /photos` answers with: the
+//! types are `photo-auth-types`', shared with the client; what fills them is here.
 
 use crate::photos::{Page, SeenPhoto};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
-use uuid::Uuid;
 
-/// `Photo` of docs/API.md, as one viewer sees it.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Photo)]
-pub struct PhotoView {
-    pub id: Uuid,
-    pub owner_id: Uuid,
-    pub owner_username: String,
-    pub caption: Option<String>,
-    /// `image/jpeg`, `image/png`, `image/gif` or `image/webp`.
-    pub content_type: String,
-    /// Bytes of the stored file, after its metadata was stripped.
-    pub size_bytes: i64,
-    /// In pixels; `null` for photos uploaded before dimensions were recorded.
-    pub width: Option<i32>,
-    /// In pixels; `null` for photos uploaded before dimensions were recorded.
-    pub height: Option<i32>,
-    pub like_count: i64,
-    pub liked_by_me: bool,
-    pub created_at: DateTime<Utc>,
-    /// Where the image bytes are: `/photos/{id}/content`.
-    pub content_url: String,
-    /// Where its thumbnail is (at most 320 pixels on the long side): `/photos/{id}/thumbnail`;
-    /// `null` while the photo has none (one stored before thumbnails, not yet moved to the
-    /// photo store).
-    pub thumbnail_url: Option<String>,
-}
+pub use photo_auth_types::{PhotoPage, PhotoView};
 
 impl From<SeenPhoto> for PhotoView {
     fn from(seen: SeenPhoto) -> Self {
@@ -55,13 +27,6 @@ impl From<SeenPhoto> for PhotoView {
             created_at: row.created_at,
         }
     }
-}
-
-/// One page of photos, newest first; `next_cursor` is `null` on the last page.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PhotoPage {
-    photos: Vec<PhotoView>,
-    next_cursor: Option<String>,
 }
 
 impl From<Page> for PhotoPage {

@@ -2,7 +2,7 @@
 //! the erasure of everything the caller owns here.
 
 use super::patch_body::ProfilePatch;
-use super::view::ProfileView;
+use super::view::{profile_view, ProfileView};
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::profile;
@@ -32,7 +32,7 @@ pub async fn get_profile(
 ) -> Result<HttpResponse, ApiError> {
     let claims = auth.claims.clone();
     let stored = blocking(&pool, move |conn| Ok(profile::read(conn, &claims)?)).await?;
-    Ok(HttpResponse::Ok().json(ProfileView::new(auth.claims, stored)))
+    Ok(HttpResponse::Ok().json(profile_view(auth.claims, stored)))
 }
 
 /// Changes the bio or the avatar; the answer is the whole profile.
@@ -67,7 +67,7 @@ pub async fn patch_profile(
         Ok(profile::update(conn, &claims, &change)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ProfileView::new(auth.claims, stored)))
+    Ok(HttpResponse::Ok().json(profile_view(auth.claims, stored)))
 }
 
 /// Erases everything the caller owns here: photos (with their bytes and the likes they got),

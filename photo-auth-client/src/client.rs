@@ -78,12 +78,12 @@ impl Client {
         })
     }
 
-    fn auth(&self, method: Method, path: &str) -> RequestBuilder {
+    pub(crate) fn auth(&self, method: Method, path: &str) -> RequestBuilder {
         let url = format!("{}{path}", self.inner.auth_url);
         self.inner.http.request(method, url)
     }
 
-    fn api(&self, method: Method, path: &str) -> RequestBuilder {
+    pub(crate) fn api(&self, method: Method, path: &str) -> RequestBuilder {
         let url = format!("{}{path}", self.inner.api_url);
         self.inner.http.request(method, url)
     }
@@ -178,7 +178,7 @@ impl Client {
 
     /// Sends the request `build` makes with a fresh access token; after a 401, renews the token
     /// once and sends it once more. A refresh the server refuses ends the session here too.
-    async fn authorized<F>(&self, build: F) -> Result<Response, ClientError>
+    pub(crate) async fn authorized<F>(&self, build: F) -> Result<Response, ClientError>
     where
         F: Fn(&Self, &str) -> RequestBuilder,
     {
@@ -251,7 +251,7 @@ impl Client {
 }
 
 /// The body of a success as `T`, or the API's error.
-async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
+pub(crate) async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
     if !response.status().is_success() {
         return Err(api_error(response).await);
     }
@@ -259,7 +259,7 @@ async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ClientError
     serde_json::from_slice(&bytes).map_err(|e| ClientError::Unexpected(e.to_string()))
 }
 
-async fn expect_no_content(response: Response) -> Result<(), ClientError> {
+pub(crate) async fn expect_no_content(response: Response) -> Result<(), ClientError> {
     if response.status().is_success() {
         Ok(())
     } else {
@@ -267,7 +267,7 @@ async fn expect_no_content(response: Response) -> Result<(), ClientError> {
     }
 }
 
-async fn api_error(response: Response) -> ClientError {
+pub(crate) async fn api_error(response: Response) -> ClientError {
     #[derive(serde::Deserialize)]
     struct Body {
         error: String,

@@ -5,9 +5,11 @@
 
 mod client;
 mod error;
+mod resource;
 mod store;
 
 pub use client::Client;
 pub use error::{ApiCode, ClientError};
 pub use photo_auth_types as types;
+pub use resource::{Owner, Progress};
 pub use store::{FileStore, MemoryStore, StoredTokens, TokenStore};

@@ -1,10 +1,13 @@
 //! End to end across the two REAL services: register -> login -> upload -> like -> list ->
 //! refresh -> replay detection -> logout, and resource-service verifying on its own while
-//! auth-service is down. The services share only the access secret.
+//! auth-service is down. The services share only the access keys. The outage tests drive the
+//! services through `photo-auth-client`, as a user's program would; the whole-flow test sends
+//! its requests by hand, since replaying an old refresh token is what no client does.
 
 use crate::helpers::{spawn_app_with, PNG};
 use auth_service::config::Settings as AuthSettings;
 use auth_service::startup::Application as AuthApp;
+use photo_auth_client::Client;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -171,35 +174,30 @@ async fn a_user_walks_the_whole_flow_across_both_services() {
 async fn resource_service_keeps_verifying_while_auth_service_is_down() {
     let auth = spawn_auth().await;
     let res = spawn_app_with(&[]).await;
-    let http = reqwest::Client::new();
-    post(
-        &http,
-        format!("{}/auth/register", auth.address),
-        json!({"username": "bob", "email": "bob@example.com",
-                      "full_name": "Bob", "password": "correct horse battery"}),
-    )
-    .await;
-    let login: Value = post_for_json(
-        &http,
-        format!("{}/auth/login", auth.address),
-        json!({"username": "bob", "password": "correct horse battery"}),
-    )
-    .await;
-    let access = login["access_token"].as_str().unwrap().to_owned();
+    let client = Client::new(&auth.address, &res.address).unwrap();
+    let password = "correct horse battery";
+    client
+        .register("bob", "bob@example.com", "Bob", password)
+        .await
+        .unwrap();
+    client.login("bob", password).await.unwrap();
 
     auth.handle.stop(true).await;
     assert!(
-        http.get(format!("{}/healthz", auth.address))
-            .send()
+        reqwest::get(format!("{}/healthz", auth.address))
             .await
             .is_err(),
         "auth-service must really be down"
     );
 
-    let me = res.get_json("/whoami", &access).await;
+    let me: Value = client.api_get("/whoami").await.unwrap();
     assert_eq!(me["username"], "bob");
-    let photo = res.upload_png(&access).await;
-    assert_eq!(photo["owner_username"], "bob");
+    let photo = client
+        .upload_photo("bob.png", PNG.to_vec().into(), None, None)
+        .await
+        .unwrap();
+    assert_eq!(photo.owner_username, "bob");
+    assert_eq!(client.photo_content(photo.id).await.unwrap(), PNG);
 }
 
 #[actix_web::test]
@@ -207,28 +205,19 @@ async fn a_verifier_with_only_the_jwks_url_takes_the_issuers_tokens_and_goes_on_
     let auth = spawn_auth_in(Mode::EdDsa).await;
     let jwks_url = format!("{}/.well-known/jwks.json", auth.address);
     let res = spawn_app_with(&[("ACCESS_TOKEN_ALG", "EdDSA"), ("JWKS_URL", &jwks_url)]).await;
-    let http = reqwest::Client::new();
-    let response = post(
-        &http,
-        format!("{}/auth/register", auth.address),
-        json!({"username": "jwks", "email": "jwks@example.com",
-               "full_name": "J W", "password": "correct horse battery"}),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let login = post_for_json(
-        &http,
-        format!("{}/auth/login", auth.address),
-        json!({"username": "jwks", "password": "correct horse battery"}),
-    )
-    .await;
-    let access = login["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(res.get_json("/whoami", &access).await["username"], "jwks");
+    let client = Client::new(&auth.address, &res.address).unwrap();
+    let password = "correct horse battery";
+    client
+        .register("jwks", "jwks@example.com", "J W", password)
+        .await
+        .unwrap();
+    client.login("jwks", password).await.unwrap();
+    assert_eq!(client.profile().await.unwrap().username, "jwks");
 
     auth.handle.stop(true).await;
     assert!(
-        http.get(&jwks_url).send().await.is_err(),
+        reqwest::get(&jwks_url).await.is_err(),
         "auth-service is down"
     );
-    assert_eq!(res.get_json("/whoami", &access).await["username"], "jwks");
+    assert_eq!(client.profile().await.unwrap().username, "jwks");
 }

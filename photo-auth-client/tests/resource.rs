@@ -1,0 +1,137 @@
+//! The typed resource calls against the real services: profile, uploads with progress, the
+//! listing as a stream across pages, content, likes and deletion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use bytes::Bytes;
+use futures_util::TryStreamExt;
+use photo_auth_client::{ApiCode, Client, Owner, Progress};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use test_support::TestDatabase;
+
+struct Services {
+    auth_url: String,
+    api_url: String,
+    _dbs: (TestDatabase, TestDatabase),
+    _photos: tempfile::TempDir,
+}
+
+async fn spawn_services() -> Services {
+    let (auth_db, resource_db) = (TestDatabase::create(), TestDatabase::create());
+    let mut vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", auth_db.url().to_owned()),
+        ("BIND_ADDR", "127.0.0.1:0".into()),
+        ("METRICS_ADDR", "off".into()),
+        (
+            "REFRESH_TOKEN_SECRET",
+            "client-test-refresh-secret-0123456789abcdef".into(),
+        ),
+        ("BCRYPT_COST", "4".into()),
+        ("RATE_LIMIT_PER_IP", "off".into()),
+    ]);
+    vars.extend(test_support::access_keys::issuer_vars());
+    let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
+    let auth = auth_service::startup::Application::build(settings)
+        .await
+        .unwrap();
+    let auth_url = format!("http://127.0.0.1:{}", auth.port());
+    actix_web::rt::spawn(auth.run_until_stopped());
+
+    let photos = tempfile::tempdir().unwrap();
+    let mut vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", resource_db.url().to_owned()),
+        ("BIND_ADDR", "127.0.0.1:0".into()),
+        ("METRICS_ADDR", "off".into()),
+        ("PHOTO_STORE", photos.path().to_string_lossy().into_owned()),
+    ]);
+    vars.extend(test_support::access_keys::verifier_vars());
+    let settings =
+        resource_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
+    let resource = resource_service::startup::Application::build(settings)
+        .await
+        .unwrap();
+    let api_url = format!("http://127.0.0.1:{}", resource.port());
+    actix_web::rt::spawn(resource.run_until_stopped());
+    Services {
+        auth_url,
+        api_url,
+        _dbs: (auth_db, resource_db),
+        _photos: photos,
+    }
+}
+
+/// A real PNG of `width` x 16 pixels, so each width gives other bytes.
+fn png(width: u32) -> Bytes {
+    let pixels = vec![120u8; (width * 16 * 3) as usize];
+    let mut out = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut out),
+        &pixels,
+        width,
+        16,
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    Bytes::from(out)
+}
+
+#[actix_web::test]
+async fn profile_photos_likes_and_deletion_through_the_typed_calls() {
+    let services = spawn_services().await;
+    let client = Client::new(&services.auth_url, &services.api_url).unwrap();
+    let password = "correct horse battery";
+    client
+        .register("carol", "carol@example.com", "Carol", password)
+        .await
+        .unwrap();
+    client.login("carol@example.com", password).await.unwrap();
+
+    assert_eq!(client.profile().await.unwrap().username, "carol");
+    let profile = client
+        .set_bio(Some("Takes pictures of bridges"))
+        .await
+        .unwrap();
+    assert_eq!(profile.bio.as_deref(), Some("Takes pictures of bridges"));
+
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let heard = reports.clone();
+    let progress: Progress = Arc::new(move |sent, total| heard.lock().unwrap().push((sent, total)));
+    let big = png(400);
+    let first = client
+        .upload_photo("big.png", big.clone(), Some("first"), Some(progress))
+        .await
+        .unwrap();
+    let reports = reports.lock().unwrap().clone();
+    assert_eq!(reports.last(), Some(&(big.len() as u64, big.len() as u64)));
+    assert!(reports.windows(2).all(|w| w[0].0 < w[1].0), "{reports:?}");
+    let second = client
+        .upload_photo("b.png", png(20), None, None)
+        .await
+        .unwrap();
+    let third = client
+        .upload_photo("c.png", png(30), None, None)
+        .await
+        .unwrap();
+
+    // Three photos, two per page: the stream follows the cursor, newest first.
+    let listed: Vec<_> = client.photos(Owner::Me, 2).try_collect().await.unwrap();
+    let ids: Vec<_> = listed.iter().map(|p| p.id).collect();
+    assert_eq!(ids, [third.id, second.id, first.id]);
+    assert_eq!(
+        client.photo_content(second.id).await.unwrap().len() as i64,
+        second.size_bytes
+    );
+
+    client.like(first.id).await.unwrap();
+    let liked = client.photo(first.id).await.unwrap();
+    assert!(liked.liked_by_me);
+    assert_eq!(liked.like_count, 1);
+    client.unlike(first.id).await.unwrap();
+    assert_eq!(client.photo(first.id).await.unwrap().like_count, 0);
+
+    client.delete_photo(first.id).await.unwrap();
+    let gone = client.photo(first.id).await.unwrap_err();
+    assert_eq!(gone.code(), Some(&ApiCode::NotFound), "{gone}");
+    let left: Vec<_> = client.photos(Owner::Me, 10).try_collect().await.unwrap();
+    assert_eq!(left.len(), 2);
+}

@@ -191,6 +191,22 @@ impl Client {
         Ok(build(self, &token).send().await?)
     }
 
+    /// Sends the one request `build` makes, with a fresh access token; a 401 renews the tokens
+    /// for the next call and comes back as the error (for bodies that cannot be sent twice).
+    pub(crate) async fn authorized_once<F>(&self, build: F) -> Result<Response, ClientError>
+    where
+        F: FnOnce(&Self, &str) -> RequestBuilder,
+    {
+        let (token, generation) = self.access_token().await?;
+        let response = build(self, &token).send().await?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            let error = api_error(response).await;
+            self.refresh(generation).await?;
+            return Err(error);
+        }
+        Ok(response)
+    }
+
     /// The access token to send, renewed first when it is about to run out.
     async fn access_token(&self) -> Result<(String, u64), ClientError> {
         let generation = {

@@ -70,6 +70,45 @@ impl Client {
         parse(response).await
     }
 
+    /// Uploads `length` bytes read from `body` as they come, without holding them. A stream
+    /// cannot be sent twice, so this call does not retry after a 401: it renews the token first
+    /// when it is due, and a 401 comes back as the error (after which the session's tokens have
+    /// been renewed, so the caller may upload again).
+    pub async fn upload_photo_stream<S>(
+        &self,
+        file_name: &str,
+        body: S,
+        length: u64,
+        caption: Option<&str>,
+        progress: Option<Progress>,
+    ) -> Result<PhotoView, ClientError>
+    where
+        S: Stream<Item = std::io::Result<Bytes>> + Send + Sync + 'static,
+    {
+        let mut sent = 0u64;
+        let counted = futures_util::StreamExt::map(body, move |chunk| {
+            if let (Ok(chunk), Some(progress)) = (&chunk, &progress) {
+                sent += chunk.len() as u64;
+                progress(sent, length);
+            }
+            chunk
+        });
+        let part = Part::stream_with_length(reqwest::Body::wrap_stream(counted), length)
+            .file_name(file_name.to_owned());
+        let mut form = Form::new().part("file", part);
+        if let Some(caption) = caption {
+            form = form.text("caption", caption.to_owned());
+        }
+        let response = self
+            .authorized_once(|c, token| {
+                c.api(Method::POST, "/photos")
+                    .bearer_auth(token)
+                    .multipart(form)
+            })
+            .await?;
+        parse(response).await
+    }
+
     /// Reads the file at `path` and uploads it under its file name.
     pub async fn upload_photo_file(
         &self,

@@ -104,8 +104,21 @@ async fn profile_photos_likes_and_deletion_through_the_typed_calls() {
     let reports = reports.lock().unwrap().clone();
     assert_eq!(reports.last(), Some(&(big.len() as u64, big.len() as u64)));
     assert!(reports.windows(2).all(|w| w[0].0 < w[1].0), "{reports:?}");
+    // From a stream, read as it is sent: in three chunks here.
+    let streamed = png(20);
+    let chunks: Vec<std::io::Result<Bytes>> = vec![
+        Ok(streamed.slice(..10)),
+        Ok(streamed.slice(10..30)),
+        Ok(streamed.slice(30..)),
+    ];
     let second = client
-        .upload_photo("b.png", png(20), None, None)
+        .upload_photo_stream(
+            "b.png",
+            futures_util::stream::iter(chunks),
+            streamed.len() as u64,
+            None,
+            None,
+        )
         .await
         .unwrap();
     let third = client

@@ -1,13 +1,13 @@
 //! End to end across the two REAL services: register -> login -> upload -> like -> list ->
 //! refresh -> replay detection -> logout, and resource-service verifying on its own while
-//! auth-service is down. The services share only the access keys. The outage tests drive the
-//! services through `photo-auth-client`, as a user's program would; the whole-flow test sends
-//! its requests by hand, since replaying an old refresh token is what no client does.
+//! auth-service is down. The services share only the access keys. Most tests drive the services
+//! through `photo-auth-client`, as a user's program would; one whole-flow test sends its requests
+//! by hand as well, since replaying an old refresh token is what no client does.
 
 use crate::helpers::{spawn_app_with, PNG};
 use auth_service::config::Settings as AuthSettings;
 use auth_service::startup::Application as AuthApp;
-use photo_auth_client::Client;
+use photo_auth_client::{Client, Owner};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -25,6 +25,10 @@ async fn spawn_auth() -> Auth {
 }
 
 async fn spawn_auth_in(mode: Mode) -> Auth {
+    spawn_auth_with(mode, &[]).await
+}
+
+async fn spawn_auth_with(mode: Mode, extra: &[(&'static str, &str)]) -> Auth {
     let db = TestDatabase::create();
     let mut vars: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", db.url().to_owned()),
@@ -39,6 +43,7 @@ async fn spawn_auth_in(mode: Mode) -> Auth {
         ("RATE_LIMIT_PER_IP", "off".into()),
     ]);
     vars.extend(access_keys::issuer_vars_in(mode));
+    vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let settings = AuthSettings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
     let app = AuthApp::build(settings).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -168,6 +173,53 @@ async fn a_user_walks_the_whole_flow_across_both_services() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn a_user_walks_the_whole_flow_through_the_client() {
+    // Access tokens of 4 s, so the flow crosses a renewal.
+    let extra = [("ACCESS_TOKEN_EXPIRY", "4s"), ("JWT_LEEWAY", "0s")];
+    let auth = spawn_auth_with(access_keys::mode(), &extra).await;
+    let res = spawn_app_with(&[]).await;
+    let client = Client::new(&auth.address, &res.address).unwrap();
+    let password = "correct horse battery";
+    client
+        .register("Erin", "erin@example.com", "Erin Example", password)
+        .await
+        .unwrap();
+    let user = client.login("ERIN@example.com", password).await.unwrap();
+
+    // resource-service trusts the issuer's token without calling it.
+    let me: Value = client.api_get("/whoami").await.unwrap();
+    assert_eq!(me["username"], "erin");
+    assert_eq!(me["user_id"], user.id.to_string());
+    let current = client.sessions().await.unwrap();
+    assert_eq!(me["session_id"], current[0].id.to_string());
+
+    let photo = client
+        .upload_photo("erin.png", PNG.to_vec().into(), Some("hello"), None)
+        .await
+        .unwrap();
+    assert_eq!(photo.owner_username, "erin");
+    client.like(photo.id).await.unwrap();
+    let mine = client.photo_page(&Owner::Me, 10, None).await.unwrap();
+    assert_eq!(mine.photos[0].id, photo.id);
+    assert!(mine.photos[0].liked_by_me);
+    assert_eq!(mine.photos[0].like_count, 1);
+    assert_eq!(client.photo_content(photo.id).await.unwrap(), PNG);
+
+    // Past the renewal point: the client refreshes, and resource-service takes the new token.
+    tokio::time::sleep(std::time::Duration::from_millis(3_200)).await;
+    assert_eq!(client.profile().await.unwrap().photo_count, 1);
+    let after = client.sessions().await.unwrap();
+    assert_eq!(after.len(), 1, "the same session, renewed");
+    assert!(after[0].last_used_at > current[0].last_used_at);
+
+    client.logout().await.unwrap();
+    assert!(matches!(
+        client.profile().await,
+        Err(photo_auth_client::ClientError::NotLoggedIn)
+    ));
 }
 
 #[actix_web::test]

@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use photo_auth_client::Client;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -20,19 +19,7 @@ struct Services {
 }
 
 async fn spawn_services() -> Services {
-    let (auth_db, resource_db) = (TestDatabase::create(), TestDatabase::create());
-    let mut vars: HashMap<&str, String> = HashMap::from([
-        ("DATABASE_URL", auth_db.url().to_owned()),
-        ("BIND_ADDR", "127.0.0.1:0".into()),
-        ("METRICS_ADDR", "off".into()),
-        (
-            "REFRESH_TOKEN_SECRET",
-            "cli-test-refresh-secret-0123456789abcdef".into(),
-        ),
-        ("BCRYPT_COST", "4".into()),
-        ("RATE_LIMIT_PER_IP", "off".into()),
-    ]);
-    vars.extend(test_support::access_keys::issuer_vars());
+    let (vars, auth_db) = test_support::services::auth_env();
     let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
     let auth = auth_service::startup::Application::build(settings)
         .await
@@ -40,14 +27,7 @@ async fn spawn_services() -> Services {
     let auth_url = format!("http://127.0.0.1:{}", auth.port());
     actix_web::rt::spawn(auth.run_until_stopped());
 
-    let photos = tempfile::tempdir().unwrap();
-    let mut vars: HashMap<&str, String> = HashMap::from([
-        ("DATABASE_URL", resource_db.url().to_owned()),
-        ("BIND_ADDR", "127.0.0.1:0".into()),
-        ("METRICS_ADDR", "off".into()),
-        ("PHOTO_STORE", photos.path().to_string_lossy().into_owned()),
-    ]);
-    vars.extend(test_support::access_keys::verifier_vars());
+    let (vars, resource_db, photos) = test_support::services::resource_env();
     let settings =
         resource_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
     let resource = resource_service::startup::Application::build(settings)

@@ -6,7 +6,6 @@
 use auth_service::config::Settings;
 use auth_service::startup::Application;
 use photo_auth_client::{ApiCode, Client, ClientError, FileStore, MemoryStore, TokenStore};
-use std::collections::HashMap;
 use std::time::Duration;
 use test_support::TestDatabase;
 
@@ -18,21 +17,10 @@ struct Auth {
 
 /// auth-service with access tokens that live `lifetime` seconds and no clock leeway.
 async fn spawn_auth(lifetime: u64) -> Auth {
-    let db = TestDatabase::create();
-    let mut vars: HashMap<&str, String> = HashMap::from([
-        ("DATABASE_URL", db.url().to_owned()),
-        ("BIND_ADDR", "127.0.0.1:0".into()),
-        ("METRICS_ADDR", "127.0.0.1:0".into()),
-        (
-            "REFRESH_TOKEN_SECRET",
-            "client-test-refresh-secret-0123456789abcdef".into(),
-        ),
-        ("ACCESS_TOKEN_EXPIRY", format!("{lifetime}s")),
-        ("JWT_LEEWAY", "0s".into()),
-        ("BCRYPT_COST", "4".into()),
-        ("RATE_LIMIT_PER_IP", "off".into()),
-    ]);
-    vars.extend(test_support::access_keys::issuer_vars());
+    let (mut vars, db) = test_support::services::auth_env();
+    vars.insert("METRICS_ADDR", "127.0.0.1:0".into());
+    vars.insert("ACCESS_TOKEN_EXPIRY", format!("{lifetime}s"));
+    vars.insert("JWT_LEEWAY", "0s".into());
     let settings = Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
     let app = Application::build(settings).await.unwrap();
     let url = format!("http://127.0.0.1:{}", app.port());

@@ -5,7 +5,6 @@
 use bytes::Bytes;
 use futures_util::TryStreamExt;
 use photo_auth_client::{ApiCode, Client, Owner, Progress};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use test_support::TestDatabase;
 
@@ -17,19 +16,7 @@ struct Services {
 }
 
 async fn spawn_services() -> Services {
-    let (auth_db, resource_db) = (TestDatabase::create(), TestDatabase::create());
-    let mut vars: HashMap<&str, String> = HashMap::from([
-        ("DATABASE_URL", auth_db.url().to_owned()),
-        ("BIND_ADDR", "127.0.0.1:0".into()),
-        ("METRICS_ADDR", "off".into()),
-        (
-            "REFRESH_TOKEN_SECRET",
-            "client-test-refresh-secret-0123456789abcdef".into(),
-        ),
-        ("BCRYPT_COST", "4".into()),
-        ("RATE_LIMIT_PER_IP", "off".into()),
-    ]);
-    vars.extend(test_support::access_keys::issuer_vars());
+    let (vars, auth_db) = test_support::services::auth_env();
     let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
     let auth = auth_service::startup::Application::build(settings)
         .await
@@ -37,14 +24,7 @@ async fn spawn_services() -> Services {
     let auth_url = format!("http://127.0.0.1:{}", auth.port());
     actix_web::rt::spawn(auth.run_until_stopped());
 
-    let photos = tempfile::tempdir().unwrap();
-    let mut vars: HashMap<&str, String> = HashMap::from([
-        ("DATABASE_URL", resource_db.url().to_owned()),
-        ("BIND_ADDR", "127.0.0.1:0".into()),
-        ("METRICS_ADDR", "off".into()),
-        ("PHOTO_STORE", photos.path().to_string_lossy().into_owned()),
-    ]);
-    vars.extend(test_support::access_keys::verifier_vars());
+    let (vars, resource_db, photos) = test_support::services::resource_env();
     let settings =
         resource_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
     let resource = resource_service::startup::Application::build(settings)

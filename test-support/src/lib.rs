@@ -13,6 +13,7 @@ pub mod compose;
 pub mod openapi;
 pub mod raw_http;
 pub mod routes;
+pub mod services;
 
 use diesel::pg::PgConnection;
 use diesel::{Connection, RunQueryDsl};

@@ -37,7 +37,16 @@ impl Client {
 
     /// Sets the bio (`None` clears it); the rest of the profile stays as it is.
     pub async fn set_bio(&self, bio: Option<&str>) -> Result<ProfileView, ClientError> {
-        let body = json!({ "bio": bio });
+        self.patch_profile(json!({ "bio": bio })).await
+    }
+
+    /// Makes one of the caller's photos the avatar (`None` clears it).
+    pub async fn set_avatar(&self, photo: Option<Uuid>) -> Result<ProfileView, ClientError> {
+        self.patch_profile(json!({ "avatar_photo_id": photo }))
+            .await
+    }
+
+    async fn patch_profile(&self, body: serde_json::Value) -> Result<ProfileView, ClientError> {
         let response = self
             .authorized(|c, token| {
                 c.api(Method::PATCH, "/profile")

@@ -115,6 +115,14 @@ async fn profile_photos_likes_and_deletion_through_the_typed_calls() {
         second.size_bytes
     );
 
+    let avatar = client.set_avatar(Some(first.id)).await.unwrap();
+    assert_eq!(avatar.avatar_photo_id, Some(first.id));
+    assert_eq!(
+        avatar.bio.as_deref(),
+        Some("Takes pictures of bridges"),
+        "the bio stays"
+    );
+
     client.like(first.id).await.unwrap();
     let liked = client.photo(first.id).await.unwrap();
     assert!(liked.liked_by_me);
@@ -123,6 +131,11 @@ async fn profile_photos_likes_and_deletion_through_the_typed_calls() {
     assert_eq!(client.photo(first.id).await.unwrap().like_count, 0);
 
     client.delete_photo(first.id).await.unwrap();
+    assert_eq!(
+        client.profile().await.unwrap().avatar_photo_id,
+        None,
+        "deleting clears it"
+    );
     let gone = client.photo(first.id).await.unwrap_err();
     assert_eq!(gone.code(), Some(&ApiCode::NotFound), "{gone}");
     let left: Vec<_> = client.photos(Owner::Me, 10).try_collect().await.unwrap();

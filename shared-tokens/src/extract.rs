@@ -187,16 +187,16 @@ impl FromRequest for Authenticated {
     >;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(policy) = req.app_data::<web::Data<AccessPolicy>>().cloned() else {
+        let Some(policy) = req.app_data::<web::Data<AccessPolicy>>() else {
             log::error!("AccessPolicy is not registered as app data");
             return Either::Left(ready(Err(AuthError::NotConfigured)));
         };
-        let result = authenticate(req, &policy);
-        if result.is_ok() || !worth_refetching(req, &policy) {
+        let result = authenticate(req, policy);
+        if result.is_ok() || !worth_refetching(req, policy) {
             return Either::Left(ready(result));
         }
         // A key we do not hold yet (the issuer rotated): fetch keys, then verify once more.
-        let req = req.clone();
+        let (req, policy) = (req.clone(), policy.clone());
         Either::Right(Box::pin(async move {
             if let Some(refetch) = &policy.refetch {
                 refetch.refetch().await;

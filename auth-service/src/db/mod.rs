@@ -6,6 +6,7 @@ pub mod cleanup;
 pub mod login_failures;
 pub mod models;
 pub mod refresh_tokens;
+pub mod rotation;
 pub mod schema;
 pub mod sessions;
 pub mod users;

@@ -85,20 +85,6 @@ pub struct NewSession<'a> {
     pub ip: Option<&'a str>,
 }
 
-#[derive(Queryable, Selectable, Debug, Clone)]
-#[diesel(table_name = refresh_tokens, check_for_backend(diesel::pg::Pg))]
-pub struct RefreshTokenRow {
-    pub jti: Uuid,
-    pub session_id: Uuid,
-    pub token_hash: Vec<u8>,
-    pub generation: i32,
-    pub issued_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    pub used_at: Option<DateTime<Utc>>,
-    /// The refresh key it was signed with (none on rows from before this was kept).
-    pub kid: Option<String>,
-}
-
 #[derive(Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct NewRefreshToken<'a> {

@@ -13,17 +13,6 @@ pub fn insert(conn: &mut PgConnection, session: &NewSession<'_>) -> QueryResult<
         .get_result(conn)
 }
 
-/// Reads the session and locks its row until the transaction ends: concurrent refreshes of one
-/// family, on one instance or many, take turns here.
-pub fn lock(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<SessionRow>> {
-    sessions::table
-        .find(id)
-        .select(SessionRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()
-}
-
 /// Whether the session exists, belongs to `user_id` and is live at `now`.
 pub fn is_live(
     conn: &mut PgConnection,
@@ -55,23 +44,6 @@ pub fn list_live(
         .order(sessions::last_used_at.desc())
         .select(SessionRow::as_select())
         .load(conn)
-}
-
-/// Records a rotation: the new current generation and the moved idle limit.
-pub fn advance(
-    conn: &mut PgConnection,
-    id: Uuid,
-    generation: i32,
-    now: DateTime<Utc>,
-    idle_expires_at: DateTime<Utc>,
-) -> QueryResult<usize> {
-    diesel::update(sessions::table.find(id))
-        .set((
-            sessions::generation.eq(generation),
-            sessions::last_used_at.eq(now),
-            sessions::idle_expires_at.eq(idle_expires_at),
-        ))
-        .execute(conn)
 }
 
 pub fn revoke(

@@ -1,16 +1,18 @@
 //! A session's refresh-token family, in the database: its first token at login, and rotation
-//! with reuse detection (docs/TOKENS.md, Rotation and Reuse detection) in one transaction that
-//! locks the session row.
+//! with reuse detection (docs/TOKENS.md, Rotation and Reuse detection), decided by the database
+//! in one call that locks the session row.
 
 use super::attempts::Reservation;
 use super::SessionError;
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::{NewRefreshToken, NewSession, UserRow};
-use crate::db::{refresh_tokens, sessions, users};
+use crate::db::rotation::{self, RotationRow};
+use crate::db::{refresh_tokens, sessions};
 use crate::domain::ClientInfo;
 use crate::issuer::{token_hash, Issuer};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
+use service_kit::StoreError;
 use shared_tokens::RefreshClaims;
 use uuid::Uuid;
 
@@ -31,10 +33,6 @@ pub enum Rotation {
     Reissued(Granted),
     /// An older token: the whole family was revoked, and that is committed.
     ReuseDetected { session_id: Uuid, user_id: Uuid },
-}
-
-fn seconds(d: std::time::Duration) -> TimeDelta {
-    TimeDelta::seconds(d.as_secs() as i64)
 }
 
 /// Whole-second timestamps, so a token's `iat`/`exp` and its row agree exactly.
@@ -116,7 +114,9 @@ pub fn start(
     })
 }
 
-/// Presents refresh token `presented` (already signature-checked into `claims`).
+/// Presents refresh token `presented` (already signature-checked into `claims`). The database
+/// decides and records the outcome in one call (`db::rotation`); the successor is signed before
+/// it, so the call has all it needs.
 pub fn rotate(
     conn: &mut PgConnection,
     issuer: &Issuer,
@@ -124,102 +124,115 @@ pub fn rotate(
     claims: &RefreshClaims,
     client: &ClientInfo,
 ) -> Result<Rotation, SessionError> {
-    conn.transaction(|conn| {
-        let now_dt = Utc::now();
-        let now = now_dt.timestamp();
-        let Some(session) = sessions::lock(conn, claims.sid)? else {
-            return Err(SessionError::InvalidRefreshToken("unknown_session"));
-        };
-        if session.user_id != claims.sub {
-            return Err(SessionError::InvalidRefreshToken("session_of_another_user"));
-        }
-        if !session.is_live(now_dt) {
-            return Err(SessionError::InvalidRefreshToken("session_ended"));
-        }
-        let Some(token) = refresh_tokens::find_by_hash(conn, session.id, &token_hash(presented))?
-        else {
-            return Err(SessionError::InvalidRefreshToken("unknown_refresh_token"));
-        };
-
-        if token.generation == session.generation && token.used_at.is_none() {
-            refresh_tokens::mark_used(conn, token.jti, now_dt)?;
-            let generation = session.generation + 1;
-            let absolute = session.absolute_expires_at.timestamp();
-            let exp = (now + issuer.refresh_expiry.as_secs() as i64).min(absolute);
-            let refresh_token = mint(
-                conn,
-                issuer,
-                session.user_id,
-                session.id,
-                generation,
-                now,
-                exp,
-            )?;
-            sessions::advance(conn, session.id, generation, at(now), at(exp))?;
-            let user = users::find(conn, session.user_id)?;
-            return Ok(Rotation::Rotated(Granted {
-                user,
-                session_id: session.id,
-                refresh_token,
-                refresh_expires_at: exp,
-            }));
-        }
-
-        let within_grace = !issuer.reuse_grace.is_zero()
-            && token.generation == session.generation - 1
-            && token
-                .used_at
-                .is_some_and(|used| now_dt - used < seconds(issuer.reuse_grace));
-        if within_grace {
-            if let Some(current) =
-                refresh_tokens::find_generation(conn, session.id, session.generation)?
-            {
-                // The successor is signed again with the key it was minted under, so two tabs
-                // racing across a refresh-key rotation both end up with the same token.
-                let claims = issuer.refresh_claims(
-                    session.user_id,
-                    session.id,
-                    current.jti,
-                    current.issued_at.timestamp(),
-                    current.expires_at.timestamp(),
-                );
-                let again = issuer.resign_refresh(current.kid.as_deref(), &claims)?;
-                match again {
-                    Some(again) if token_hash(&again) == current.token_hash => {
-                        let user = users::find(conn, session.user_id)?;
-                        return Ok(Rotation::Reissued(Granted {
-                            user,
-                            session_id: session.id,
-                            refresh_token: again,
-                            refresh_expires_at: current.expires_at.timestamp(),
-                        }));
-                    }
-                    // The key is gone from the ring (or an old row without its kid was signed
-                    // under another key): we cannot give the same token back, but an honest
-                    // client within the grace period is no thief. Refused, family kept.
-                    _ => {
-                        return Err(SessionError::InvalidRefreshToken(
-                            "grace_successor_unavailable",
-                        ))
-                    }
-                }
-            }
-        }
-
-        sessions::revoke(conn, session.id, "refresh_token_reused", now_dt)?;
-        audit::record(
+    let now_dt = Utc::now();
+    let now = now_dt.timestamp();
+    let presented_hash = token_hash(presented);
+    let call = rotation::Presented {
+        session_id: claims.sid,
+        user_id: claims.sub,
+        token_hash: &presented_hash,
+        now: now_dt,
+        grace_seconds: issuer.reuse_grace.as_secs() as i64,
+        ip: client.ip.as_deref(),
+        user_agent: client.user_agent.as_deref(),
+    };
+    let mut exp = now + issuer.refresh_expiry.as_secs() as i64;
+    // At most twice: a second call only when the session's absolute limit comes before `exp`,
+    // and then with the limit itself as `exp`.
+    for _ in 0..2 {
+        let successor = issuer.refresh_claims(claims.sub, claims.sid, Uuid::new_v4(), now, exp);
+        let (refresh_token, kid) = issuer.sign_refresh(&successor)?;
+        let hash = token_hash(&refresh_token);
+        let row = rotation::rotate(
             conn,
-            &AuditEvent::by(AuditKind::RefreshReuseDetected, client)
-                .user(session.user_id)
-                .session(session.id)
-                .detail(serde_json::json!({
-                    "presented_generation": token.generation,
-                    "current_generation": session.generation,
-                })),
+            &call,
+            &rotation::Successor {
+                jti: successor.jti,
+                token_hash: &hash,
+                issued_at: at(now),
+                expires_at: at(exp),
+                kid: &kid,
+            },
         )?;
-        Ok(Rotation::ReuseDetected {
-            session_id: session.id,
-            user_id: session.user_id,
-        })
-    })
+        match row.outcome.as_str() {
+            "cap" if row.absolute_limit.is_some_and(|l| l.timestamp() < exp) => {
+                exp = row.absolute_limit.map_or(exp, |l| l.timestamp());
+            }
+            "rotated" => {
+                return Ok(Rotation::Rotated(Granted {
+                    user: row.user().ok_or_else(|| malformed("rotated"))?,
+                    session_id: claims.sid,
+                    refresh_token,
+                    refresh_expires_at: exp,
+                }))
+            }
+            "grace" => return grace_reissue(issuer, claims, row),
+            "reused" => {
+                return Ok(Rotation::ReuseDetected {
+                    session_id: claims.sid,
+                    user_id: claims.sub,
+                })
+            }
+            other => return Err(refused(other)),
+        }
+    }
+    Err(malformed("cap"))
+}
+
+/// The successor handed back within the grace period: signed again with the key it was minted
+/// under, so two tabs racing across a refresh-key rotation both end up with the same token.
+fn grace_reissue(
+    issuer: &Issuer,
+    claims: &RefreshClaims,
+    row: RotationRow,
+) -> Result<Rotation, SessionError> {
+    let (Some(jti), Some(hash), Some(issued_at), Some(expires_at)) = (
+        row.current_jti,
+        row.current_hash.clone(),
+        row.current_issued_at,
+        row.current_expires_at,
+    ) else {
+        return Err(malformed("grace"));
+    };
+    let kid = row.current_kid.clone();
+    let current = issuer.refresh_claims(
+        claims.sub,
+        claims.sid,
+        jti,
+        issued_at.timestamp(),
+        expires_at.timestamp(),
+    );
+    match issuer.resign_refresh(kid.as_deref(), &current)? {
+        Some(again) if token_hash(&again) == hash => Ok(Rotation::Reissued(Granted {
+            user: row.user().ok_or_else(|| malformed("grace"))?,
+            session_id: claims.sid,
+            refresh_token: again,
+            refresh_expires_at: expires_at.timestamp(),
+        })),
+        // The key is gone from the ring (or an old row without its kid was signed under another
+        // key): we cannot give the same token back, but an honest client within the grace
+        // period is no thief. Refused, family kept.
+        _ => Err(SessionError::InvalidRefreshToken(
+            "grace_successor_unavailable",
+        )),
+    }
+}
+
+/// The refusals the function names, as the reasons logs and metrics carry.
+fn refused(outcome: &str) -> SessionError {
+    let reason = match outcome {
+        "unknown_session" => "unknown_session",
+        "session_of_another_user" => "session_of_another_user",
+        "session_ended" => "session_ended",
+        "unknown_refresh_token" => "unknown_refresh_token",
+        other => return malformed(other),
+    };
+    SessionError::InvalidRefreshToken(reason)
+}
+
+/// An answer of the function that the code does not expect: a schema out of step with it.
+fn malformed(outcome: &str) -> SessionError {
+    SessionError::Store(StoreError::Internal(format!(
+        "rotate_refresh_token answered {outcome:?} without what goes with it"
+    )))
 }

@@ -26,5 +26,6 @@ mod register;
 mod requests;
 mod roles;
 mod rotation_model;
+mod round_trips;
 mod sessions;
 mod token_delivery;

@@ -5,7 +5,6 @@ pub mod audit;
 pub mod cleanup;
 pub mod login_failures;
 pub mod models;
-pub mod refresh_tokens;
 pub mod rotation;
 pub mod schema;
 pub mod sessions;

@@ -1,16 +1,59 @@
 //! Queries on `sessions`.
 
-use crate::db::models::{NewSession, SessionRow};
+use crate::db::models::{NewRefreshToken, NewSession, SessionRow};
 use crate::db::schema::sessions;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Bytea, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
-pub fn insert(conn: &mut PgConnection, session: &NewSession<'_>) -> QueryResult<SessionRow> {
-    diesel::insert_into(sessions::table)
-        .values(session)
-        .returning(SessionRow::as_returning())
-        .get_result(conn)
+/// A login's writes in one statement, so one round trip (docs/TOKENS.md, One round trip): the
+/// session, its first refresh token, the audit event `audit_kind`, and, when the login passed the
+/// throttle, the wiping of the `(subject, ip)` failure row. The foreign key of the token on the
+/// session is checked at the end of the statement, when both rows exist.
+pub fn start(
+    conn: &mut PgConnection,
+    session: &NewSession<'_>,
+    token: &NewRefreshToken<'_>,
+    throttle_row: Option<(&str, &str)>,
+    audit_kind: &str,
+) -> QueryResult<()> {
+    let (subject, ip) = throttle_row.unzip();
+    diesel::sql_query(
+        "WITH session AS (
+             INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at,
+                                   absolute_expires_at, generation, user_agent, ip)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ), token AS (
+             INSERT INTO refresh_tokens (jti, session_id, token_hash, generation, issued_at,
+                                         expires_at, kid)
+             VALUES ($10, $1, $11, $12, $13, $14, $15)
+         ), cleared AS (
+             DELETE FROM login_failures WHERE subject = $16 AND ip = $17
+         )
+         INSERT INTO audit_events (kind, user_id, session_id, ip, user_agent)
+         VALUES ($18, $2, $1, $9, $8)",
+    )
+    .bind::<SqlUuid, _>(session.id)
+    .bind::<SqlUuid, _>(session.user_id)
+    .bind::<Timestamptz, _>(session.created_at)
+    .bind::<Timestamptz, _>(session.last_used_at)
+    .bind::<Timestamptz, _>(session.idle_expires_at)
+    .bind::<Timestamptz, _>(session.absolute_expires_at)
+    .bind::<Integer, _>(session.generation)
+    .bind::<Nullable<Text>, _>(session.user_agent)
+    .bind::<Nullable<Text>, _>(session.ip)
+    .bind::<SqlUuid, _>(token.jti)
+    .bind::<Bytea, _>(token.token_hash)
+    .bind::<Integer, _>(token.generation)
+    .bind::<Timestamptz, _>(token.issued_at)
+    .bind::<Timestamptz, _>(token.expires_at)
+    .bind::<Text, _>(token.kid)
+    .bind::<Nullable<Text>, _>(subject)
+    .bind::<Nullable<Text>, _>(ip)
+    .bind::<Text, _>(audit_kind)
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Whether the session exists, belongs to `user_id` and is live at `now`.

@@ -77,6 +77,11 @@ impl Reservation {
         login_failures::clear(conn, &self.subject, &self.ip).map(|_| ())
     }
 
+    /// The `(subject, ip)` row this attempt was counted in, which a correct password wipes.
+    pub fn throttle_row(&self) -> (&str, &str) {
+        (&self.subject, &self.ip)
+    }
+
     /// The password was wrong (the failure is already counted): how long the client must now
     /// wait, if at all.
     pub fn retry_after(&self, policy: &ThrottlePolicy) -> Option<u64> {

@@ -4,14 +4,14 @@
 
 use super::attempts::Reservation;
 use super::SessionError;
-use crate::db::audit::{self, AuditEvent, AuditKind};
+use crate::db::audit::AuditKind;
 use crate::db::models::{NewRefreshToken, NewSession, UserRow};
 use crate::db::rotation::{self, RotationRow};
-use crate::db::{refresh_tokens, sessions};
+use crate::db::sessions;
 use crate::domain::ClientInfo;
 use crate::issuer::{token_hash, Issuer};
 use chrono::{DateTime, Utc};
-use diesel::{Connection, PgConnection};
+use diesel::PgConnection;
 use service_kit::StoreError;
 use shared_tokens::RefreshClaims;
 use uuid::Uuid;
@@ -40,35 +40,8 @@ fn at(unix: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix, 0).unwrap_or(DateTime::UNIX_EPOCH)
 }
 
-/// Mints the refresh token of generation `generation` and stores its hash.
-fn mint(
-    conn: &mut PgConnection,
-    issuer: &Issuer,
-    user_id: Uuid,
-    session_id: Uuid,
-    generation: i32,
-    now: i64,
-    exp: i64,
-) -> Result<String, SessionError> {
-    let claims = issuer.refresh_claims(user_id, session_id, Uuid::new_v4(), now, exp);
-    let (token, kid) = issuer.sign_refresh(&claims)?;
-    refresh_tokens::insert(
-        conn,
-        &NewRefreshToken {
-            jti: claims.jti,
-            session_id,
-            token_hash: &token_hash(&token),
-            generation,
-            issued_at: at(claims.iat),
-            expires_at: at(claims.exp),
-            kid: &kid,
-        },
-    )?;
-    Ok(token)
-}
-
-/// Creates a session for `user` with its first refresh token, in one transaction that also
-/// records the login and takes back the password attempt reserved under the throttle, if any.
+/// Creates a session for `user` with its first refresh token, records the login and takes back
+/// the password attempt reserved under the throttle, if any: all in one statement.
 pub fn start(
     conn: &mut PgConnection,
     issuer: &Issuer,
@@ -76,41 +49,42 @@ pub fn start(
     client: &ClientInfo,
     attempt: Option<&Reservation>,
 ) -> Result<Granted, SessionError> {
-    conn.transaction(|conn| {
-        let now = Utc::now().timestamp();
-        let absolute = now + issuer.session_max_lifetime.as_secs() as i64;
-        let exp = (now + issuer.refresh_expiry.as_secs() as i64).min(absolute);
-        let session_id = Uuid::new_v4();
-        sessions::insert(
-            conn,
-            &NewSession {
-                id: session_id,
-                user_id: user.id,
-                created_at: at(now),
-                last_used_at: at(now),
-                idle_expires_at: at(exp),
-                absolute_expires_at: at(absolute),
-                generation: 0,
-                user_agent: client.user_agent.as_deref(),
-                ip: client.ip.as_deref(),
-            },
-        )?;
-        let refresh_token = mint(conn, issuer, user.id, session_id, 0, now, exp)?;
-        if let Some(attempt) = attempt {
-            attempt.succeeded(conn)?;
-        }
-        audit::record(
-            conn,
-            &AuditEvent::by(AuditKind::LoginSucceeded, client)
-                .user(user.id)
-                .session(session_id),
-        )?;
-        Ok(Granted {
-            user,
+    let now = Utc::now().timestamp();
+    let absolute = now + issuer.session_max_lifetime.as_secs() as i64;
+    let exp = (now + issuer.refresh_expiry.as_secs() as i64).min(absolute);
+    let session_id = Uuid::new_v4();
+    let claims = issuer.refresh_claims(user.id, session_id, Uuid::new_v4(), now, exp);
+    let (refresh_token, kid) = issuer.sign_refresh(&claims)?;
+    sessions::start(
+        conn,
+        &NewSession {
+            id: session_id,
+            user_id: user.id,
+            created_at: at(now),
+            last_used_at: at(now),
+            idle_expires_at: at(exp),
+            absolute_expires_at: at(absolute),
+            generation: 0,
+            user_agent: client.user_agent.as_deref(),
+            ip: client.ip.as_deref(),
+        },
+        &NewRefreshToken {
+            jti: claims.jti,
             session_id,
-            refresh_token,
-            refresh_expires_at: exp,
-        })
+            token_hash: &token_hash(&refresh_token),
+            generation: 0,
+            issued_at: at(now),
+            expires_at: at(exp),
+            kid: &kid,
+        },
+        attempt.map(Reservation::throttle_row),
+        AuditKind::LoginSucceeded.as_str(),
+    )?;
+    Ok(Granted {
+        user,
+        session_id,
+        refresh_token,
+        refresh_expires_at: exp,
     })
 }
 

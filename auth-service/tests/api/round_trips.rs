@@ -1,6 +1,6 @@
-//! How many statements a refresh sends to PostgreSQL (docs/TOKENS.md, One round trip), counted by
-//! Diesel's instrumentation on the connection the rotation runs on: one in every outcome, two
-//! only when the session's absolute limit cuts the successor's lifetime short.
+//! How many statements a login's session start and a refresh send to PostgreSQL (docs/TOKENS.md,
+//! One round trip), counted by Diesel's instrumentation on the connection they run on: one each
+//! in every outcome, two only when the session's absolute limit cuts a successor's lifetime short.
 
 use crate::helpers::spawn_app;
 use actix_web::web;
@@ -8,6 +8,9 @@ use auth_service::db::users;
 use auth_service::domain::ClientInfo;
 use auth_service::issuer::Issuer;
 use auth_service::sessions::family::{rotate, start, Granted, Rotation};
+use auth_service::sessions::throttle::ThrottlePolicy;
+use auth_service::sessions::{reserve, Reserved};
+use chrono::Utc;
 use diesel::connection::InstrumentationEvent;
 use diesel::prelude::*;
 use shared_tokens::AccessPolicy;
@@ -42,6 +45,19 @@ impl Statements {
     }
 }
 
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+fn failure_rows(conn: &mut PgConnection) -> i64 {
+    diesel::sql_query("SELECT count(*) AS n FROM login_failures")
+        .get_result::<Count>(conn)
+        .unwrap()
+        .n
+}
+
 struct Family {
     issuer: Issuer,
     client: ClientInfo,
@@ -61,7 +77,7 @@ impl Family {
 }
 
 #[actix_web::test]
-async fn every_outcome_of_a_refresh_is_one_statement() {
+async fn a_session_start_and_every_outcome_of_a_refresh_are_one_statement_each() {
     let app = spawn_app().await;
     let user = app.register_user("alice").await;
     let access = web::Data::new(AccessPolicy::from_config(&app.settings.access));
@@ -70,13 +86,28 @@ async fn every_outcome_of_a_refresh_is_one_statement() {
     let mut conn = app.db.connect();
     let row = users::find(&mut conn, user.id).unwrap();
     let client = ClientInfo::default();
-    let first = start(&mut conn, &issuer, row, &client, None).unwrap();
+    // A login that passed the throttle: its reserved attempt is wiped in the same statement.
+    let policy = ThrottlePolicy { max_failures: 5 };
+    let Reserved::Allowed(attempt) =
+        reserve(&mut conn, &policy, "alice", "192.0.2.1", Utc::now()).unwrap()
+    else {
+        panic!("the first attempt was throttled");
+    };
+    assert_eq!(failure_rows(&mut conn), 1);
+    let statements = Statements::on(&mut conn);
+    let first = start(&mut conn, &issuer, row, &client, Some(&attempt)).unwrap();
+    assert_eq!(statements.take(), 1, "the session start");
+    assert_eq!(
+        failure_rows(&mut conn),
+        0,
+        "the reserved attempt is taken back"
+    );
+    statements.take();
     let mut family = Family {
         issuer,
         client,
         tokens: vec![first.refresh_token],
     };
-    let statements = Statements::on(&mut conn);
 
     assert!(matches!(family.present(&mut conn, 0), Rotation::Rotated(_)));
     assert_eq!(statements.take(), 1, "rotation");

@@ -2,7 +2,8 @@
 //! process see only their own figures), the HTTP metrics every service has, and `GET /metrics`.
 //! Each service registers its own domain counters in the same registry.
 
-use actix_web::{http::header, web, HttpResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
 use prometheus::core::Collector;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
@@ -100,8 +101,7 @@ impl Metrics {
 
     /// Counts one answered request. `route` must be a route template, never a raw path, so the
     /// number of series stays bounded.
-    pub fn observe_request(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let status = status.to_string();
+    pub fn observe_request(&self, method: &str, route: &str, status: StatusCode, seconds: f64) {
         let labels = [method, route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
         self.latency.with_label_values(&labels).observe(seconds);
@@ -160,8 +160,8 @@ mod tests {
     #[test]
     fn the_exposition_has_requests_tokens_and_pool() {
         let metrics = Metrics::new(FixedPool).unwrap();
-        metrics.observe_request("GET", "/photos/{id}", 200, 0.003);
-        metrics.observe_request("GET", "/photos/{id}", 200, 0.004);
+        metrics.observe_request("GET", "/photos/{id}", StatusCode::OK, 0.003);
+        metrics.observe_request("GET", "/photos/{id}", StatusCode::OK, 0.004);
         metrics.token_rejected("expired");
         let text = metrics.render().unwrap();
         assert!(text

@@ -66,8 +66,7 @@ async fn handle(
     let status = match &result {
         Ok(res) => res.status(),
         Err(error) => error.as_response_error().status_code(),
-    }
-    .as_u16();
+    };
     let seconds = started.elapsed().as_secs_f64();
     let route = route.as_deref().unwrap_or(UNMATCHED);
     if let Some(metrics) = &metrics {
@@ -88,7 +87,8 @@ async fn handle(
     log::log!(
         target: "access",
         level,
-        "{method} {route} {status} {:.1}ms",
+        "{method} {route} {} {:.1}ms",
+        status.as_str(),
         seconds * 1000.0
     );
     result.map(|mut res| {

@@ -11,7 +11,7 @@ use crate::error::AuthError;
 use crate::origin::{check_origin, is_unsafe};
 use crate::token::{TokenVerifier, ACCESS_TYP};
 use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::{AUTHORIZATION, COOKIE};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::{Either, LocalBoxFuture};
 use std::borrow::Cow;
@@ -105,6 +105,11 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, AuthError> {
 /// The value of cookie `name` (an empty value counts as none), refusing a request that carries a
 /// cookie of that name more than once, across all its `Cookie` headers.
 pub fn unique_cookie(req: &HttpRequest, name: &str) -> Result<Option<String>, AuthError> {
+    // Parsing stores the cookies in the request's extensions, which costs an allocation on
+    // every bearer request that carries none (docs/BENCHMARKS.md, P1).
+    if !req.headers().contains_key(COOKIE) {
+        return Ok(None);
+    }
     let (first, repeated) = {
         // The parsed cookies live in the request's extensions: let go of them before
         // recording a rejection there.

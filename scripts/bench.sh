@@ -237,6 +237,7 @@ TABLE="$WORK/table.md"
   ${BENCH_LOGIN_VUS:+--login-vus "$BENCH_LOGIN_VUS"} --bcrypt-cost "$COST" \
   --pgbench "$PGBENCH" --pg-host "$PGHOST" --pg-port "$PGPORT" --pg-user "$PGUSER" \
   --pgbench-db bench_pgbench --pgbench-script "$ROOT/bench/pgbench/rotation.sql" \
+  --pgbench-minimal-script "$ROOT/bench/pgbench/minimal_rotation.sql" \
   --log-dir "$WORK" "${CRITERION[@]}" \
   --nginx "127.0.0.1:$NGINX_PORT" ${BENCH_PHOTO_CONNS:+--photo-conns "$BENCH_PHOTO_CONNS"} \
   ${BENCH_UPLOADERS:+--uploaders "$BENCH_UPLOADERS"} ${BENCH_ONLY:+--only "$BENCH_ONLY"} >"$TABLE"

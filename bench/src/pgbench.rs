@@ -13,7 +13,10 @@ pub struct PgBench {
     pub port: String,
     pub user: String,
     pub database: String,
+    /// The service's own rotation transaction (rotation.sql).
     pub script: PathBuf,
+    /// The least a rotation can be (minimal_rotation.sql), the reference P2's goal is set on.
+    pub minimal_script: PathBuf,
     pub clients: usize,
     pub threads: usize,
     /// Where the per-transaction logs go.
@@ -21,10 +24,22 @@ pub struct PgBench {
 }
 
 impl PgBench {
-    /// One run of `secs` seconds; `tag` names its log files.
+    /// One run of the service's transaction, `secs` seconds; `tag` names its log files.
     pub async fn run(&self, secs: u64, tag: &str) -> Result<Round, Error> {
+        self.run_script(&self.script, secs, tag).await
+    }
+
+    /// One run of the minimal rotation.
+    pub async fn run_minimal(&self, secs: u64, tag: &str) -> Result<Round, Error> {
+        self.run_script(&self.minimal_script, secs, tag).await
+    }
+
+    async fn run_script(&self, script: &Path, secs: u64, tag: &str) -> Result<Round, Error> {
         let prefix = self.log_dir.join(tag);
         let output = Command::new(&self.bin)
+            // Each client carries its chain's generation from one transaction to the next in
+            // :gen; -1 tells it to look up where its chain stands first (the scripts' headers).
+            .args(["-D", "gen=-1"])
             .args(["-n", "-M", "prepared", "-l"])
             .arg("--log-prefix")
             .arg(&prefix)
@@ -32,7 +47,7 @@ impl PgBench {
             .args(["-j", &self.threads.to_string()])
             .args(["-T", &secs.to_string()])
             .arg("-f")
-            .arg(&self.script)
+            .arg(script)
             .args(["-h", &self.host, "-p", &self.port, "-U", &self.user])
             .arg(&self.database)
             .output()

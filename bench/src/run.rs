@@ -6,10 +6,11 @@ use crate::args::Args;
 use crate::http::{self, Req};
 use crate::load::{self, Repeat, Round, VirtualUser};
 use crate::machine;
+use crate::open_loop::{self, OpenRound};
 use crate::pgbench::PgBench;
 use crate::photos::{self, LoadedRss, PhotoConfig};
 use crate::report::{Goal, Report, Unit};
-use crate::stats::ratios;
+use crate::stats::{ratios, Summary};
 use crate::Error;
 use bytes::Bytes;
 use hyper::StatusCode;
@@ -33,6 +34,15 @@ pub(crate) const WARMUP: Duration = Duration::from_secs(1);
 const PROBE_EVERY: Duration = Duration::from_millis(5);
 /// The single-core bcrypt timing runs at least this long per round.
 const BCRYPT_TIMING: Duration = Duration::from_millis(1500);
+/// The open-loop rounds ask for these fractions of the closed loop's median rate: a load the
+/// service is sized for, and one near its limit.
+const OPEN_LOOP_FRACTIONS: [f64; 2] = [0.5, 0.8];
+/// Open-loop login rounds last at least this long: at a few logins a second a round of the
+/// usual length would hold only a few dozen requests.
+const OPEN_LOOP_LOGIN_ROUND: Duration = Duration::from_secs(10);
+/// A dispatcher this late (at its p99; or a pool with requests still queued at the end) is
+/// worth a note.
+const RELEASE_LAG_NOTE_MS: f64 = 5.0;
 
 struct Config {
     auth: SocketAddr,
@@ -45,6 +55,8 @@ struct Config {
     rounds: usize,
     round: Duration,
     conns: usize,
+    /// Virtual users (each with its connection) of the open-loop pool.
+    open_conns: usize,
     login_vus: usize,
     bcrypt_cost: u32,
     criterion_dir: Option<PathBuf>,
@@ -73,6 +85,9 @@ impl Config {
             rounds,
             round,
             conns,
+            open_conns: args
+                .parsed_or("open-conns", open_loop::DEFAULT_CONNS)?
+                .max(1),
             login_vus: args.parsed_or("login-vus", 4 * machine::cores())?,
             bcrypt_cost: args.parsed_or("bcrypt-cost", 12u32)?,
             criterion_dir: args.optional("criterion-dir").map(PathBuf::from),
@@ -83,6 +98,7 @@ impl Config {
                 user: args.or("pg-user", "postgres").to_owned(),
                 database: args.required("pgbench-db")?.to_owned(),
                 script: PathBuf::from(args.required("pgbench-script")?),
+                minimal_script: PathBuf::from(args.required("pgbench-minimal-script")?),
                 clients: conns,
                 threads: machine::cores(),
                 log_dir,
@@ -146,6 +162,17 @@ pub async fn run(args: &Args) -> Result<(), Error> {
         config.login_vus,
         config.bcrypt_cost
     ));
+    report.note(format!(
+        "open loop: requests at a fixed rate, {:.0}% and {:.0}% of the median rate of the part's \
+         closed-loop rounds, one round each per closed-loop round, from a pool of {} \
+         connections; request i is due at start + i / rate and its latency runs from that \
+         instant to the answer, so time spent queued behind a slow server counts; the \
+         dispatcher wakes on tokio's 1 ms timer ticks, so each latency also holds up to about \
+         1 ms of the dispatcher's own lateness (its p50 is on stderr with each round)",
+        OPEN_LOOP_FRACTIONS[0] * 100.0,
+        OPEN_LOOP_FRACTIONS[1] * 100.0,
+        config.open_conns
+    ));
     if let Some(p) = &config.photos {
         report.note(format!(
             "photos: {} connections for content and thumbnail, ours and nginx alternating; {} \
@@ -167,7 +194,8 @@ pub async fn run(args: &Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// `bench hammer`: one endpoint under closed-loop GET load, to profile it in isolation.
+/// `bench hammer`: one endpoint under closed-loop GET load, or open-loop at `--rate`, to
+/// profile it in isolation.
 pub async fn hammer(args: &Args) -> Result<(), Error> {
     let addr: SocketAddr = args.parsed("addr")?;
     // The path lives as long as the program: leaking this one string is how `Req` keeps it.
@@ -180,8 +208,17 @@ pub async fn hammer(args: &Args) -> Result<(), Error> {
         req,
         expect: StatusCode::OK,
     };
-    let conns = args.parsed_or("conns", 64usize)?;
     let secs = Duration::from_secs_f64(args.parsed_or("secs", 10.0f64)?);
+    if args.optional("rate").is_some() {
+        let conns = args
+            .parsed_or("open-conns", open_loop::DEFAULT_CONNS)?
+            .max(1);
+        let rate: f64 = args.parsed("rate")?;
+        let (open, _) = open_loop::run(addr, vec![user; conns], rate, secs).await?;
+        progress_open("hammer", 0, 1, path, &open);
+        return Ok(());
+    }
+    let conns = args.parsed_or("conns", 64usize)?;
     let (round, _) = load::run(addr, vec![user; conns], secs).await?;
     progress("hammer", 0, 1, path, &round);
     Ok(())
@@ -239,12 +276,13 @@ pub(crate) fn progress(part: &str, round: usize, rounds: usize, what: &str, r: &
     );
 }
 
-/// Rates, p50s, p99s and error counts of a series of rounds.
+/// Rates, p50s, p99s, p99.9s and error counts of a series of rounds.
 #[derive(Default)]
 pub(crate) struct Series {
     pub rate: Vec<f64>,
     pub p50: Vec<f64>,
     pub p99: Vec<f64>,
+    pub p999: Vec<f64>,
     pub errors: Vec<f64>,
 }
 
@@ -253,7 +291,148 @@ impl Series {
         self.rate.push(r.per_second());
         self.p50.push(r.quantile_ms(0.5));
         self.p99.push(r.quantile_ms(0.99));
+        self.p999.push(r.quantile_ms(0.999));
         self.errors.push(r.errors as f64);
+    }
+}
+
+/// The open-loop rounds of one load at one fraction of the closed loop's maximum.
+struct OpenLoad {
+    fraction: f64,
+    requested: Vec<f64>,
+    /// The rate in it is the rate achieved.
+    series: Series,
+    /// Requests per round (for the loads where they are few).
+    sent: Vec<u64>,
+    /// One line for each round whose pool was behind at the end or whose dispatcher was late.
+    late: Vec<String>,
+}
+
+impl OpenLoad {
+    fn new(fraction: f64) -> Self {
+        Self {
+            fraction,
+            requested: Vec::new(),
+            series: Series::default(),
+            sent: Vec::new(),
+            late: Vec::new(),
+        }
+    }
+
+    fn percent(&self) -> f64 {
+        self.fraction * 100.0
+    }
+}
+
+/// The median rate of a part's closed-loop rounds: what the open-loop rounds are fractions of.
+fn maximum(rates: &[f64]) -> Option<f64> {
+    Summary::of(rates).map(|s| s.median).filter(|m| *m > 0.0)
+}
+
+/// `rounds` open-loop rounds of `round` at each of [`OPEN_LOOP_FRACTIONS`] of `max`, the
+/// fractions alternating; gives the users back for their state (refresh chains, tokens).
+async fn open_rounds<V: VirtualUser>(
+    part: &'static str,
+    what: &str,
+    addr: SocketAddr,
+    mut users: Vec<V>,
+    max: Option<f64>,
+    rounds: usize,
+    round: Duration,
+) -> Result<(Vec<OpenLoad>, Vec<V>), Error> {
+    let mut loads: Vec<OpenLoad> = OPEN_LOOP_FRACTIONS.map(OpenLoad::new).into();
+    let Some(max) = max else {
+        eprintln!("bench: {part} {what}: no closed-loop rate to take fractions of; no open loop");
+        return Ok((loads, users));
+    };
+    for i in 0..rounds {
+        for load in &mut loads {
+            let rate = max * load.fraction;
+            let (open, back) = open_loop::run(addr, users, rate, round).await?;
+            users = back;
+            let label = format!("{what}, open loop at {:.0}%", load.percent());
+            progress_open(part, i, rounds, &label, &open);
+            load.requested.push(open.requested);
+            load.series.push(&open.round);
+            load.sent.push(open.round.ok + open.round.errors);
+            if open.queued_at_end > 0 || open.release_lag_ms(0.99) > RELEASE_LAG_NOTE_MS {
+                load.late.push(format!(
+                    "round {}: {} requests still queued when the last was due, dispatcher late \
+                     by {:.2} ms at p50, {:.1} ms at p99, {:.1} ms at most, {} not sent (past \
+                     the drain limit)",
+                    i + 1,
+                    open.queued_at_end,
+                    open.release_lag_ms(0.5),
+                    open.release_lag_ms(0.99),
+                    open.release_lag_ms(1.0),
+                    open.abandoned
+                ));
+            }
+        }
+    }
+    Ok((loads, users))
+}
+
+fn progress_open(part: &str, round: usize, rounds: usize, what: &str, open: &OpenRound) {
+    let r = &open.round;
+    eprintln!(
+        "bench: {part} round {}/{rounds} {what}: asked {:.0}/s got {:.0}/s p50 {:.2} ms p99 \
+         {:.2} ms p99.9 {:.2} ms errors {} queued at end {} dispatcher late p50 {:.2} ms max \
+         {:.1} ms",
+        round + 1,
+        open.requested,
+        r.per_second(),
+        r.quantile_ms(0.5),
+        r.quantile_ms(0.99),
+        r.quantile_ms(0.999),
+        r.errors,
+        open.queued_at_end,
+        open.release_lag_ms(0.5),
+        open.release_lag_ms(1.0)
+    );
+}
+
+/// The rows of one open-loop load: rate asked and achieved, p50, p99, p99.9 and errors (goal:
+/// none). `p99_goal` makes the p99 row a goal, in bold.
+fn open_rows(
+    report: &mut Report,
+    part: &'static str,
+    what: &str,
+    load: &OpenLoad,
+    p99_goal: Option<Goal>,
+) {
+    let at = format!("{what}, open loop at {:.0}% of max", load.percent());
+    let s = &load.series;
+    report.row(
+        part,
+        format!("{at}: rate requested"),
+        Unit::PerSecond,
+        &load.requested,
+        None,
+    );
+    report.row(
+        part,
+        format!("{at}: rate achieved"),
+        Unit::PerSecond,
+        &s.rate,
+        None,
+    );
+    report.row(part, format!("{at}: p50"), Unit::Millis, &s.p50, None);
+    let p99 = match p99_goal {
+        Some(_) => format!("**{at}: p99**"),
+        None => format!("{at}: p99"),
+    };
+    report.row(part, p99, Unit::Millis, &s.p99, p99_goal);
+    report.row(part, format!("{at}: p99.9"), Unit::Millis, &s.p999, None);
+    report.row(
+        part,
+        format!("{at}: errors"),
+        Unit::Count,
+        &s.errors,
+        Some(Goal::Zero),
+    );
+    for late in &load.late {
+        report.note(format!("{part} {at}, {late}"));
     }
 }
 
@@ -300,6 +479,16 @@ async fn p1_verification(
             bh.push(&round);
         }
     }
+    let (open, _) = open_rounds(
+        "P1",
+        "whoami",
+        config.resource,
+        vec![whoami.clone(); config.open_conns],
+        maximum(&w.rate),
+        config.rounds,
+        config.round,
+    )
+    .await?;
     let c = config.conns;
     report.row(
         "P1",
@@ -364,6 +553,9 @@ async fn p1_verification(
             None,
         );
     }
+    for load in &open {
+        open_rows(report, "P1", "whoami", load, None);
+    }
     Ok(rss)
 }
 
@@ -415,14 +607,17 @@ async fn bcrypt_verify_secs(cost: u32) -> Result<f64, Error> {
 /// while. Returns the refresh tokens handed out, and auth-service's RSS (kB) after each round.
 async fn p3_logins(config: &Config, report: &mut Report) -> Result<(Vec<String>, Vec<f64>), Error> {
     let cores = machine::cores() as f64;
-    let mut users: Vec<LoginUser> = (0..config.login_vus)
-        .map(|_| {
-            Ok(LoginUser {
-                req: login_request()?,
-                harvested: Vec::new(),
+    let login_users = |n: usize| -> Result<Vec<LoginUser>, Error> {
+        (0..n)
+            .map(|_| {
+                Ok(LoginUser {
+                    req: login_request()?,
+                    harvested: Vec::new(),
+                })
             })
-        })
-        .collect::<Result<_, Error>>()?;
+            .collect()
+    };
+    let mut users = login_users(config.login_vus)?;
     let (mut logins, mut bounds, mut probe_p99, mut probe_p50) =
         (Series::default(), Vec::new(), Vec::new(), Vec::new());
     let (mut verify_ms, mut probe_errors, mut rss) = (Vec::new(), Vec::new(), Vec::new());
@@ -456,6 +651,17 @@ async fn p3_logins(config: &Config, report: &mut Report) -> Result<(Vec<String>,
         probe_errors.push(probe.errors as f64);
         rss.push(machine::status_kb(config.auth_pid, "VmRSS")? as f64);
     }
+    let open_round = config.round.max(OPEN_LOOP_LOGIN_ROUND);
+    let (open, open_users) = open_rounds(
+        "P3",
+        "login",
+        config.auth,
+        login_users(config.open_conns)?,
+        maximum(&logins.rate),
+        config.rounds,
+        open_round,
+    )
+    .await?;
     let cost = config.bcrypt_cost;
     report.row(
         "P3",
@@ -526,7 +732,27 @@ async fn p3_logins(config: &Config, report: &mut Report) -> Result<(Vec<String>,
         &probe_errors,
         Some(Goal::Zero),
     );
-    let tokens = users.into_iter().flat_map(|u| u.harvested).collect();
+    for load in &open {
+        open_rows(report, "P3", "login", load, None);
+    }
+    let sent: Vec<String> = open
+        .iter()
+        .map(|load| {
+            let counts: Vec<String> = load.sent.iter().map(u64::to_string).collect();
+            format!("{} at {:.0}%", counts.join(", "), load.percent())
+        })
+        .collect();
+    report.note(format!(
+        "P3 open-loop login rounds last {:.0} s, so they hold few requests ({}): their p99 and \
+         p99.9 are close to their slowest login",
+        open_round.as_secs_f64(),
+        sent.join("; ")
+    ));
+    let tokens = users
+        .into_iter()
+        .chain(open_users)
+        .flat_map(|u| u.harvested)
+        .collect();
     Ok((tokens, rss))
 }
 
@@ -568,35 +794,41 @@ impl VirtualUser for ChainUser {
     }
 }
 
-/// P2: refresh rotations through auth-service against pgbench running the same transaction.
-/// Returns auth-service's RSS (kB) after each rotation round.
+/// P2: refresh rotations through auth-service against pgbench running the same transaction,
+/// and the minimal rotation; then open-loop refreshes. Returns auth-service's RSS (kB) after
+/// each closed-loop rotation round.
 async fn p2_rotation(
     config: &Config,
     mut tokens: Vec<String>,
     report: &mut Report,
 ) -> Result<Vec<f64>, Error> {
-    // One session per virtual user: the logins of P3 made them; top up if they were too few.
-    while tokens.len() < config.conns {
+    // One session per virtual user, closed-loop and open-loop users alike: the logins of P3
+    // made them; top up if they were too few.
+    let sessions = config.conns + config.open_conns;
+    while tokens.len() < sessions {
         let (status, body) = http::once(config.auth, &login_request()?).await?;
         if status != StatusCode::OK {
             return Err(format!("login for P2 answered {status}").into());
         }
         tokens.push(serde_json::from_slice::<TokenReply>(&body)?.refresh_token);
     }
-    let mut users: Vec<ChainUser> = tokens
-        .iter()
-        .rev()
+    let mut chains = tokens.iter().rev().map(|t| ChainUser::new(t));
+    let mut users: Vec<ChainUser> = chains
+        .by_ref()
         .take(config.conns)
-        .map(|t| ChainUser::new(t))
         .collect::<Result<_, _>>()?;
+    let open_users: Vec<ChainUser> = chains.take(config.open_conns).collect::<Result<_, _>>()?;
     let (_, back) = load::run(config.auth, users, WARMUP).await?;
     users = back;
+    let warmup = WARMUP.as_secs().max(1);
+    config.pgbench.run(warmup, "pgbench_warmup").await?;
     config
         .pgbench
-        .run(WARMUP.as_secs().max(1), "pgbench_warmup")
+        .run_minimal(warmup, "pgbench_minimal_warmup")
         .await?;
 
     let (mut svc, mut pg, mut rss) = (Series::default(), Series::default(), Vec::new());
+    let mut minimal = Series::default();
     let secs = config.round.as_secs().max(1);
     for i in 0..config.rounds {
         let (round, back) = load::run(config.auth, users, config.round).await?;
@@ -607,7 +839,23 @@ async fn p2_rotation(
         let round = config.pgbench.run(secs, &format!("pgbench_{i}")).await?;
         progress("P2", i, config.rounds, "pgbench", &round);
         pg.push(&round);
+        let round = config
+            .pgbench
+            .run_minimal(secs, &format!("pgbench_minimal_{i}"))
+            .await?;
+        progress("P2", i, config.rounds, "pgbench minimal", &round);
+        minimal.push(&round);
     }
+    let (open, _) = open_rounds(
+        "P2",
+        "refresh",
+        config.auth,
+        open_users,
+        maximum(&svc.rate),
+        config.rounds,
+        config.round,
+    )
+    .await?;
     let c = config.conns;
     let cores = machine::cores() as f64;
     report.row(
@@ -618,13 +866,9 @@ async fn p2_rotation(
         None,
     );
     report.row("P2", "refresh p50", Unit::Millis, &svc.p50, None);
-    report.row(
-        "P2",
-        "**refresh p99**",
-        Unit::Millis,
-        &svc.p99,
-        Some(Goal::Below(20.0)),
-    );
+    // The p99 goal is judged in the open loop at half the maximum (below); this row stays, as
+    // the records in docs/BENCHMARKS.md compare it run to run.
+    report.row("P2", "**refresh p99**", Unit::Millis, &svc.p99, None);
     report.row(
         "P2",
         "**refresh errors**",
@@ -647,7 +891,42 @@ async fn p2_rotation(
         "**ratio rotations / pgbench**",
         Unit::Ratio,
         &ratios(&svc.rate, &pg.rate),
-        Some(Goal::AtLeast(0.50)),
+        None,
+    );
+    report.row(
+        "P2",
+        format!("pgbench, minimal rotation, {c} clients"),
+        Unit::PerSecond,
+        &minimal.rate,
+        None,
+    );
+    report.row(
+        "P2",
+        "pgbench minimal p50",
+        Unit::Millis,
+        &minimal.p50,
+        None,
+    );
+    report.row(
+        "P2",
+        "pgbench minimal p99",
+        Unit::Millis,
+        &minimal.p99,
+        None,
+    );
+    report.row(
+        "P2",
+        "pgbench minimal failed",
+        Unit::Count,
+        &minimal.errors,
+        None,
+    );
+    report.row(
+        "P2",
+        "**ratio rotations / pgbench minimal rotation**",
+        Unit::Ratio,
+        &ratios(&svc.rate, &minimal.rate),
+        Some(Goal::AtLeast(0.80)),
     );
     report.row(
         "P2",
@@ -658,6 +937,19 @@ async fn p2_rotation(
             .map(|r| r / (KEYCLOAK_REFRESHES_PER_VCPU * cores))
             .collect::<Vec<_>>(),
         None,
+    );
+    for (i, load) in open.iter().enumerate() {
+        // The goal is at the first fraction, 50%.
+        let goal = (i == 0).then_some(Goal::Below(20.0));
+        open_rows(report, "P2", "refresh", load, goal);
+    }
+    report.note(
+        "P2: the refresh p99 goal (< 20 ms) is judged in the open loop at 50% of the \
+         closed-loop maximum, where it measures the service rather than a queue of 64 users; \
+         the closed-loop `refresh p99` row stays without a goal. The throughput goal (≥ 0.80) \
+         is judged against pgbench's minimal rotation (lock the token by hash, mark it used, \
+         insert its successor: bench/pgbench/minimal_rotation.sql); the ratio to the service's \
+         own transaction stays without a goal",
     );
     Ok(rss)
 }

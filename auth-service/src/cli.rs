@@ -114,7 +114,7 @@ pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<Str
     let mut conn = pool.get().map_err(|e| format!("DATABASE_URL: {e}"))?;
     service_kit::database::migrate(&mut conn, db::SCHEMA)
         .map_err(|e| format!("DATABASE_URL: the database migrations failed: {e}"))?;
-    let granted = diesel::Connection::transaction(&mut conn, |conn| {
+    let granted = diesel::Connection::transaction(&mut **conn, |conn| {
         let roles = db::users::grant_role(conn, &username, role)?;
         if let Some(user_id) = roles
             .as_ref()

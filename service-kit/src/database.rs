@@ -7,15 +7,16 @@
 //! its pending embedded migrations while holding a PostgreSQL advisory lock, so instances
 //! starting together take turns instead of racing on the schema.
 
+use crate::pooled::{PgManager, PooledPg};
 use crate::store::StoreError;
 use diesel::migration::{Migration, MigrationSource};
 use diesel::pg::{Pg, PgConnection};
-use diesel::r2d2::{ConnectionManager, Pool};
+use diesel::r2d2::Pool;
 use diesel::RunQueryDsl;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 use std::time::{Duration, Instant};
 
-pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+pub type PgPool = Pool<PgManager>;
 
 /// How long a request waits for a pooled connection while the pool holds some: short, so an
 /// outage answers 503 within seconds (README, Outages). An empty pool fails faster still
@@ -45,11 +46,12 @@ pub enum MigrateError {
 /// A pool of at most `max_size` connections that connects lazily. Blocking calls on it belong
 /// on a blocking thread ([`crate::blocking::with_connection`]).
 pub fn pool(database_url: &str, max_size: u32) -> PgPool {
-    let manager = ConnectionManager::<PgConnection>::new(with_connect_timeout(database_url));
+    let manager = PgManager::new(with_connect_timeout(database_url));
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(CHECKOUT_TIMEOUT)
+        // The manager checks only connections it has a reason to doubt (`crate::pooled`).
         .test_on_check_out(true)
         .build_unchecked(manager)
 }
@@ -140,10 +142,20 @@ async fn migrate_within(
     }
 }
 
+/// [`crate::blocking::with_connection`] on the PostgreSQL pool: `f` gets the connection itself.
+pub async fn with_pg<T, E, F>(pool: &PgPool, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    crate::blocking::with_connection(pool, move |conn: &mut PooledPg| f(conn)).await
+}
+
 /// Whether the database answers `SELECT 1` within [`crate::blocking::READY_WITHIN`]: what
 /// `GET /readyz` reports on both services, as a 503 with `Retry-After` when it does not.
 pub async fn ready(pool: &PgPool) -> Result<(), StoreError> {
-    let ping = crate::blocking::with_connection(pool, |conn| {
+    let ping = with_pg(pool, |conn| {
         diesel::sql_query("SELECT 1")
             .execute(conn)
             .map(|_| ())

@@ -19,6 +19,7 @@ pub mod metrics_listener;
 pub mod observe;
 pub mod openapi;
 pub mod openapi_responses;
+pub mod pooled;
 pub mod request_errors;
 pub mod request_id;
 pub mod store;

@@ -35,7 +35,7 @@ where
     T: Send + 'static,
     E: From<StoreError> + Send + 'static,
 {
-    service_kit::blocking::with_connection(pool, f).await
+    service_kit::database::with_pg(pool, f).await
 }
 
 /// `SELECT 1`: whether the database answers right now.

@@ -13,7 +13,7 @@ use crate::domain::ImageType;
 use crate::storage::PhotoStore;
 use bytes::Bytes;
 use diesel::Connection;
-use service_kit::blocking::with_connection;
+use service_kit::database::with_pg;
 use service_kit::{Background, StopSignal};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -35,7 +35,7 @@ pub async fn move_out_one(
     store: &PhotoStore,
     workers: &PrepareWorkers,
 ) -> Result<bool, PhotoError> {
-    let next = with_connection(pool, |conn| moved_out::next(conn).map_err(PhotoError::from));
+    let next = with_pg(pool, |conn| moved_out::next(conn).map_err(PhotoError::from));
     let Some(found) = next.await? else {
         return Ok(false);
     };
@@ -43,7 +43,7 @@ pub async fn move_out_one(
     let destination = workers.run(move || destination(found.bytes)).await?;
     destination.objects.put(store).await?;
     let store = store.clone();
-    with_connection(pool, move |conn| {
+    with_pg(pool, move |conn| {
         conn.transaction(|conn| {
             let written = &destination.objects;
             objects::lock(conn, &written.sha256)?;

@@ -74,5 +74,5 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    service_kit::blocking::with_connection(pool, f).await
+    service_kit::database::with_pg(pool, f).await
 }

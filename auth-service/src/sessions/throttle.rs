@@ -69,6 +69,12 @@ impl ThrottlePolicy {
             return Verdict::Allowed;
         };
         let wait = self.wait_after(failures, history.for_account);
+        // No wait, no throttle: `now` is read before the row lock is taken, so a concurrent
+        // attempt may have recorded a `last` a moment after it, and `now < last` must not
+        // refuse a login that owes no wait.
+        if wait.is_zero() {
+            return Verdict::Allowed;
+        }
         let until = last + TimeDelta::seconds(wait.as_secs() as i64);
         if now < until {
             let remaining = (until - now).num_milliseconds().max(0) as u64;
@@ -96,6 +102,27 @@ pub fn reauth_subject(user_id: Uuid) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attempt_that_owes_no_wait_is_allowed_even_if_a_later_failure_was_recorded() {
+        let policy = ThrottlePolicy { max_failures: 5 };
+        let now = Utc::now();
+        // A concurrent attempt took the row lock first and recorded its failure a moment
+        // after this attempt read the clock.
+        let history = History {
+            from_address: Some((3, now + TimeDelta::milliseconds(5))),
+            for_account: 3,
+        };
+        assert_eq!(policy.verdict(&history, now), Verdict::Allowed);
+        let over = History {
+            from_address: Some((5, now + TimeDelta::milliseconds(5))),
+            for_account: 5,
+        };
+        assert!(matches!(
+            policy.verdict(&over, now),
+            Verdict::Throttled { .. }
+        ));
+    }
 
     const POLICY: ThrottlePolicy = ThrottlePolicy { max_failures: 5 };
 

@@ -1,7 +1,7 @@
 //! Abuse resistance: per-address rate limits, failed-login throttling that agrees
 //! across instances, never locks the owner out and reveals nothing, and the size limits.
 
-use crate::helpers::{assert_error, spawn_app_with, TestApp};
+use crate::helpers::{assert_error, spawn_app, spawn_app_with, TestApp};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -241,4 +241,19 @@ async fn the_burst_follows_a_high_rate_so_twenty_parallel_refreshes_pass() {
         statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED),
         "{statuses:?}"
     );
+}
+
+#[actix_web::test]
+async fn parallel_logins_with_the_right_password_are_never_throttled_below_the_limit() {
+    // Four at once, under LOGIN_MAX_FAILURES (5): each owes no wait, even when another
+    // attempt recorded its reservation a moment after this one read the clock.
+    let app = spawn_app().await;
+    let user = app.register_user("alice").await;
+    let body = json!({"username": "alice", "password": user.password});
+    for round in 0..10 {
+        let logins = (0..4).map(|_| app.login(&body));
+        for response in futures_util::future::join_all(logins).await {
+            assert_eq!(response.status(), StatusCode::OK, "round {round}");
+        }
+    }
 }

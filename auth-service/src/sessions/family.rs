@@ -129,9 +129,10 @@ pub fn rotate(
             },
         )?;
         match row.outcome.as_str() {
-            "cap" if row.absolute_limit.is_some_and(|l| l.timestamp() < exp) => {
-                exp = row.absolute_limit.map_or(exp, |l| l.timestamp());
-            }
+            "cap" => match row.absolute_limit {
+                Some(limit) if limit.timestamp() < exp => exp = limit.timestamp(),
+                _ => return Err(malformed("cap")),
+            },
             "rotated" => {
                 return Ok(Rotation::Rotated(Granted {
                     user: row.user().ok_or_else(|| malformed("rotated"))?,
@@ -158,17 +159,17 @@ pub fn rotate(
 fn grace_reissue(
     issuer: &Issuer,
     claims: &RefreshClaims,
-    row: RotationRow,
+    mut row: RotationRow,
 ) -> Result<Rotation, SessionError> {
     let (Some(jti), Some(hash), Some(issued_at), Some(expires_at)) = (
         row.current_jti,
-        row.current_hash.clone(),
+        row.current_hash.take(),
         row.current_issued_at,
         row.current_expires_at,
     ) else {
         return Err(malformed("grace"));
     };
-    let kid = row.current_kid.clone();
+    let kid = row.current_kid.take();
     let current = issuer.refresh_claims(
         claims.sub,
         claims.sid,
@@ -192,16 +193,20 @@ fn grace_reissue(
     }
 }
 
-/// The refusals the function names, as the reasons logs and metrics carry.
+/// The refusals the function names (its migration lists them), as the reasons logs and metrics
+/// carry.
+const REFUSALS: [&str; 4] = [
+    "unknown_session",
+    "session_of_another_user",
+    "session_ended",
+    "unknown_refresh_token",
+];
+
 fn refused(outcome: &str) -> SessionError {
-    let reason = match outcome {
-        "unknown_session" => "unknown_session",
-        "session_of_another_user" => "session_of_another_user",
-        "session_ended" => "session_ended",
-        "unknown_refresh_token" => "unknown_refresh_token",
-        other => return malformed(other),
-    };
-    SessionError::InvalidRefreshToken(reason)
+    match REFUSALS.iter().find(|reason| **reason == outcome) {
+        Some(reason) => SessionError::InvalidRefreshToken(reason),
+        None => malformed(outcome),
+    }
 }
 
 /// An answer of the function that the code does not expect: a schema out of step with it.

@@ -310,6 +310,68 @@ export function createClient({ authUrl = '', apiUrl, channel = 'photo-auth' } = 
       return user;
     },
 
+    /** Changes fields of the user (those given). A new `email` is not the account's yet: it
+     * becomes `pending_email` until the link mailed to it is used (`verifyEmail`). */
+    async updateMe({ username, email, fullName }) {
+      const user = await json(
+        await authorized(`${authBase}/auth/me`, {
+          method: 'PATCH',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username, email, full_name: fullName }),
+        }),
+      );
+      if (session) session.user = user;
+      return user;
+    },
+
+    /** Asks for a password-reset mail; the answer is the same whether or not an account uses
+     * the address. */
+    async forgotPassword(email) {
+      await json(
+        await send(`${authBase}/auth/password/forgot`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ email }),
+        }),
+      );
+    },
+
+    /** Sets a new password with the token of a reset mail. Every session of that account ends,
+     * this one too if it is that account's: the caller logs in again. No refresh or retry: a
+     * refused token is a 400 `invalid_token`, whatever this client's session. */
+    async resetPassword(token, newPassword) {
+      await json(
+        await send(`${authBase}/auth/password/reset`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ token, new_password: newPassword }),
+        }),
+      );
+    },
+
+    /** Uses the token of a verification mail; works logged in or not. When the verified account
+     * is this session's, the user here is updated and a new access token is fetched, so that its
+     * `email_verified` claim says so too. */
+    async verifyEmail(token) {
+      const user = await json(
+        await send(`${authBase}/auth/email/verify`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ token }),
+        }),
+      );
+      if (session && session.user.id === user.id) {
+        session.user = user;
+        await refresh(session.accessToken).catch(() => {});
+      }
+      return user;
+    },
+
+    /** Mails a new verification link for the address waiting to be verified. */
+    async resendVerification() {
+      await json(await authorized(`${authBase}/auth/email/verify/resend`, { method: 'POST' }));
+    },
+
     async sessions() {
       return (await json(await authorized(`${authBase}/auth/sessions`))).sessions;
     },

@@ -68,6 +68,7 @@ const FIELD_NAMES = {
   email: 'Email',
   full_name: 'Full name',
   password: 'Password',
+  new_password: 'New password',
   caption: 'Caption',
   bio: 'Bio',
   avatar_photo_id: 'Avatar',
@@ -105,8 +106,17 @@ export function describeError(error, { maxPhotoBytes } = {}) {
         return 'That username and that email address are already taken.';
       }
       if (taken.includes('email')) return 'That email address is already registered.';
-      return 'That username is already taken.';
+      if (taken.includes('username')) return 'That username is already taken.';
+      return error.message;
     }
+    case 'invalid_token':
+      // A 401 `invalid_token` is an access token the client renews by itself; a 400 is the
+      // token of a mailed link (password reset, email verification) that is used or expired.
+      return error.status === 400
+        ? 'This link is invalid or has expired; ask for a new one.'
+        : error.message;
+    case 'email_not_verified':
+      return 'Verify your email address first: open the link we mailed you, or ask for a new one from your profile.';
     case 'payload_too_large': {
       // The limit the server states wins over the one the app was configured with.
       const stated = /(\d+) bytes/.exec(error.message);

@@ -7,6 +7,10 @@ export interface User {
   full_name: string;
   roles: string[];
   created_at: string;
+  /** Whether `email` was confirmed by the link mailed to it. */
+  email_verified: boolean;
+  /** A new address asked for by `updateMe`, waiting for its link; `email` stays until then. */
+  pending_email: string | null;
 }
 
 export interface Session {
@@ -69,6 +73,28 @@ export interface Client {
   sessions(): Promise<Session[]>;
   /** Revokes one session; revoking this browser's own logs it out. */
   revokeSession(id: string): Promise<void>;
+  /** Changes the fields given. A new `email` becomes `pending_email` and gets a verification
+   * mail; `email` changes only once its link is used. */
+  updateMe(input: { username?: string; email?: string; fullName?: string }): Promise<User>;
+
+  // Account recovery and email verification: the links of the mails auth-service sends open the
+  // app at `#/reset-password?token=...` and `#/verify-email?token=...`.
+
+  /** Asks for a password-reset mail. Resolves the same whether or not an account uses `email`;
+   * rejects with `invalid_request` for a malformed address, `too_many_requests` when limited. */
+  forgotPassword(email: string): Promise<void>;
+  /** Sets a new password with a reset mail's token; needs no session. Every session of that
+   * account ends (this one at its next refresh, if it is that account's): log in again. Rejects
+   * with a 400 `invalid_token` (used, expired or unknown: never retried or refreshed) or
+   * `invalid_request` with `fields.new_password`. */
+  resetPassword(token: string, newPassword: string): Promise<void>;
+  /** Confirms an address with a verification mail's token; logged in or not. The verified
+   * user, which also becomes `user` when it is this session's (with a new access token). Rejects
+   * with a 400 `invalid_token`, or 409 `conflict` when the address was taken meanwhile. */
+  verifyEmail(token: string): Promise<User>;
+  /** Mails the verification link again (needs the session); 409 `conflict` when nothing waits
+   * for verification. */
+  resendVerification(): Promise<void>;
 
   /**
    * `fetch` for the resource API: a path (`/photos`) is taken relative to `apiUrl`, the bearer
@@ -90,7 +116,7 @@ export function createClient(options: ClientOptions): Client;
 /** A non-success answer of either service (docs/API.md, Error body). */
 export class ApiError extends Error {
   readonly status: number;
-  /** `invalid_request`, `conflict`, `too_many_requests`, ... */
+  /** `invalid_request`, `conflict`, `too_many_requests`, `invalid_token`, `email_not_verified`, ... */
   readonly code: string | null;
   readonly fields: Record<string, string>;
   /** Seconds from `Retry-After`, if the answer had one. */

@@ -22,9 +22,10 @@ export function loginView(ctx) {
     },
     h('h1', null, 'Welcome back'),
     h('p', { class: 'lead' }, 'Log in to see and share photos.'),
-    notice && h('p', { class: 'notice' }, notice),
+    notice && h('p', { class: notice.ok ? 'notice ok' : 'notice' }, notice.text ?? notice),
     field('Username or email', identifier),
     field('Password', password),
+    h('p', { class: 'forgot' }, h('a', { href: '#/forgot-password' }, 'Forgot password?')),
     submit,
     h('p', { class: 'switch' }, 'New here? ', h('a', { href: '#/register' }, 'Create an account')),
   );
@@ -32,7 +33,7 @@ export function loginView(ctx) {
   return { element: h('section', { class: 'auth-page' }, hero(), form) };
 }
 
-/** The welcome panel beside both auth forms. */
+/** The welcome panel beside the forms of a person not logged in. */
 export function hero() {
   return h(
     'div',

@@ -1,4 +1,5 @@
-// The profile: who one is (from the token), a bio and an avatar chosen from one's own photos.
+// The profile: who one is (from the token), one's email address and its verification, a bio and
+// an avatar chosen from one's own photos.
 import { readError } from '../../client/index.js';
 import { field, h } from '../dom.js';
 import { formatDate, formatDay, imageLoader, initials } from './shared.js';
@@ -40,7 +41,69 @@ export function profileView(ctx) {
     updateCounter();
   }
 
+  const emailState = h('div', { class: 'email-state' });
+  const newEmail = h('input', { type: 'email', name: 'new_email', autocomplete: 'email', autocapitalize: 'none', spellcheck: 'false', required: true });
+  const changeEmail = h('button', { type: 'submit' }, 'Change email');
+
+  /** The address, whether it is verified, and a new one waiting for its link. */
+  function showEmail(current) {
+    const verified = current.email_verified;
+    const lines = [
+      h(
+        'p',
+        { class: 'email-line' },
+        h('strong', null, current.email),
+        verified === true && h('span', { class: 'badge' }, 'Verified'),
+        verified === false && h('span', { class: 'badge warn' }, 'Not verified'),
+      ),
+      current.pending_email &&
+        h(
+          'p',
+          { class: 'email-line pending' },
+          'Changing to ',
+          h('strong', null, current.pending_email),
+          h('span', { class: 'badge warn' }, 'Waiting for verification'),
+        ),
+      (current.pending_email || verified === false) &&
+        h('p', { class: 'hint' }, current.pending_email
+          ? 'Open the link mailed to the new address; until then the address above stays the one of the account.'
+          : 'Open the link mailed to this address to verify it.'),
+    ];
+    emailState.replaceChildren(...lines.filter(Boolean));
+  }
+  showEmail(user);
+
+  const emailForm = h(
+    'form',
+    {
+      class: 'card profile-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        changeEmail.disabled = true;
+        await ctx.act(async () => {
+          const updated = await client.updateMe({ email: newEmail.value.trim() });
+          newEmail.value = '';
+          showEmail(updated);
+          ctx.refreshChrome();
+          ctx.showStatus(
+            updated.pending_email ? `Check your inbox at ${updated.pending_email} to confirm the change.` : 'Email address saved.',
+          );
+        });
+        changeEmail.disabled = false;
+      },
+    },
+    h('h2', null, 'Email address'),
+    emailState,
+    field('New email address', newEmail, 'We mail a link to it; the address changes once it is opened.'),
+    changeEmail,
+  );
+
   async function load() {
+    // The user as auth-service has it now (a link may have been opened on another device).
+    ctx.act(async () => {
+      showEmail(await client.me());
+      ctx.refreshChrome();
+    });
     const loaded = await ctx.act(async () => {
       const [profileResponse, photosResponse] = await Promise.all([
         client.fetch('/profile', { signal: aborter.signal }),
@@ -107,6 +170,7 @@ export function profileView(ctx) {
         h('p', { class: 'meta' }, user.email, ' · ', count, ' · joined ', formatDay(user.created_at)),
       ),
     ),
+    emailForm,
     form,
   );
   load();

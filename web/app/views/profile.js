@@ -41,6 +41,7 @@ export function profileView(ctx) {
     updateCounter();
   }
 
+  const headEmail = h('span', null, user.email);
   const emailState = h('div', { class: 'email-state' });
   const newEmail = h('input', { type: 'email', name: 'new_email', autocomplete: 'email', autocapitalize: 'none', spellcheck: 'false', required: true });
   const changeEmail = h('button', { type: 'submit' }, 'Change email');
@@ -48,6 +49,7 @@ export function profileView(ctx) {
   /** The address, whether it is verified, and a new one waiting for its link. */
   function showEmail(current) {
     const verified = current.email_verified;
+    headEmail.textContent = current.email;
     const lines = [
       h(
         'p',
@@ -167,7 +169,7 @@ export function profileView(ctx) {
         null,
         h('p', { class: 'name' }, user.full_name),
         h('p', { class: 'handle' }, `@${user.username}`),
-        h('p', { class: 'meta' }, user.email, ' · ', count, ' · joined ', formatDay(user.created_at)),
+        h('p', { class: 'meta' }, headEmail, ' · ', count, ' · joined ', formatDay(user.created_at)),
       ),
     ),
     emailForm,

@@ -81,6 +81,13 @@ export function resetPasswordView(ctx) {
   const password = h('input', { type: 'password', name: 'new_password', autocomplete: 'new-password', required: true, minLength: 8, maxLength: 128 });
   const repeat = h('input', { type: 'password', name: 'repeat_password', autocomplete: 'new-password', required: true, minLength: 8, maxLength: 128 });
   const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Set new password');
+  let mismatch = false;
+  const edited = () => {
+    if (mismatch) ctx.clearError();
+    mismatch = false;
+  };
+  password.addEventListener('input', edited);
+  repeat.addEventListener('input', edited);
   const form = h(
     'form',
     {
@@ -89,6 +96,7 @@ export function resetPasswordView(ctx) {
         event.preventDefault();
         if (password.value !== repeat.value) {
           ctx.showError('The two passwords are not the same.');
+          mismatch = true;
           repeat.focus();
           return;
         }

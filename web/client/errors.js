@@ -116,7 +116,7 @@ export function describeError(error, { maxPhotoBytes } = {}) {
         ? 'This link is invalid or has expired; ask for a new one.'
         : error.message;
     case 'email_not_verified':
-      return 'Verify your email address first: open the link we mailed you, or ask for a new one from your profile.';
+      return 'Verify your email address first: open the link we mailed you, or use Resend at the top of the page for a new one.';
     case 'payload_too_large': {
       // The limit the server states wins over the one the app was configured with.
       const stated = /(\d+) bytes/.exec(error.message);

@@ -172,8 +172,8 @@ export function profileView(ctx) {
         h('p', { class: 'meta' }, headEmail, ' · ', count, ' · joined ', formatDay(user.created_at)),
       ),
     ),
-    emailForm,
     form,
+    emailForm,
   );
   load();
   return {

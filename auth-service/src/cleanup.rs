@@ -25,6 +25,7 @@ pub struct Retention {
 pub struct Report {
     pub sessions: usize,
     pub refresh_tokens: usize,
+    pub email_tokens: usize,
     pub login_failures: usize,
     pub audit_events: usize,
 }
@@ -68,6 +69,7 @@ async fn run_pass(
     Ok(Report {
         sessions: drain(pool, cleanup::dead_sessions, keep, stop).await?,
         refresh_tokens: drain(pool, cleanup::expired_refresh_tokens, keep, stop).await?,
+        email_tokens: drain(pool, cleanup::expired_email_tokens, keep, stop).await?,
         login_failures: drain(pool, cleanup::stale_login_failures, throttle::WINDOW, stop).await?,
         audit_events: drain(
             pool,

@@ -2,6 +2,7 @@
 
 use crate::http::client_address::TrustedProxies;
 use crate::http::rate_limit::RateLimit;
+use crate::mail::MailSettings;
 use secrecy::SecretString;
 use shared_tokens::config::Env;
 use shared_tokens::{AccessConfig, ConfigError, Role, Secret};
@@ -44,6 +45,8 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// `METRICS_ADDR`: where `/metrics` is served, apart from the public port; `None` is off.
     pub metrics_addr: Option<String>,
+    /// Account-recovery mail: delivery, sender, links, lifetimes (docs/CONFIGURATION.md, Mail).
+    pub mail: MailSettings,
 }
 
 impl Settings {
@@ -127,7 +130,10 @@ impl Settings {
                 "a duration longer than zero",
             ));
         }
+        let production = env.is_production()?;
+        let mail = MailSettings::from_env(&env, production)?;
         Ok(Self {
+            mail,
             rate_limit,
             rate_limit_burst,
             trusted_proxies,
@@ -141,7 +147,7 @@ impl Settings {
                 .required("DATABASE_URL", "a postgres:// connection URL")?
                 .into(),
             bind_addr: env.string_or("BIND_ADDR", "0.0.0.0:8080"),
-            production: env.is_production()?,
+            production,
             access,
             refresh_secret,
             refresh_previous_secrets,

@@ -94,7 +94,11 @@ impl ResponseError for ApiError {
             Self::Account(AccountError::Invalid(_)) => StatusCode::BAD_REQUEST,
             Self::Account(AccountError::InvalidCredentials { .. }) => StatusCode::UNAUTHORIZED,
             Self::Account(AccountError::WrongPassword { .. }) => StatusCode::FORBIDDEN,
-            Self::Account(AccountError::Taken(_)) => StatusCode::CONFLICT,
+            Self::Account(AccountError::Taken(_) | AccountError::NothingToVerify) => {
+                StatusCode::CONFLICT
+            }
+            Self::Account(AccountError::InvalidLinkToken) => StatusCode::BAD_REQUEST,
+            Self::Account(AccountError::TooManyMails { .. }) => StatusCode::TOO_MANY_REQUESTS,
             Self::Account(AccountError::Session(inner)) | Self::Session(inner) => match inner {
                 SessionError::InvalidRefreshToken(_) | SessionError::Reused { .. } => {
                     StatusCode::UNAUTHORIZED
@@ -166,6 +170,24 @@ fn account_error(error: &AccountError, status: StatusCode) -> HttpResponse {
                 .with_fields(&fields)
                 .respond(status)
         }
+        AccountError::InvalidLinkToken => ErrorBody::new(
+            "invalid_token",
+            "This link is invalid, was already used or has expired; ask for a new one.",
+        )
+        .respond(status),
+        AccountError::NothingToVerify => ErrorBody::new(
+            "conflict",
+            "The email address is already verified and no change waits for verification.",
+        )
+        .respond(status),
+        AccountError::TooManyMails { retry_after } => with_retry_after(
+            ErrorBody::new(
+                "too_many_requests",
+                "Too many mails were asked for this address; try again later.",
+            )
+            .respond(status),
+            Some(*retry_after),
+        ),
         AccountError::Session(inner) => session_error(inner, status),
         AccountError::Store(store) => store.error_response(),
         AccountError::Hashing(cause) => internal(cause),

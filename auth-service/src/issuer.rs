@@ -70,6 +70,7 @@ impl Issuer {
             email: user.email.clone(),
             name: user.full_name.clone(),
             roles: user.roles.clone(),
+            email_verified: user.email_verified,
         };
         self.access_signer.sign(ACCESS_TYP, &claims)
     }
@@ -141,6 +142,7 @@ impl Issuer {
             email: "self-test@localhost".into(),
             name: "self-test".into(),
             roles: vec![],
+            email_verified: false,
         };
         let token = self
             .access_signer

@@ -16,6 +16,7 @@ pub mod error;
 pub mod gen_keypair;
 pub mod http;
 pub mod issuer;
+pub mod mail;
 pub mod metrics;
 pub mod password_hashing;
 pub mod routes;

@@ -20,9 +20,20 @@ pub enum RefreshOutcome {
     Rejected,
 }
 
+/// What became of one attempt to send a queued mail (docs/RECOVERY.md, Delivery).
+#[derive(Debug, Clone, Copy)]
+pub enum MailOutcome {
+    Sent,
+    /// Failed for now; it is tried again later.
+    Retried,
+    /// Refused for good by the mail server, or its link expired before it could be sent.
+    Dropped,
+}
+
 pub struct AuthMetrics {
     logins: IntCounterVec,
     refreshes: IntCounterVec,
+    mails: IntCounterVec,
 }
 
 impl AuthMetrics {
@@ -38,8 +49,19 @@ impl AuthMetrics {
             ),
             &["outcome"],
         )?;
+        let mails = IntCounterVec::new(
+            Opts::new(
+                "auth_mails_total",
+                "Attempts to send queued mails by outcome",
+            ),
+            &["outcome"],
+        )?;
         metrics.register(logins.clone())?;
         metrics.register(refreshes.clone())?;
+        metrics.register(mails.clone())?;
+        for outcome in ["sent", "retried", "dropped"] {
+            mails.with_label_values(&[outcome]);
+        }
         // Every outcome is exported from the start, at zero, so dashboards and alerts on rates
         // work before the first event.
         for outcome in ["succeeded", "failed", "throttled"] {
@@ -48,7 +70,20 @@ impl AuthMetrics {
         for outcome in ["rotated", "grace_reissued", "reuse_detected", "rejected"] {
             refreshes.with_label_values(&[outcome]);
         }
-        Ok(Self { logins, refreshes })
+        Ok(Self {
+            logins,
+            refreshes,
+            mails,
+        })
+    }
+
+    pub fn mail(&self, outcome: MailOutcome) {
+        let label = match outcome {
+            MailOutcome::Sent => "sent",
+            MailOutcome::Retried => "retried",
+            MailOutcome::Dropped => "dropped",
+        };
+        self.mails.with_label_values(&[label]).inc();
     }
 
     pub fn login(&self, outcome: LoginOutcome) {

@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::db;
 use crate::http::rate_limit::RateLimiters;
 use crate::issuer::Issuer;
+use crate::mail::{self, Outbox, Transport};
 use crate::metrics::AuthMetrics;
 use crate::password_hashing::PasswordHasher;
 use crate::routes;
@@ -39,6 +40,8 @@ pub enum StartupError {
     SelfTest(String),
     #[error("metrics could not be set up: {0}")]
     Metrics(#[from] prometheus::Error),
+    #[error("mail cannot be sent: {0}")]
+    Mail(String),
 }
 
 pub struct Application {
@@ -99,6 +102,15 @@ impl Application {
             settings.cleanup_interval,
             limiters.clone(),
         );
+        let outbox = Outbox::new(settings.mail.clone());
+        let transport = Transport::build(&settings.mail).map_err(StartupError::Mail)?;
+        mail::spawn(
+            &mut background,
+            pool.clone(),
+            outbox.clone(),
+            transport,
+            auth_metrics.clone(),
+        );
         let proxies = web::Data::new(settings.trusted_proxies.clone());
         let throttle = ThrottlePolicy {
             max_failures: settings.login_max_failures,
@@ -110,6 +122,7 @@ impl Application {
             throttle,
             sessions.clone(),
             auth_metrics.clone(),
+            outbox,
         ));
         let sessions = web::Data::new(sessions);
         let issuer = web::Data::from(issuer);

@@ -17,6 +17,8 @@ impl From<UserRow> for User {
             full_name: row.full_name,
             roles: row.roles,
             created_at: row.created_at,
+            email_verified: row.email_verified,
+            pending_email: row.pending_email,
         }
     }
 }

@@ -15,6 +15,13 @@ pub struct User {
     pub full_name: String,
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// The owner proved `email` is theirs by the mailed link.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// An address the owner asked to change to, waiting for its link to be used; `email`
+    /// stays until then.
+    #[serde(default)]
+    pub pending_email: Option<String>,
 }
 
 // The answer of login and refresh. Its `Debug` (below) leaves the tokens out: they are
@@ -83,6 +90,8 @@ mod tests {
                 full_name: "Alice".into(),
                 roles: vec!["user".into()],
                 created_at: Utc::now(),
+                email_verified: false,
+                pending_email: None,
             },
         };
         let printed = format!("{response:?}");

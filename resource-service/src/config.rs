@@ -44,6 +44,9 @@ pub struct Settings {
     /// `METRICS_ADDR`, default `127.0.0.1:9091`: where `/metrics` is served, apart from the
     /// public port; `None` is off.
     pub metrics_addr: Option<String>,
+    /// `REQUIRE_VERIFIED_EMAIL`, default false: uploads need an access token whose
+    /// `email_verified` is true (docs/RECOVERY.md).
+    pub require_verified_email: bool,
 }
 
 impl Settings {
@@ -135,6 +138,7 @@ impl Settings {
             max_photo_bytes,
             max_photos_per_user,
             db_pool_size,
+            require_verified_email: env.bool("REQUIRE_VERIFIED_EMAIL", false)?,
         })
     }
 

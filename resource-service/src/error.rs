@@ -26,6 +26,9 @@ pub enum ApiError {
     },
     #[error("forbidden")]
     Forbidden,
+    /// `REQUIRE_VERIFIED_EMAIL` is on and the token says the email is not verified.
+    #[error("email not verified")]
+    EmailNotVerified,
     #[error("not found")]
     NotFound,
     /// `what` names the thing that was too large ("Photos", "The request body").
@@ -91,7 +94,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Auth(auth) => auth.status_code(),
             Self::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::EmailNotVerified => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge { .. }
             | Self::ImageTooLarge { .. }
@@ -117,6 +120,11 @@ impl ResponseError for ApiError {
             Self::Forbidden => {
                 ErrorBody::new("forbidden", "You are not allowed to do that.").respond(status)
             }
+            Self::EmailNotVerified => ErrorBody::new(
+                "email_not_verified",
+                "Verify your email address before uploading photos: use the link we mailed you.",
+            )
+            .respond(status),
             // This service's own 404 sentence, whoever found nothing.
             Self::NotFound | Self::Store(StoreError::NotFound) => {
                 ErrorBody::new("not_found", "Nothing was found here.").respond(status)

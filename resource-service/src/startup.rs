@@ -185,6 +185,7 @@ fn self_test(keys: &AccessKeys, policy: &AccessPolicy) -> Result<(), StartupErro
         email: "self-test@invalid".to_owned(),
         name: "Self Test".to_owned(),
         roles: Vec::new(),
+        email_verified: false,
     };
     let token = signer
         .sign(ACCESS_TYP, &claims)
@@ -213,11 +214,14 @@ fn serve(listener: TcpListener, served: Served, settings: &Settings) -> std::io:
     let store = web::Data::new(served.store);
     let caches = web::Data::new(ServingCaches::default());
     let policy = web::Data::new(served.policy);
-    let limits = web::Data::new(PhotoLimits::new(
-        settings.max_photo_bytes,
-        settings.max_photos_per_user,
-        served.workers,
-    ));
+    let limits = web::Data::new(
+        PhotoLimits::new(
+            settings.max_photo_bytes,
+            settings.max_photos_per_user,
+            served.workers,
+        )
+        .requiring_verified_email(settings.require_verified_email),
+    );
     let allowed_origins = settings.access.allowed_origins.clone();
     let api_page = !settings.production;
     let server = HttpServer::new(move || {

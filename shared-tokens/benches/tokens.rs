@@ -45,6 +45,7 @@ fn claims() -> AccessClaims {
         email: "ada.lovelace@example.com".into(),
         name: "Ada Lovelace".into(),
         roles: vec!["user".into()],
+        email_verified: true,
     }
 }
 

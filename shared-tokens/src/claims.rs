@@ -27,6 +27,10 @@ pub struct AccessClaims {
     pub email: String,
     pub name: String,
     pub roles: Vec<String>,
+    /// The owner proved `email` is theirs (docs/TOKENS.md, Access token). Absent in tokens of
+    /// issuers older than the claim, which reads as not verified.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 impl AccessClaims {

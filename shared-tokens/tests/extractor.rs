@@ -50,6 +50,7 @@ fn signed_by(signer: &Signer) -> String {
                 email: "alice@example.com".into(),
                 name: "Alice".into(),
                 roles: vec!["user".into()],
+                email_verified: true,
             },
         )
         .unwrap()

@@ -37,6 +37,7 @@ fn signed(profile: &TokenProfile, username: &str) -> String {
             email: "someone@example.com".into(),
             name: "Someone".into(),
             roles: vec!["user".into()],
+            email_verified: true,
         })
         .unwrap()
 }

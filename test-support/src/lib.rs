@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod raw_http;
 pub mod routes;
 pub mod services;
+pub mod smtp;
 
 use diesel::pg::PgConnection;
 use diesel::{Connection, RunQueryDsl};

@@ -22,6 +22,15 @@ pub fn auth_env() -> (Vars, TestDatabase) {
         ),
         ("BCRYPT_COST", "4".to_owned()),
         ("RATE_LIMIT_PER_IP", "off".to_owned()),
+        // Mails as .eml files, one directory per database (`crate::smtp::read_dir` reads them).
+        (
+            "MAIL_DIR",
+            std::env::temp_dir()
+                .join("photo-auth-test-mail")
+                .join(db.name())
+                .to_string_lossy()
+                .into_owned(),
+        ),
     ]);
     vars.extend(access_keys::issuer_vars());
     (vars, db)

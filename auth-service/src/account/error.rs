@@ -19,6 +19,15 @@ pub enum AccountError {
     /// The username or email (the field named) belongs to another account.
     #[error("{0} already taken")]
     Taken(&'static str),
+    /// A mailed link's token that is unknown, used or expired: one answer for all three.
+    #[error("invalid link token")]
+    InvalidLinkToken,
+    /// Nothing waits for verification: the address is verified and no change is pending.
+    #[error("nothing to verify")]
+    NothingToVerify,
+    /// The recipient has had its share of requested mails.
+    #[error("too many mails requested")]
+    TooManyMails { retry_after: u64 },
     #[error(transparent)]
     Session(#[from] SessionError),
     #[error(transparent)]

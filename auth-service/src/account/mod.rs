@@ -1,4 +1,5 @@
-//! Accounts: registration, login, the profile, password change and deletion (docs/API.md,
+//! Accounts: registration, login, the profile, password change and reset, email verification
+//! and deletion (docs/API.md,
 //! auth-service). The work lives here, not in the handlers: each operation takes validated input
 //! and returns what happened or an [`AccountError`], which `crate::error` maps to its answer.
 
@@ -7,15 +8,19 @@ mod error;
 mod login;
 mod password_check;
 mod profile;
+mod recovery;
 mod registration;
+mod verification;
 
 pub use error::AccountError;
 pub use login::Credentials;
 pub use password_check::PasswordChange;
 pub use profile::ProfileChanges;
+pub use recovery::PasswordReset;
 pub use registration::Registration;
 
 use crate::db::PgPool;
+use crate::mail::Outbox;
 use crate::metrics::AuthMetrics;
 use crate::password_hashing::PasswordHasher;
 use crate::sessions::throttle::ThrottlePolicy;
@@ -29,6 +34,7 @@ pub struct Accounts {
     throttle: ThrottlePolicy,
     sessions: Sessions,
     metrics: Arc<AuthMetrics>,
+    outbox: Outbox,
 }
 
 impl Accounts {
@@ -38,6 +44,7 @@ impl Accounts {
         throttle: ThrottlePolicy,
         sessions: Sessions,
         metrics: Arc<AuthMetrics>,
+        outbox: Outbox,
     ) -> Self {
         Self {
             pool,
@@ -45,6 +52,7 @@ impl Accounts {
             throttle,
             sessions,
             metrics,
+            outbox,
         }
     }
 

@@ -1,11 +1,25 @@
 //! The account's own profile: read it, change username, email or full name.
 
-use super::{AccountError, Accounts};
+use super::{verification, AccountError, Accounts};
+use crate::db::email_tokens::{self, EMAIL_VERIFICATION};
 use crate::db::models::{UserChanges, UserRow};
 use crate::db::{self, users};
-use crate::domain::{Email, FieldErrors, FullName, InvalidFields, Username};
+use crate::domain::{ClientInfo, Email, FieldErrors, FullName, InvalidFields, Username};
 use chrono::Utc;
+use diesel::Connection;
 use uuid::Uuid;
+
+/// What a profile change asks of the email address.
+enum EmailWish {
+    /// Not given: nothing to do.
+    Unchanged,
+    /// The address already pending: its link is on its way; nothing new is sent.
+    StillPending(String),
+    /// The current address: a pending change, if any, is cancelled.
+    Keep,
+    /// A new address, to be verified before it replaces the current one.
+    Change(String),
+}
 
 /// The fields to change; each given one follows its type's rule.
 pub struct ProfileChanges(UserChanges);
@@ -39,21 +53,66 @@ impl Accounts {
         db::blocking(&self.pool, move |conn| Ok(users::find(conn, user_id)?)).await
     }
 
-    /// Applies `changes`; a username or email already taken is [`AccountError::Taken`]. Access
-    /// tokens already issued keep the old values until they are refreshed.
+    /// Applies `changes`; a username or email already taken is [`AccountError::Taken`]. A new
+    /// email is not applied: it waits in `pending_email` and is mailed a verification link
+    /// (docs/RECOVERY.md, Changing the address); giving the current email again cancels a pending
+    /// change. Access tokens already issued keep the old values until they are refreshed.
     pub async fn update_profile(
         &self,
         user_id: Uuid,
         changes: ProfileChanges,
+        client: ClientInfo,
     ) -> Result<UserRow, AccountError> {
-        let ProfileChanges(changes) = changes;
-        db::blocking(&self.pool, move |conn| {
-            Ok(if changes.is_empty() {
-                users::find(conn, user_id)?
-            } else {
-                users::update_profile(conn, user_id, &changes, Utc::now())?
+        let ProfileChanges(mut changes) = changes;
+        let new_email = changes.email.take();
+        let link = self.verification_link();
+        let current = match &new_email {
+            Some(_) => Some(self.profile(user_id).await?),
+            None => None,
+        };
+        let wanted = match (new_email, current) {
+            (Some(email), Some(user)) if email == user.email => EmailWish::Keep,
+            (Some(email), Some(user)) if user.pending_email.as_ref() == Some(&email) => {
+                EmailWish::StillPending(email)
+            }
+            (Some(email), Some(_)) => {
+                self.allow_mail_to(&email)?;
+                EmailWish::Change(email)
+            }
+            _ => EmailWish::Unchanged,
+        };
+        let queued = matches!(wanted, EmailWish::Change(_));
+        let user = db::blocking(&self.pool, move |conn| {
+            conn.transaction(|conn| {
+                let now = Utc::now();
+                let mut user = if changes.is_empty() {
+                    users::find(conn, user_id)?
+                } else {
+                    users::update_profile(conn, user_id, &changes, now)?
+                };
+                match wanted {
+                    EmailWish::Change(email) => {
+                        user = verification::request_change(conn, user_id, &email, &link, &client)?
+                    }
+                    EmailWish::Keep if user.pending_email.is_some() => {
+                        email_tokens::retire(conn, user_id, EMAIL_VERIFICATION, now)?;
+                        user = users::set_pending_email(conn, user_id, None, now)?;
+                    }
+                    EmailWish::StillPending(email) => {
+                        // Asked again for an address someone else has taken since.
+                        if users::find_by_email(conn, &email)?.is_some() {
+                            return Err(AccountError::Taken("email"));
+                        }
+                    }
+                    EmailWish::Keep | EmailWish::Unchanged => {}
+                }
+                Ok::<_, AccountError>(user)
             })
         })
-        .await
+        .await?;
+        if queued {
+            self.outbox.wake();
+        }
+        Ok(user)
     }
 }

@@ -56,13 +56,14 @@ impl Registration {
 }
 
 impl Accounts {
-    /// Creates the account; a username or email already taken is [`AccountError::Taken`].
+    /// Creates the account and queues the mail that verifies its address; a username or email already taken is [`AccountError::Taken`].
     pub async fn register(
         &self,
         registration: Registration,
         client: ClientInfo,
     ) -> Result<UserRow, AccountError> {
         let hash = self.hash(registration.password.expose().to_owned()).await?;
+        let link = self.verification_link();
         let user = db::blocking(&self.pool, move |conn| {
             conn.transaction(|conn| {
                 let user = users::insert(
@@ -75,6 +76,7 @@ impl Accounts {
                         password_hash: &hash,
                     },
                 )?;
+                link.queue(conn, user.id, &user.email)?;
                 audit::record(
                     conn,
                     &AuditEvent::by(AuditKind::Registered, &client).user(user.id),
@@ -83,6 +85,7 @@ impl Accounts {
             })
         })
         .await?;
+        self.outbox.wake();
         log::info!("user registered: user_id={}", user.id);
         Ok(user)
     }

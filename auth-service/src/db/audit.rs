@@ -17,6 +17,10 @@ pub enum AuditKind {
     PasswordChanged,
     AccountDeleted,
     RoleGranted,
+    PasswordResetRequested,
+    PasswordReset,
+    EmailChangeRequested,
+    EmailVerified,
 }
 
 impl AuditKind {
@@ -32,6 +36,10 @@ impl AuditKind {
             Self::PasswordChanged => "password_changed",
             Self::AccountDeleted => "account_deleted",
             Self::RoleGranted => "role_granted",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::EmailChangeRequested => "email_change_requested",
+            Self::EmailVerified => "email_verified",
         }
     }
 }

@@ -50,6 +50,21 @@ pub fn expired_refresh_tokens(
     )
 }
 
+/// Mailed-link tokens that expired before `before`, used or not: expired, they open nothing.
+pub fn expired_email_tokens(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> QueryResult<usize> {
+    batched_delete(
+        conn,
+        "DELETE FROM email_tokens WHERE token_hash IN (SELECT token_hash FROM email_tokens \
+         WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)",
+        before,
+        batch,
+    )
+}
+
 /// Failure counts whose last failure is older than the throttle window: they no longer count.
 pub fn stale_login_failures(
     conn: &mut PgConnection,

@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod cleanup;
+pub mod email_tokens;
 pub mod login_failures;
 pub mod models;
+pub mod outbox;
 pub mod rotation;
 pub mod schema;
 pub mod sessions;

@@ -17,6 +17,10 @@ pub struct UserRow {
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The owner proved `email` is theirs by a mailed link (docs/RECOVERY.md).
+    pub email_verified: bool,
+    /// An address the owner asked to change to, not yet verified; `email` stays until it is.
+    pub pending_email: Option<String>,
 }
 
 #[derive(Insertable)]

@@ -5,7 +5,7 @@
 use crate::db::models::UserRow;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bytea, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Bool, Bytea, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
 /// What the request presents, and when.
@@ -63,6 +63,10 @@ pub struct RotationRow {
     user_created_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     user_updated_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    user_email_verified: Option<bool>,
+    #[diesel(sql_type = Nullable<Text>)]
+    user_pending_email: Option<String>,
 }
 
 impl RotationRow {
@@ -77,6 +81,8 @@ impl RotationRow {
             roles: self.user_roles?,
             created_at: self.user_created_at?,
             updated_at: self.user_updated_at?,
+            email_verified: self.user_email_verified?,
+            pending_email: self.user_pending_email,
         })
     }
 }

@@ -87,3 +87,55 @@ pub fn grant_role(
     .optional()
     .map(|r| r.map(|r| r.roles))
 }
+
+/// Sets (or with `None` clears) the address waiting for verification.
+pub fn set_pending_email(
+    conn: &mut PgConnection,
+    id: Uuid,
+    pending: Option<&str>,
+    now: DateTime<Utc>,
+) -> QueryResult<UserRow> {
+    diesel::update(users::table.find(id))
+        .set((users::pending_email.eq(pending), users::updated_at.eq(now)))
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+}
+
+/// The owner proved `email` is theirs: it becomes the verified address, replacing the old one
+/// when it was the pending change. A pending address taken by another account since is a
+/// unique violation on `email`.
+pub fn verify_email(
+    conn: &mut PgConnection,
+    id: Uuid,
+    email: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<UserRow> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email),
+            users::email_verified.eq(true),
+            users::pending_email.eq(None::<String>),
+            users::updated_at.eq(now),
+        ))
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+}
+
+/// Sets the password from a reset link. The link reached `proven_email`; if that is still the
+/// account's address, the address is verified by the same act.
+pub fn reset_password(
+    conn: &mut PgConnection,
+    id: Uuid,
+    hash: &str,
+    proven_email: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<UserRow> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::email_verified.eq(users::email_verified.or(users::email.eq(proven_email))),
+            users::updated_at.eq(now),
+        ))
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+}

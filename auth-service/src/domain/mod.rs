@@ -4,6 +4,7 @@
 mod client_info;
 mod email;
 mod full_name;
+mod link_token;
 mod password;
 mod username;
 
@@ -13,6 +14,7 @@ mod properties;
 pub use client_info::{bucket, ClientInfo};
 pub use email::Email;
 pub use full_name::FullName;
+pub use link_token::LinkToken;
 pub use password::Password;
 /// The one rule for client text that reaches the database (no NUL).
 pub use service_kit::text::storable;

@@ -44,8 +44,9 @@ pub struct UpdateBody {
     full_name: Option<String>,
 }
 
-/// Changes username, email or full name. Access tokens already issued keep the old values until
-/// they are refreshed.
+/// Changes username, email or full name. A new email waits in `pending_email`, and is mailed a
+/// verification link, until that link is used; `email` stays the old one until then. Access
+/// tokens already issued keep the old values until they are refreshed.
 #[utoipa::path(
     patch,
     path = "/auth/me",
@@ -64,6 +65,12 @@ pub struct UpdateBody {
         (status = 409, description = "Username or email taken", body = ApiErrorBody),
         TooLarge,
         NotJson,
+        (
+            status = 429,
+            description = "`too_many_requests`: too many verification mails asked for the new \
+                           email",
+            body = ApiErrorBody
+        ),
         ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
@@ -71,11 +78,14 @@ pub struct UpdateBody {
 pub async fn update(
     session: CurrentSession,
     body: JsonObject<UpdateBody>,
+    client: ClientInfo,
     accounts: web::Data<Accounts>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let changes = ProfileChanges::parse(body.username, body.email, body.full_name)?;
-    let user = accounts.update_profile(session.user_id(), changes).await?;
+    let user = accounts
+        .update_profile(session.user_id(), changes, client)
+        .await?;
     Ok(HttpResponse::Ok().json(User::from(user)))
 }
 

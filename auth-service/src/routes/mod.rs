@@ -9,6 +9,7 @@ mod logout;
 mod me;
 pub mod openapi;
 mod password_change;
+mod recovery;
 mod refresh;
 mod register;
 mod responses;
@@ -59,5 +60,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/auth/password").route(limited!(
             web::post().to(password_change::change),
             "password"
-        )));
+        )))
+        .service(
+            web::resource("/auth/password/forgot")
+                .route(limited!(web::post().to(recovery::forgot), "forgot")),
+        )
+        .service(
+            web::resource("/auth/password/reset")
+                .route(limited!(web::post().to(recovery::reset), "reset")),
+        )
+        .service(
+            web::resource("/auth/email/verify")
+                .route(limited!(web::post().to(recovery::verify), "verify")),
+        )
+        .service(
+            web::resource("/auth/email/verify/resend")
+                .route(limited!(web::post().to(recovery::resend), "resend")),
+        );
 }

@@ -40,6 +40,10 @@ impl Modify for SecuritySchemes {
         super::me::update,
         super::me::delete,
         super::password_change::change,
+        super::recovery::forgot,
+        super::recovery::reset,
+        super::recovery::verify,
+        super::recovery::resend,
         document,
     ),
     modifiers(&SecuritySchemes)

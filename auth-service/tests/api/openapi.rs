@@ -26,6 +26,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/auth/me"),
     ("delete", "/auth/me"),
     ("post", "/auth/password"),
+    ("post", "/auth/password/forgot"),
+    ("post", "/auth/password/reset"),
+    ("post", "/auth/email/verify"),
+    ("post", "/auth/email/verify/resend"),
 ];
 
 #[actix_web::test]

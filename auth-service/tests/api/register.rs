@@ -44,9 +44,13 @@ async fn registering_returns_201_and_the_user_without_any_hash() {
             "email",
             "full_name",
             "roles",
-            "created_at"
+            "created_at",
+            "email_verified",
+            "pending_email"
         ])
     );
+    assert_eq!(body["email_verified"], false);
+    assert_eq!(body["pending_email"], Value::Null);
     assert!(body["id"].as_str().unwrap().parse::<uuid::Uuid>().is_ok());
     assert_eq!(body["username"], "alice");
     assert_eq!(body["email"], "alice@example.com");

@@ -22,6 +22,14 @@ async fn spawn_auth() -> (String, TestDatabase) {
         ),
         ("BCRYPT_COST", "4".to_owned()),
         ("RATE_LIMIT_PER_IP", "off".to_owned()),
+        (
+            "MAIL_DIR",
+            std::env::temp_dir()
+                .join("photo-auth-test-mail")
+                .join(db.name())
+                .to_string_lossy()
+                .into_owned(),
+        ),
     ]);
     vars.extend(test_support::access_keys::issuer_vars());
     let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();

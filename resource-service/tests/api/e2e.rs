@@ -41,6 +41,14 @@ async fn spawn_auth_with(mode: Mode, extra: &[(&'static str, &str)]) -> Auth {
         ("BCRYPT_COST", "4".into()),
         ("REFRESH_REUSE_GRACE", "0".into()),
         ("RATE_LIMIT_PER_IP", "off".into()),
+        (
+            "MAIL_DIR",
+            std::env::temp_dir()
+                .join("photo-auth-test-mail")
+                .join(db.name())
+                .to_string_lossy()
+                .into_owned(),
+        ),
     ]);
     vars.extend(access_keys::issuer_vars_in(mode));
     vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));

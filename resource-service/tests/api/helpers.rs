@@ -44,6 +44,8 @@ pub struct TestUser {
     pub id: Uuid,
     pub username: String,
     pub roles: Vec<String>,
+    /// The token's `email_verified` claim.
+    pub email_verified: bool,
 }
 
 impl TestUser {
@@ -52,6 +54,15 @@ impl TestUser {
             id: Uuid::new_v4(),
             username: username.to_owned(),
             roles: vec!["user".to_owned()],
+            email_verified: true,
+        }
+    }
+
+    /// A user whose access token says the email is not verified.
+    pub fn unverified(username: &str) -> Self {
+        Self {
+            email_verified: false,
+            ..Self::new(username)
         }
     }
 
@@ -245,5 +256,6 @@ pub fn claims_for(policy: &AccessPolicy, user: &TestUser) -> AccessClaims {
         email: format!("{}@example.com", user.username),
         name: format!("{} Example", user.username),
         roles: user.roles.clone(),
+        email_verified: user.email_verified,
     }
 }

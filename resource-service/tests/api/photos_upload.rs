@@ -216,3 +216,26 @@ async fn bad_upload_forms_are_400_invalid_request() {
     let listed = app.get_json("/photos?owner=me", &token).await;
     assert_eq!(listed["photos"].as_array().unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn uploads_need_a_verified_email_only_when_required() {
+    let strict = spawn_app_with(&[("REQUIRE_VERIFIED_EMAIL", "true")]).await;
+    let unverified = TestUser::unverified("ursula");
+    let token = strict.mint_token(&unverified);
+    let refused = strict.upload(&token, PNG, "photo.png", None).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "email_not_verified", "{body}");
+    assert!(body["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("Verify")));
+    // Nothing was stored, and reading stays open to the unverified account.
+    let listed = strict.get_json("/photos?owner=me", &token).await;
+    assert_eq!(listed["photos"], serde_json::json!([]), "{listed}");
+    let verified = TestUser::new("vera");
+    strict.upload_png(&strict.mint_token(&verified)).await;
+
+    // Off by default: the same account uploads.
+    let lenient = spawn_app().await;
+    lenient.upload_png(&lenient.mint_token(&unverified)).await;
+}

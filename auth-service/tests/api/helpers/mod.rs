@@ -65,6 +65,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub settings: Settings,
     pub vars: HashMap<String, String>,
+    /// `MAIL_DIR`: where the app writes its mails, unless the test gave it an `SMTP_URL`.
+    pub mail_dir: tempfile::TempDir,
 }
 
 /// A user registered through the API, with the password it was registered with.
@@ -112,7 +114,12 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app with the base variables changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
     let db = TestDatabase::create();
+    let mail_dir = tempfile::tempdir().expect("a mail directory");
     let mut vars = base_vars(db.url());
+    vars.insert(
+        "MAIL_DIR".to_owned(),
+        mail_dir.path().to_string_lossy().into_owned(),
+    );
     configure(&mut vars);
     let settings = settings_from(&vars);
     let (port, metrics_port) = start(settings.clone()).await;
@@ -124,6 +131,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
         client: http_client(),
         settings,
         vars,
+        mail_dir,
     }
 }
 

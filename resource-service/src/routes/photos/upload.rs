@@ -13,7 +13,7 @@ use crate::storage::PhotoStore;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
-use service_kit::openapi_responses::{CsrfRejected, ServerErrors, Unauthorized};
+use service_kit::openapi_responses::{ServerErrors, Unauthorized};
 use shared_tokens::Authenticated;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -30,6 +30,8 @@ pub struct PhotoLimits {
     pub decodes: Arc<Semaphore>,
     /// Where they are prepared.
     pub workers: PrepareWorkers,
+    /// `REQUIRE_VERIFIED_EMAIL`: only accounts whose token says `email_verified` may upload.
+    pub require_verified_email: bool,
 }
 
 impl PhotoLimits {
@@ -40,6 +42,15 @@ impl PhotoLimits {
             max_photos_per_user,
             decodes: Arc::new(Semaphore::new(workers.threads())),
             workers,
+            require_verified_email: false,
+        }
+    }
+
+    /// With `REQUIRE_VERIFIED_EMAIL` on.
+    pub fn requiring_verified_email(self, required: bool) -> Self {
+        Self {
+            require_verified_email: required,
+            ..self
         }
     }
 }
@@ -65,7 +76,13 @@ impl PhotoLimits {
             body = ApiErrorBody
         ),
         Unauthorized,
-        CsrfRejected,
+        (
+            status = 403,
+            description = "`email_not_verified`: `REQUIRE_VERIFIED_EMAIL` is on and the access \
+                           token says the email is not verified; or `csrf_rejected`: a cookie \
+                           request from a refused origin",
+            body = ApiErrorBody
+        ),
         (
             status = 413,
             description = "`payload_too_large`: larger than `MAX_PHOTO_BYTES`, however the body is \
@@ -93,6 +110,10 @@ pub async fn upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // Before a byte of the body is read: a refused upload costs nothing.
+    if limits.require_verified_email && !auth.claims.email_verified {
+        return Err(ApiError::EmailNotVerified);
+    }
     let upload = read_upload(&req, payload, limits.max_bytes, &limits.workers).await?;
     // Preparing is CPU work: on the photo workers, holding no connection, and no more at once
     // than `decodes` allows.

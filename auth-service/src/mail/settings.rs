@@ -1,0 +1,127 @@
+//! The mail settings (docs/CONFIGURATION.md, Mail): where mails go, who they are from, what
+//! their links point at, and how long those links live.
+
+use crate::http::rate_limit::RateLimit;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::Tokio1Executor;
+use secrecy::{ExposeSecret, SecretString};
+use shared_tokens::config::Env;
+use shared_tokens::ConfigError;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where mails are delivered.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    /// `SMTP_URL`: a mail server. The URL may hold a password, hence the secret type.
+    Smtp(SecretString),
+    /// `MAIL_DIR`: each mail becomes an `.eml` file there, for development.
+    Directory(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub delivery: Delivery,
+    pub from: Mailbox,
+    /// `PUBLIC_URL` without a trailing slash: the web app the links open.
+    pub public_url: String,
+    /// `PRODUCT_NAME`: how mails name the product.
+    pub product_name: String,
+    pub reset_lifetime: Duration,
+    pub verification_lifetime: Duration,
+    /// Mails one recipient may be sent on request (forgot password, resend), per period.
+    pub per_recipient: Option<RateLimit>,
+    /// The wait after the first failed attempt; it doubles after each failure, up to `retry_max`.
+    pub retry_initial: Duration,
+    pub retry_max: Duration,
+}
+
+/// Where development mails go when neither `SMTP_URL` nor `MAIL_DIR` is set.
+const DEFAULT_MAIL_DIR: &str = "mail";
+
+impl MailSettings {
+    pub fn from_env(env: &Env<'_>, production: bool) -> Result<Self, ConfigError> {
+        let smtp = env.get("SMTP_URL").filter(|v| !v.trim().is_empty());
+        let dir = env.get("MAIL_DIR").filter(|v| !v.trim().is_empty());
+        let delivery = match (smtp, dir) {
+            (Some(url), _) => {
+                let url = SecretString::from(url);
+                check_smtp_url(&url)?;
+                Delivery::Smtp(url)
+            }
+            (None, Some(dir)) => Delivery::Directory(PathBuf::from(dir)),
+            (None, None) if production => return Err(ConfigError::new(
+                "SMTP_URL",
+                "an smtp:// or smtps:// URL in production (or MAIL_DIR to write mails to files)",
+            )),
+            (None, None) => Delivery::Directory(PathBuf::from(DEFAULT_MAIL_DIR)),
+        };
+        let from = env
+            .string_or("MAIL_FROM", "photo-auth <no-reply@localhost>")
+            .parse::<Mailbox>()
+            .map_err(|_| {
+                ConfigError::new(
+                    "MAIL_FROM",
+                    "an address like 'Photos <no-reply@example.com>'",
+                )
+            })?;
+        let public_url = env.string_or("PUBLIC_URL", "http://localhost:3000");
+        let public_url = public_url.trim().trim_end_matches('/').to_owned();
+        let valid_url = url::Url::parse(&public_url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !valid_url {
+            return Err(ConfigError::new(
+                "PUBLIC_URL",
+                "the web app's http:// or https:// address",
+            ));
+        }
+        let product_name = env
+            .string_or("PRODUCT_NAME", "photo-auth")
+            .trim()
+            .to_owned();
+        if product_name.is_empty() || product_name.chars().count() > 64 {
+            return Err(ConfigError::new(
+                "PRODUCT_NAME",
+                "a name of 1 to 64 characters",
+            ));
+        }
+        let positive = |var: &'static str, default: &str| {
+            let value = env.duration(var, default)?;
+            if value.is_zero() {
+                return Err(ConfigError::new(var, "a duration longer than zero"));
+            }
+            Ok(value)
+        };
+        let per_recipient = RateLimit::parse(&env.string_or("MAIL_RATE_PER_RECIPIENT", "5/hour"))
+            .map_err(|e| ConfigError::new("MAIL_RATE_PER_RECIPIENT", e))?;
+        let retry_initial = positive("MAIL_RETRY_INITIAL", "10s")?;
+        let retry_max = positive("MAIL_RETRY_MAX", "10m")?.max(retry_initial);
+        Ok(Self {
+            delivery,
+            from,
+            public_url,
+            product_name,
+            reset_lifetime: positive("PASSWORD_RESET_TOKEN_LIFETIME", "30m")?,
+            verification_lifetime: positive("EMAIL_VERIFICATION_TOKEN_LIFETIME", "24h")?,
+            per_recipient,
+            retry_initial,
+            retry_max,
+        })
+    }
+}
+
+/// lettre reads the TLS mode from the URL: `smtps://` is TLS from the first byte,
+/// `smtp://…?tls=required` STARTTLS or fail, `?tls=opportunistic` STARTTLS when offered, and a
+/// plain `smtp://` no TLS (a relay on the same host or network). The error never repeats the
+/// URL, which may hold a password.
+fn check_smtp_url(url: &SecretString) -> Result<(), ConfigError> {
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+        .map(|_| ())
+        .map_err(|_| {
+            ConfigError::new(
+                "SMTP_URL",
+                "smtp://host:port, smtp://host:port?tls=required, or smtps://user:pass@host:465",
+            )
+        })
+}

@@ -1,0 +1,89 @@
+//! The two ways a mail leaves: SMTP (`SMTP_URL`) or an `.eml` file (`MAIL_DIR`).
+
+use super::settings::{Delivery, MailSettings};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long one SMTP exchange may take before the attempt counts as failed.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Directory(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// Why a mail was not sent: `permanent` when sending it again cannot help (a bad address, a
+/// 5xx reply), so it is dropped instead of retried.
+#[derive(Debug)]
+pub struct SendError {
+    pub message: String,
+    pub permanent: bool,
+}
+
+impl Transport {
+    /// Builds the transport; for a directory, creates it and says where it is.
+    pub fn build(settings: &MailSettings) -> Result<Self, String> {
+        match &settings.delivery {
+            Delivery::Smtp(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+                    .map_err(|_| "SMTP_URL is not a usable SMTP address".to_owned())?
+                    .timeout(Some(SMTP_TIMEOUT))
+                    .build();
+                log::info!("mail: sending through the SMTP server of SMTP_URL");
+                Ok(Self::Smtp(transport))
+            }
+            Delivery::Directory(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create MAIL_DIR {}: {e}", dir.display()))?;
+                let shown = std::fs::canonicalize(dir).unwrap_or_else(|_| PathBuf::from(dir));
+                log::warn!(
+                    "mail: no SMTP_URL; mails are written as .eml files to {}",
+                    shown.display()
+                );
+                Ok(Self::Directory(AsyncFileTransport::new(dir)))
+            }
+        }
+    }
+
+    pub async fn send(
+        &self,
+        from: &Mailbox,
+        recipient: &str,
+        subject: &str,
+        text: String,
+        html: String,
+    ) -> Result<(), SendError> {
+        let to: Mailbox = recipient.parse().map_err(|_| SendError {
+            message: "the recipient is not a valid address".to_owned(),
+            permanent: true,
+        })?;
+        let message = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(subject)
+            .multipart(MultiPart::alternative_plain_html(text, html))
+            .map_err(|e| SendError {
+                message: format!("the mail could not be built: {e}"),
+                permanent: true,
+            })?;
+        match self {
+            Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| SendError {
+                permanent: e.is_permanent(),
+                message: e.to_string(),
+            }),
+            Self::Directory(files) => {
+                files
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| SendError {
+                        message: e.to_string(),
+                        permanent: false,
+                    })
+            }
+        }
+    }
+}

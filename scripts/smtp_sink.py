@@ -1,0 +1,49 @@
+"""An SMTP server that keeps every message it accepts as an .eml file (scripts/smtp-sink.sh).
+
+It is aiosmtpd's server, unchanged: the tests talk real SMTP to it. Each message is written to a
+temporary name and renamed, so a reader never sees half a file. It prints one line once it
+listens, and stops on SIGTERM or SIGINT.
+"""
+
+import argparse
+import itertools
+import os
+import signal
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+
+class Keep:
+    def __init__(self, directory):
+        self.directory = directory
+        self.numbers = itertools.count()
+
+    async def handle_DATA(self, server, session, envelope):
+        name = f"{time.time_ns()}-{next(self.numbers)}.eml"
+        partial = os.path.join(self.directory, f".{name}.partial")
+        with open(partial, "wb") as out:
+            out.write(envelope.original_content or envelope.content)
+        os.replace(partial, os.path.join(self.directory, name))
+        return "250 Message accepted for delivery"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--dir", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.dir, exist_ok=True)
+    controller = Controller(Keep(args.dir), hostname="127.0.0.1", port=args.port)
+    controller.start()
+    print(f"smtp-sink listening on 127.0.0.1:{args.port}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -189,6 +189,9 @@ cargo build -p auth-service -p resource-service
 # The web app's origin: its page calls resource-service cross-origin (CORS with the bearer token).
 export APP_ENV=development COOKIE_SECURE=false ALLOWED_ORIGINS=http://localhost:$WEB_PORT
 export RUST_LOG=${RUST_LOG:-info} SHUTDOWN_TIMEOUT=${SHUTDOWN_TIMEOUT:-5s}
+# Mails (verification and password-reset links, docs/RECOVERY.md) as .eml files in DEV_DIR/mail,
+# unless SMTP_URL names a mail server; their links open the web app.
+export MAIL_DIR=${MAIL_DIR:-$DEV_DIR/mail} PUBLIC_URL=${PUBLIC_URL:-http://localhost:$WEB_PORT}
 # As the image: glibc's per-thread heaps, bounded (docs/PHOTOS.md, Memory).
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 DB_BASE=postgres://postgres@127.0.0.1:$PG_PORT
@@ -272,7 +275,19 @@ if [ -n "$SMOKE" ]; then
   status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "localhost:$AUTH_PORT/auth/refresh" \
     -H 'Content-Type: application/json' -d "{\"refresh_token\":\"$refresh\"}")
   expect refresh "$status" 200
-  log "smoke: register, login, a resource-service call and a refresh all passed; stopping"
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "localhost:$AUTH_PORT/auth/password/forgot" \
+    -H 'Content-Type: application/json' -d "{\"email\":\"$user@example.com\"}")
+  expect "password forgot" "$status" 202
+  if [ -z "${SMTP_URL:-}" ]; then
+    # The verification and reset mails land in MAIL_DIR within moments.
+    for _ in $(seq 1 50); do
+      [ "$(grep -l "To: $user@example.com" "$MAIL_DIR"/*.eml 2>/dev/null | wc -l)" -ge 2 ] && break
+      sleep 0.2
+    done
+    grep -l "To: $user@example.com" "$MAIL_DIR"/*.eml 2>/dev/null | xargs -r grep -l "Reset your password" \
+      | grep -q . || { log "smoke: no reset mail for $user in $MAIL_DIR"; exit 1; }
+  fi
+  log "smoke: register, login, a resource-service call, a refresh and a reset mail all passed; stopping"
   exit 0
 fi
 
@@ -292,6 +307,7 @@ $WEB_LINE
                     $PG_LOG${WEB:+
                     $WEB_LOG}
   secrets           $SECRETS
+  mail              ${SMTP_URL:+sent through SMTP_URL}${SMTP_URL:-$MAIL_DIR  (.eml files: open them to follow verification and reset links)}
 
   Try: curl -s localhost:$AUTH_PORT/readyz   (README's walkthrough works from its second block)
   Ctrl-C stops the services, the web app and the cluster.

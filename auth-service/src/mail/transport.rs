@@ -1,7 +1,8 @@
 //! The two ways a mail leaves: SMTP (`SMTP_URL`) or an `.eml` file (`MAIL_DIR`).
 
 use super::settings::{Delivery, MailSettings};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
@@ -64,7 +65,11 @@ impl Transport {
             .from(from.clone())
             .to(to)
             .subject(subject)
-            .multipart(MultiPart::alternative_plain_html(text, html))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(plain_part(text))
+                    .singlepart(SinglePart::html(html)),
+            )
             .map_err(|e| SendError {
                 message: format!("the mail could not be built: {e}"),
                 permanent: true,
@@ -86,4 +91,20 @@ impl Transport {
             }
         }
     }
+}
+
+/// The plain-text part, left unencoded when it can be (ASCII, lines within SMTP's limit): the
+/// link then reads whole in the raw `.eml` file too, where quoted-printable would break it
+/// across lines and turn its `=` into `=3D`.
+fn plain_part(text: String) -> SinglePart {
+    let plain = text.is_ascii() && text.lines().all(|line| line.len() <= 998);
+    let body = if plain {
+        Body::new_with_encoding(text.clone(), ContentTransferEncoding::SevenBit)
+            .unwrap_or_else(|_| Body::new(text))
+    } else {
+        Body::new(text)
+    };
+    SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)
 }

@@ -80,10 +80,10 @@ pub fn retire(
     .execute(conn)
 }
 
-/// A reset link for the account that uses `email`, if one does, in one statement: the token,
-/// its mail in the outbox and the audit event. The statement is the same whether or not the
-/// address is known, and so takes the same time (docs/RECOVERY.md, Enumeration); `false` when
-/// no account uses it.
+/// A reset link for the account that uses `email`, if one does, in one statement: the token and
+/// its mail in the outbox. The audit event is written either way, so both cases commit a write
+/// and wait for the same disk flush: the statement takes the same time whether or not the
+/// address is known (docs/RECOVERY.md, Enumeration). `false` when no account uses it.
 #[allow(clippy::too_many_arguments)]
 pub fn request_reset(
     conn: &mut PgConnection,
@@ -106,8 +106,9 @@ pub fn request_reset(
                SELECT $2, 'password_reset', id, email, $3 FROM u), \
          m AS (INSERT INTO mail_outbox (kind, recipient, subject, text_body, html_body, \
                expires_at) SELECT $4, email, $5, $6, $7, $3 FROM u), \
-         a AS (INSERT INTO audit_events (kind, user_id, ip, user_agent) \
-               SELECT 'password_reset_requested', id, $8, $9 FROM u) \
+         a AS (INSERT INTO audit_events (kind, user_id, ip, user_agent, detail) \
+               SELECT 'password_reset_requested', (SELECT id FROM u), $8, $9, \
+               jsonb_build_object('account_found', EXISTS (SELECT 1 FROM u))) \
          SELECT count(*)::int AS accounts FROM u",
     )
     .bind::<Text, _>(email)

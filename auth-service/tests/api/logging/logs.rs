@@ -134,6 +134,106 @@ async fn the_logs_hold_no_password_token_or_secret_but_do_report_reuse() {
 }
 
 #[actix_web::test]
+async fn the_logs_hold_no_link_token_through_reset_and_verification() {
+    let smtp = test_support::smtp::SmtpServer::start();
+    let url = smtp.url();
+    let db = TestDatabase::create();
+    let (running, address) = start_binary(
+        &db,
+        &[
+            ("SMTP_URL", url.as_str()),
+            ("PUBLIC_URL", "https://photos.example"),
+        ],
+    )
+    .await;
+    let client = http_client();
+    let post = |path: &str, body: serde_json::Value| {
+        client.post(format!("{address}{path}")).json(&body).send()
+    };
+    let registered = post(
+        "/auth/register",
+        json!({"username": "alice", "email": "alice@example.com", "full_name": "Alice",
+               "password": "Plaintext-Passphrase-4711"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let forgot = post(
+        "/auth/password/forgot",
+        json!({"email": "alice@example.com"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(forgot.status(), StatusCode::ACCEPTED);
+    let verify_link = "https://photos.example/#/verify-email?token=";
+    let reset_link = "https://photos.example/#/reset-password?token=";
+    let verification = smtp
+        .wait_for(
+            "alice@example.com",
+            "Verify your email",
+            Duration::from_secs(30),
+        )
+        .await
+        .token(verify_link)
+        .unwrap();
+    let reset = smtp
+        .wait_for(
+            "alice@example.com",
+            "Reset your password",
+            Duration::from_secs(30),
+        )
+        .await
+        .token(reset_link)
+        .unwrap();
+    let verified = post("/auth/email/verify", json!({ "token": verification }))
+        .await
+        .unwrap();
+    assert_eq!(verified.status(), StatusCode::OK);
+    let changed = post(
+        "/auth/password/reset",
+        json!({"token": reset, "new_password": "Another-Passphrase-0815"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+    // Used again: refused, and the refusal logs no token either.
+    let again = post("/auth/email/verify", json!({ "token": verification }))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    smtp.wait_for(
+        "alice@example.com",
+        "Your password was changed",
+        Duration::from_secs(30),
+    )
+    .await;
+
+    let log = running.stop();
+    for secret in [
+        verification.as_str(),
+        reset.as_str(),
+        "Another-Passphrase-0815",
+    ] {
+        assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
+    }
+    // Half a token is as bad: no 16-character piece of either appears.
+    for token in [&verification, &reset] {
+        for piece in token.as_bytes().windows(16) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            assert!(
+                !log.contains(piece),
+                "a piece of a token is in the log:\n{log}"
+            );
+        }
+    }
+    assert!(log.contains("mail: sent kind=password_reset"), "{log}");
+    assert!(
+        !log.contains("alice@example.com"),
+        "no recipient in the log:\n{log}"
+    );
+}
+
+#[actix_web::test]
 async fn unparseable_requests_are_counted_not_logged_as_errors() {
     let db = TestDatabase::create();
     let metrics_port = free_port();

@@ -261,12 +261,17 @@ async fn forgot_answers_alike_for_known_and_unknown_addresses_and_limits_both_al
         ]
     );
     // Only the account's owner gets mail, and only the two allowed.
+    // Both cases write their audit event (the same commit); only the known one names a user.
     until_count(
         &app,
         "SELECT count(*) AS n FROM audit_events WHERE kind = 'password_reset_requested'",
-        2,
+        4,
     )
     .await;
+    let known = "SELECT count(*) AS n FROM audit_events \
+                 WHERE kind = 'password_reset_requested' AND user_id IS NOT NULL \
+                 AND (detail->>'account_found')::boolean";
+    assert_eq!(scalar(&app, known), 2);
     smtp.wait_for(&user.email, "Reset your password", WAIT)
         .await;
     until_count(&app, "SELECT count(*) AS n FROM mail_outbox", 0).await;

@@ -8,6 +8,7 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::Mutex;
@@ -221,6 +222,20 @@ impl Client {
         self.refresh(generation).await
     }
 
+    /// Renews the session's tokens now, if a session is held, so the access token carries what
+    /// changed on the account since it was issued. A session that turns out to have ended is
+    /// forgotten, as on any refused refresh.
+    pub(crate) async fn renew_if_logged_in(&self) -> Result<(), ClientError> {
+        let generation = {
+            let session = self.inner.session.lock().await;
+            if session.tokens.is_none() {
+                return Ok(());
+            }
+            session.generation
+        };
+        self.refresh(generation).await.map(|_| ())
+    }
+
     /// Renews the tokens unless they changed since `seen` (another task renewed them while this
     /// one waited for the lock): one refresh for any number of tasks.
     async fn refresh(&self, seen: u64) -> Result<(String, u64), ClientError> {
@@ -289,6 +304,9 @@ pub(crate) async fn api_error(response: Response) -> ClientError {
         error: String,
         #[serde(default)]
         message: String,
+        // Field name to reason; read leniently, so an odd `fields` never hides the error.
+        #[serde(default)]
+        fields: Option<BTreeMap<String, serde_json::Value>>,
     }
     let status = response.status().as_u16();
     let retry_after = response
@@ -300,8 +318,17 @@ pub(crate) async fn api_error(response: Response) -> ClientError {
     match response.json::<Body>().await {
         Ok(body) => ClientError::Api {
             status,
-            code: ApiCode::parse(&body.error),
+            code: ApiCode::of_answer(status, &body.error),
             message: body.message,
+            fields: body
+                .fields
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(field, why)| match why {
+                    serde_json::Value::String(why) => (field, why),
+                    other => (field, other.to_string()),
+                })
+                .collect(),
             retry_after,
         },
         Err(_) => ClientError::Unexpected(format!("{status} without the JSON error body")),

@@ -1,6 +1,7 @@
 //! One error type: what the API answered (by its `error` code, never a bare status), or why no
 //! answer came.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The API's error codes (docs/API.md, Error body) that a caller acts on; the rest keep their
@@ -8,18 +9,28 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiCode {
     InvalidCredentials,
+    /// 401: the session's access or refresh token was refused; log in again.
     InvalidToken,
+    /// 400 `invalid_token`: the token of a password-reset or email-verification link is used,
+    /// expired or unknown. Nothing to do with the session: ask for a new mail.
+    InvalidLinkToken,
     RefreshTokenReused,
     TooManyRequests,
     Forbidden,
+    /// resource-service refuses this call to an account whose email is not verified yet.
+    EmailNotVerified,
     NotFound,
     Conflict,
+    /// 400 `invalid_request`: the input breaks a rule; [`ClientError::Api`]'s `fields` says
+    /// which field and why, when a field is at fault.
+    InvalidRequest,
     ValidationFailed,
     Unavailable,
     Other(String),
 }
 
 impl ApiCode {
+    /// The code of an error body as such, whatever the status.
     pub fn parse(code: &str) -> Self {
         match code {
             "invalid_credentials" => Self::InvalidCredentials,
@@ -27,23 +38,54 @@ impl ApiCode {
             "refresh_token_reused" => Self::RefreshTokenReused,
             "too_many_requests" => Self::TooManyRequests,
             "forbidden" => Self::Forbidden,
+            "email_not_verified" => Self::EmailNotVerified,
             "not_found" => Self::NotFound,
             "conflict" => Self::Conflict,
+            "invalid_request" => Self::InvalidRequest,
             "validation_failed" => Self::ValidationFailed,
             "unavailable" => Self::Unavailable,
             other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The code of an answer with this status: `invalid_token` with 400 is a link's token, with
+    /// 401 the session's.
+    pub fn of_answer(status: u16, code: &str) -> Self {
+        match Self::parse(code) {
+            Self::InvalidToken if status == 400 => Self::InvalidLinkToken,
+            parsed => parsed,
+        }
+    }
+
+    /// The code as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidToken | Self::InvalidLinkToken => "invalid_token",
+            Self::RefreshTokenReused => "refresh_token_reused",
+            Self::TooManyRequests => "too_many_requests",
+            Self::Forbidden => "forbidden",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::InvalidRequest => "invalid_request",
+            Self::ValidationFailed => "validation_failed",
+            Self::Unavailable => "unavailable",
+            Self::Other(code) => code,
         }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    /// The API refused: its code and message, and `Retry-After` when it sent one.
-    #[error("{status}: {code:?}: {message}")]
+    /// The API refused: its code and message, the fields at fault (field name to reason; empty
+    /// when no particular field is), and `Retry-After` when it sent one.
+    #[error("{status}: {code:?}: {message}{}", fields_suffix(fields))]
     Api {
         status: u16,
         code: ApiCode,
         message: String,
+        fields: BTreeMap<String, String>,
         retry_after: Option<Duration>,
     },
     /// No session: log in first (or the session ended and its tokens were dropped).
@@ -57,6 +99,17 @@ pub enum ClientError {
     Unexpected(String),
 }
 
+fn fields_suffix(fields: &BTreeMap<String, String>) -> String {
+    if fields.is_empty() {
+        return String::new();
+    }
+    let listed: Vec<String> = fields
+        .iter()
+        .map(|(f, why)| format!("{f}: {why}"))
+        .collect();
+    format!(" ({})", listed.join("; "))
+}
+
 impl ClientError {
     /// The API's code, when the API answered.
     pub fn code(&self) -> Option<&ApiCode> {
@@ -64,5 +117,43 @@ impl ClientError {
             Self::Api { code, .. } => Some(code),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_token_is_a_links_with_400_and_the_sessions_with_401() {
+        assert_eq!(
+            ApiCode::of_answer(400, "invalid_token"),
+            ApiCode::InvalidLinkToken
+        );
+        assert_eq!(
+            ApiCode::of_answer(401, "invalid_token"),
+            ApiCode::InvalidToken
+        );
+        assert_eq!(
+            ApiCode::of_answer(400, "invalid_request"),
+            ApiCode::InvalidRequest
+        );
+        assert_eq!(ApiCode::InvalidLinkToken.as_str(), "invalid_token");
+        assert_eq!(ApiCode::parse("something_new").as_str(), "something_new");
+    }
+
+    #[test]
+    fn the_fields_at_fault_are_part_of_the_message() {
+        let error = ClientError::Api {
+            status: 400,
+            code: ApiCode::InvalidRequest,
+            message: "Some fields are invalid.".into(),
+            fields: BTreeMap::from([("new_password".into(), "is too short".into())]),
+            retry_after: None,
+        };
+        assert_eq!(
+            error.to_string(),
+            "400: InvalidRequest: Some fields are invalid. (new_password: is too short)"
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 mod client;
 mod error;
+mod recovery;
 mod resource;
 mod store;
 

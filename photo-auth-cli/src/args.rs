@@ -1,5 +1,6 @@
 //! The command line (docs/CLI.md): clap turns it into [`Args`], and bad usage exits 2.
 
+use crate::link;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use uuid::Uuid;
@@ -64,6 +65,12 @@ pub enum Command {
     /// The profile kept by resource-service.
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// A forgotten password: ask for a reset link by mail, then set a new password with it.
+    #[command(subcommand)]
+    Password(PasswordCommand),
+    /// Verify the account's email address with the link sent by mail, or have it sent again.
+    #[command(subcommand)]
+    Email(EmailCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,6 +114,33 @@ pub enum SessionsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PasswordCommand {
+    /// Mail a password-reset link to the account that uses this address, if one does.
+    Forgot { email: String },
+    /// Set a new password with the reset link from the mail (or the token it holds).
+    Reset {
+        /// The whole link, or the token after `token=` in it.
+        #[arg(value_name = "LINK_OR_TOKEN", value_parser = reset_token)]
+        token: String,
+        /// Read the new password from the first line of stdin instead of asking for it twice.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EmailCommand {
+    /// Verify the address with the link from the mail (or the token it holds); no login needed.
+    Verify {
+        /// The whole link, or the token after `token=` in it.
+        #[arg(value_name = "LINK_OR_TOKEN", value_parser = verify_token)]
+        token: String,
+    },
+    /// Mail the verification link again (to the pending address, if a change waits for one).
+    Resend,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
     /// Show the profile.
     Show,
@@ -115,4 +149,85 @@ pub enum ProfileCommand {
         #[arg(long)]
         bio: String,
     },
+}
+
+fn reset_token(input: &str) -> Result<String, String> {
+    link::token(input, link::Kind::PasswordReset)
+}
+
+fn verify_token(input: &str) -> Result<String, String> {
+    link::token(input, link::Kind::EmailVerification)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(line: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("photo-auth").chain(line.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn password_reset_takes_the_link_or_the_token_and_password_stdin() {
+        let link = "http://localhost:3000/#/reset-password?token=XYZ";
+        let args = parse(&["password", "reset", link, "--password-stdin"]).unwrap();
+        match args.command {
+            Command::Password(PasswordCommand::Reset {
+                token,
+                password_stdin,
+            }) => {
+                assert_eq!(token, "XYZ");
+                assert!(password_stdin);
+            }
+            other => panic!("{other:?}"),
+        }
+        let args = parse(&["--json", "password", "reset", "XYZ"]).unwrap();
+        assert!(args.json);
+        assert!(matches!(
+            args.command,
+            Command::Password(PasswordCommand::Reset { ref token, password_stdin: false })
+                if token == "XYZ"
+        ));
+    }
+
+    #[test]
+    fn the_other_commands_of_the_mails() {
+        let args = parse(&["password", "forgot", "dora@example.com"]).unwrap();
+        assert!(matches!(
+            args.command,
+            Command::Password(PasswordCommand::Forgot { ref email }) if email == "dora@example.com"
+        ));
+        let link = "http://localhost:3000/#/verify-email?token=abc";
+        let args = parse(&["email", "verify", link]).unwrap();
+        assert!(matches!(
+            args.command,
+            Command::Email(EmailCommand::Verify { ref token }) if token == "abc"
+        ));
+        let args = parse(&["email", "resend"]).unwrap();
+        assert!(matches!(args.command, Command::Email(EmailCommand::Resend)));
+    }
+
+    #[test]
+    fn a_wrong_link_or_a_missing_argument_is_bad_usage() {
+        let verify = "http://localhost:3000/#/verify-email?token=abc";
+        let error = parse(&["password", "reset", verify]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error.to_string().contains("photo-auth email verify"),
+            "{error}"
+        );
+        for line in [
+            &["password", "reset"][..],
+            &["password", "forgot"],
+            &["email", "verify", "http://localhost:3000/#/verify-email"],
+        ] {
+            assert_eq!(parse(line).unwrap_err().exit_code(), 2, "{line:?}");
+        }
+    }
 }

@@ -1,15 +1,63 @@
 //! What each command does, through `photo-auth-client`; printing is `output`'s.
 
-use crate::args::{Args, Command, PhotosCommand, ProfileCommand, SessionsCommand};
+use crate::args::{
+    Args, Command, EmailCommand, PasswordCommand, PhotosCommand, ProfileCommand, SessionsCommand,
+};
 use crate::output::Output;
 use futures_util::{StreamExt, TryStreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use photo_auth_client::{Client, ClientError, FileStore, Owner, Progress};
+use photo_auth_client::{ApiCode, Client, ClientError, FileStore, Owner, Progress};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub async fn run(args: &Args) -> Result<(), ClientError> {
+/// Why a command failed: what the client said (with what to do about it, when that is not
+/// plain from the message), input refused before any request, or a local file.
+#[derive(Debug)]
+pub enum Failure {
+    Client {
+        error: ClientError,
+        hint: Option<&'static str>,
+    },
+    Input(String),
+    Io(std::io::Error),
+}
+
+impl From<ClientError> for Failure {
+    fn from(error: ClientError) -> Self {
+        const LOG_IN: &str = "log in with `photo-auth login USER_OR_EMAIL`";
+        let hint = match error.code() {
+            _ if matches!(error, ClientError::NotLoggedIn) => Some(LOG_IN),
+            Some(ApiCode::InvalidToken | ApiCode::RefreshTokenReused) => Some(LOG_IN),
+            Some(ApiCode::EmailNotVerified) => Some(
+                "`photo-auth email verify LINK` with that link; \
+                 `photo-auth email resend` mails it again",
+            ),
+            _ => None,
+        };
+        Self::Client { error, hint }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Self::Io(error)
+    }
+}
+
+/// `error` with `hint` when it is a refused link token: a link says nothing of how to get a
+/// new one.
+fn on_invalid_link(error: ClientError, hint: &'static str) -> Failure {
+    if error.code() == Some(&ApiCode::InvalidLinkToken) {
+        return Failure::Client {
+            error,
+            hint: Some(hint),
+        };
+    }
+    error.into()
+}
+
+pub async fn run(args: &Args) -> Result<(), Failure> {
     let out = Output { json: args.json };
     let store = FileStore::new(session_file(args)?);
     let client = Client::with_store(&args.auth_url, &args.api_url, Box::new(store))?;
@@ -42,11 +90,68 @@ pub async fn run(args: &Args) -> Result<(), ClientError> {
             let bio = Some(bio.as_str()).filter(|b| !b.trim().is_empty());
             out.profile(&client.set_bio(bio).await?);
         }
+        Command::Password(command) => password(&client, &out, command).await?,
+        Command::Email(command) => email(&client, &out, command).await?,
     }
     Ok(())
 }
 
-async fn photos(client: &Client, out: &Output, command: &PhotosCommand) -> Result<(), ClientError> {
+async fn password(client: &Client, out: &Output, command: &PasswordCommand) -> Result<(), Failure> {
+    match command {
+        PasswordCommand::Forgot { email } => {
+            client.forgot_password(email).await?;
+            out.accepted(
+                &format!("If an account uses {email}, a password-reset link is on its way there."),
+                "Then run `photo-auth password reset LINK` with the link from the mail.",
+            );
+        }
+        PasswordCommand::Reset {
+            token,
+            password_stdin,
+        } => {
+            let password = read_new_password(*password_stdin)?;
+            client.reset_password(token, &password).await.map_err(|e| {
+                on_invalid_link(e, "for a new link: `photo-auth password forgot EMAIL`")
+            })?;
+            out.accepted(
+                "Password changed. Every session of the account has ended.",
+                "Log in again with `photo-auth login USER_OR_EMAIL`.",
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn email(client: &Client, out: &Output, command: &EmailCommand) -> Result<(), Failure> {
+    match command {
+        EmailCommand::Verify { token } => {
+            let user = client.verify_email(token).await.map_err(|e| {
+                on_invalid_link(e, "for a new link: log in, then `photo-auth email resend`")
+            })?;
+            out.verified(&user);
+        }
+        EmailCommand::Resend => {
+            client.resend_verification().await?;
+            // Where it went, for the message: the pending address when a change waits.
+            let to = client
+                .me()
+                .await
+                .ok()
+                .map(|user| user.pending_email.unwrap_or(user.email));
+            let message = match to {
+                Some(address) => format!("A verification link is on its way to {address}."),
+                None => "A verification link is on its way.".to_owned(),
+            };
+            out.accepted(
+                &message,
+                "Open it, or run `photo-auth email verify LINK` with it.",
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn photos(client: &Client, out: &Output, command: &PhotosCommand) -> Result<(), Failure> {
     match command {
         PhotosCommand::Upload { files, caption } => {
             let bars = MultiProgress::new();
@@ -119,7 +224,7 @@ fn progress_style() -> ProgressStyle {
 }
 
 /// The file the session is kept in: `session.json` in the configuration directory.
-fn session_file(args: &Args) -> Result<PathBuf, ClientError> {
+fn session_file(args: &Args) -> Result<PathBuf, std::io::Error> {
     let dir = match &args.config_dir {
         Some(dir) => dir.clone(),
         None => dirs::config_dir()
@@ -132,11 +237,30 @@ fn session_file(args: &Args) -> Result<PathBuf, ClientError> {
 }
 
 /// The password: from the terminal without echo, or the first line of stdin for scripts.
-fn read_password(from_stdin: bool) -> Result<String, ClientError> {
+fn read_password(from_stdin: bool) -> Result<String, std::io::Error> {
     if from_stdin {
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+        return first_line_of_stdin();
     }
-    Ok(rpassword::prompt_password("Password: ")?)
+    rpassword::prompt_password("Password: ")
+}
+
+/// A new password: asked twice without echo (both must match), or the first line of stdin.
+fn read_new_password(from_stdin: bool) -> Result<String, Failure> {
+    if from_stdin {
+        return Ok(first_line_of_stdin()?);
+    }
+    let first = rpassword::prompt_password("New password: ")?;
+    let again = rpassword::prompt_password("New password again: ")?;
+    if first != again {
+        return Err(Failure::Input(
+            "the two passwords differ; the password is unchanged".into(),
+        ));
+    }
+    Ok(first)
+}
+
+fn first_line_of_stdin() -> Result<String, std::io::Error> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

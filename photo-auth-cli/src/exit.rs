@@ -1,5 +1,6 @@
 //! Exit codes scripts can rely on (docs/CLI.md, Exit codes).
 
+use crate::commands::Failure;
 use photo_auth_client::{ApiCode, ClientError};
 
 /// Success.
@@ -17,12 +18,23 @@ pub const NOT_FOUND: u8 = 5;
 pub const TOO_MANY_REQUESTS: u8 = 6;
 /// Refused for another reason the message gives (invalid input, not yours, a conflict).
 pub const REFUSED: u8 = 7;
+/// The link from a mail (password reset, email verification) is used, expired or unknown.
+pub const LINK_INVALID: u8 = 8;
 
-pub fn code_of(error: &ClientError) -> u8 {
+pub fn code_of(failure: &Failure) -> u8 {
+    match failure {
+        Failure::Client { error, .. } => code_of_client(error),
+        Failure::Input(_) => REFUSED,
+        Failure::Io(_) => FAILED,
+    }
+}
+
+fn code_of_client(error: &ClientError) -> u8 {
     match error {
         ClientError::NotLoggedIn => LOGIN_NEEDED,
         ClientError::Api { code, status, .. } => match code {
             ApiCode::InvalidToken | ApiCode::RefreshTokenReused => LOGIN_NEEDED,
+            ApiCode::InvalidLinkToken => LINK_INVALID,
             ApiCode::InvalidCredentials => BAD_CREDENTIALS,
             ApiCode::NotFound => NOT_FOUND,
             ApiCode::TooManyRequests => TOO_MANY_REQUESTS,
@@ -31,5 +43,36 @@ pub fn code_of(error: &ClientError) -> u8 {
             _ => FAILED,
         },
         _ => FAILED,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn api(status: u16, code: &str) -> Failure {
+        Failure::from(ClientError::Api {
+            status,
+            code: ApiCode::of_answer(status, code),
+            message: String::new(),
+            fields: BTreeMap::new(),
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn a_links_token_is_not_the_sessions() {
+        assert_eq!(code_of(&api(400, "invalid_token")), LINK_INVALID);
+        assert_eq!(code_of(&api(401, "invalid_token")), LOGIN_NEEDED);
+        assert_eq!(code_of(&api(400, "invalid_request")), REFUSED);
+        assert_eq!(code_of(&api(409, "conflict")), REFUSED);
+        assert_eq!(code_of(&api(403, "email_not_verified")), REFUSED);
+        assert_eq!(code_of(&api(429, "too_many_requests")), TOO_MANY_REQUESTS);
+        assert_eq!(code_of(&Failure::Input("differ".into())), REFUSED);
+        assert_eq!(
+            code_of(&Failure::from(ClientError::NotLoggedIn)),
+            LOGIN_NEEDED
+        );
     }
 }

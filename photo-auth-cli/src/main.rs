@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod exit;
+mod link;
 mod output;
 
 use clap::Parser;
@@ -13,9 +14,9 @@ async fn main() -> ExitCode {
     let args = args::Args::parse();
     match commands::run(&args).await {
         Ok(()) => ExitCode::from(exit::OK),
-        Err(e) => {
-            eprintln!("photo-auth: {e}");
-            ExitCode::from(exit::code_of(&e))
+        Err(failure) => {
+            output::failure(&failure);
+            ExitCode::from(exit::code_of(&failure))
         }
     }
 }

@@ -1,6 +1,8 @@
 //! What the commands print: lines for people, or with `--json` the API's own bodies for scripts.
 
+use crate::commands::Failure;
 use photo_auth_client::types::{PhotoView, ProfileView, SessionView, User};
+use photo_auth_client::ClientError;
 use serde::Serialize;
 
 pub struct Output {
@@ -23,6 +25,23 @@ impl Output {
         }
     }
 
+    /// A request the service took on (a mail to send, a password changed), and what to do next;
+    /// `--json` prints the same as [`Output::done`], without the next step.
+    pub fn accepted(&self, message: &str, next: &str) {
+        if self.json {
+            return self.done(message);
+        }
+        println!("{message}");
+        println!("{next}");
+    }
+
+    pub fn verified(&self, user: &User) {
+        if self.json {
+            return self.json(user);
+        }
+        println!("{} is verified as {}'s address.", user.email, user.username);
+    }
+
     pub fn logged_in(&self, user: &User) {
         if self.json {
             self.json(user);
@@ -36,9 +55,17 @@ impl Output {
             return self.json(user);
         }
         println!("{} <{}>", user.username, user.email);
-        println!("name:   {}", user.full_name);
-        println!("roles:  {}", user.roles.join(", "));
-        println!("id:     {}", user.id);
+        if user.email_verified {
+            println!("email:   verified");
+        } else {
+            println!("email:   not verified (`photo-auth email resend` mails the link again)");
+        }
+        if let Some(pending) = &user.pending_email {
+            println!("pending: {pending} (the address once the link mailed there is opened)");
+        }
+        println!("name:    {}", user.full_name);
+        println!("roles:   {}", user.roles.join(", "));
+        println!("id:      {}", user.id);
     }
 
     pub fn photos(&self, photos: &[PhotoView]) {
@@ -79,5 +106,87 @@ impl Output {
         println!("{} <{}>", profile.username, profile.email);
         println!("bio:     {}", profile.bio.as_deref().unwrap_or("-"));
         println!("photos:  {}", profile.photo_count);
+    }
+}
+
+/// Why a command failed, on stderr for people (scripts read the exit code): the API's message,
+/// the fields at fault, how long to wait, and what to do next when the message does not say.
+pub fn failure(failure: &Failure) {
+    for line in failure_lines(failure) {
+        eprintln!("photo-auth: {line}");
+    }
+}
+
+fn failure_lines(failure: &Failure) -> Vec<String> {
+    let (error, hint) = match failure {
+        Failure::Input(message) => return vec![message.clone()],
+        Failure::Io(error) => return vec![error.to_string()],
+        Failure::Client { error, hint } => (error, hint),
+    };
+    let mut lines = match error {
+        ClientError::Api {
+            status,
+            code,
+            message,
+            fields,
+            retry_after,
+        } => {
+            let mut lines = vec![if message.trim().is_empty() {
+                format!("refused: {status} {}", code.as_str())
+            } else {
+                message.trim().to_owned()
+            }];
+            lines.extend(
+                fields
+                    .iter()
+                    .map(|(field, why)| format!("  {field}: {why}")),
+            );
+            if let Some(wait) = retry_after {
+                lines.push(format!("try again in {} s", wait.as_secs().max(1)));
+            }
+            lines
+        }
+        other => vec![other.to_string()],
+    };
+    lines.extend(hint.map(str::to_owned));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use photo_auth_client::ApiCode;
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    #[test]
+    fn an_api_refusal_reads_as_its_message_fields_wait_and_hint() {
+        let failure = Failure::Client {
+            error: ClientError::Api {
+                status: 400,
+                code: ApiCode::InvalidRequest,
+                message: "Some fields are invalid.".into(),
+                fields: BTreeMap::from([("new_password".into(), "is too short".into())]),
+                retry_after: Some(Duration::from_secs(30)),
+            },
+            hint: Some("do this"),
+        };
+        assert_eq!(
+            failure_lines(&failure),
+            [
+                "Some fields are invalid.",
+                "  new_password: is too short",
+                "try again in 30 s",
+                "do this"
+            ]
+        );
+        let failure = Failure::from(ClientError::NotLoggedIn);
+        assert_eq!(
+            failure_lines(&failure),
+            [
+                "not logged in",
+                "log in with `photo-auth login USER_OR_EMAIL`"
+            ]
+        );
     }
 }

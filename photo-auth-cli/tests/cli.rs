@@ -186,7 +186,9 @@ fn help_lists_the_commands_and_bad_usage_exits_2() {
         .output()
         .unwrap();
     let text = String::from_utf8(help.stdout).unwrap();
-    for command in ["login", "logout", "whoami", "photos", "sessions", "profile"] {
+    for command in [
+        "login", "logout", "whoami", "photos", "sessions", "profile", "password", "email",
+    ] {
         assert!(text.contains(command), "{command}: {text}");
     }
     let bad = Command::new(env!("CARGO_BIN_EXE_photo-auth"))

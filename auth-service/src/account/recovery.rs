@@ -32,8 +32,10 @@ impl PasswordReset {
 }
 
 impl Accounts {
-    /// Queues a reset link for the account that uses `email`, if any. The caller sees the same
-    /// answer in the same time either way; the per-recipient limit counts unknown addresses too.
+    /// Records a request for a reset link to `email`. The caller sees the same answer in the
+    /// same time whether or not an account uses the address: the request path writes the same
+    /// rows either way, and the mail worker, off the request path, makes the link (or nothing).
+    /// The per-recipient limit counts unknown addresses too.
     pub async fn request_password_reset(
         &self,
         email: Email,
@@ -42,26 +44,19 @@ impl Accounts {
         self.outbox
             .allow(email.as_str())
             .map_err(|retry_after| AccountError::TooManyMails { retry_after })?;
-        let token = LinkToken::generate();
-        let mail = self.outbox.templates().password_reset(token.expose());
         let lifetime = self.outbox.settings().reset_lifetime;
         let expires_at = Utc::now() + TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::MAX);
-        let hash = token.hash();
-        let known = db::blocking(&self.pool, move |conn| {
-            Ok::<_, AccountError>(email_tokens::request_reset(
+        db::blocking(&self.pool, move |conn| {
+            Ok::<_, AccountError>(email_tokens::queue_reset_request(
                 conn,
                 email.as_str(),
-                &hash,
                 expires_at,
-                &mail,
                 client.ip.as_deref(),
                 client.user_agent.as_deref(),
             )?)
         })
         .await?;
-        // Woken either way, so the known case does no work the unknown one skips.
         self.outbox.wake();
-        log::info!("password reset requested: known_account={known}");
         Ok(())
     }
 

@@ -80,36 +80,63 @@ pub fn retire(
     .execute(conn)
 }
 
-/// A reset link for the account that uses `email`, if one does, in one statement: the token and
-/// its mail in the outbox. The audit event is written either way, so both cases commit a write
-/// and wait for the same disk flush: the statement takes the same time whether or not the
-/// address is known (docs/RECOVERY.md, Enumeration). `false` when no account uses it.
-#[allow(clippy::too_many_arguments)]
-pub fn request_reset(
+/// The kind of the outbox row that stands for a `forgot` request until the mail worker resolves
+/// it into a reset mail, or into nothing for an unknown address.
+pub const RESET_REQUEST: &str = "password_reset_request";
+
+/// Records a `forgot` request: a row in the outbox and the audit event, in one statement that
+/// writes the same two rows whether or not an account uses `email`. Nothing else happens on the
+/// request path, so it takes the same time either way (docs/RECOVERY.md, Enumeration); the mail
+/// worker resolves the row into a reset link ([`resolve_reset_request`]).
+pub fn queue_reset_request(
     conn: &mut PgConnection,
+    email: &str,
+    expires_at: DateTime<Utc>,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Nullable, Text, Timestamptz};
+    diesel::sql_query(
+        "WITH u AS (SELECT id FROM users WHERE email = $1), \
+         r AS (INSERT INTO mail_outbox (kind, recipient, subject, text_body, html_body, \
+               expires_at) VALUES ($2, $1, '', '', '', $3)) \
+         INSERT INTO audit_events (kind, user_id, ip, user_agent, detail) \
+         SELECT 'password_reset_requested', (SELECT id FROM u), $4, $5, \
+                jsonb_build_object('account_found', EXISTS (SELECT 1 FROM u))",
+    )
+    .bind::<Text, _>(email)
+    .bind::<Text, _>(RESET_REQUEST)
+    .bind::<Timestamptz, _>(expires_at)
+    .bind::<Nullable<Text>, _>(ip)
+    .bind::<Nullable<Text>, _>(user_agent)
+    .execute(conn)
+}
+
+/// Resolves the request row `request_id` for `email`, in one statement: if an account uses the
+/// address, its reset token and mail are stored; the request row goes either way. `true` when a
+/// mail was queued.
+pub fn resolve_reset_request(
+    conn: &mut PgConnection,
+    request_id: i64,
     email: &str,
     token_hash: &[u8],
     expires_at: DateTime<Utc>,
     mail: &crate::mail::Mail,
-    ip: Option<&str>,
-    user_agent: Option<&str>,
 ) -> QueryResult<bool> {
-    use diesel::sql_types::{Bytea, Integer, Nullable, Text, Timestamptz};
+    use diesel::sql_types::{BigInt, Bytea, Integer, Text, Timestamptz};
     #[derive(QueryableByName)]
-    struct Found {
+    struct Queued {
         #[diesel(sql_type = Integer)]
-        accounts: i32,
+        mails: i32,
     }
-    let found: Found = diesel::sql_query(
+    let queued: Queued = diesel::sql_query(
         "WITH u AS (SELECT id, email FROM users WHERE email = $1), \
          t AS (INSERT INTO email_tokens (token_hash, purpose, user_id, email, expires_at) \
                SELECT $2, 'password_reset', id, email, $3 FROM u), \
          m AS (INSERT INTO mail_outbox (kind, recipient, subject, text_body, html_body, \
-               expires_at) SELECT $4, email, $5, $6, $7, $3 FROM u), \
-         a AS (INSERT INTO audit_events (kind, user_id, ip, user_agent, detail) \
-               SELECT 'password_reset_requested', (SELECT id FROM u), $8, $9, \
-               jsonb_build_object('account_found', EXISTS (SELECT 1 FROM u))) \
-         SELECT count(*)::int AS accounts FROM u",
+               expires_at) SELECT $4, email, $5, $6, $7, $3 FROM u RETURNING id), \
+         d AS (DELETE FROM mail_outbox WHERE id = $8) \
+         SELECT count(*)::int AS mails FROM m",
     )
     .bind::<Text, _>(email)
     .bind::<Bytea, _>(token_hash)
@@ -118,8 +145,7 @@ pub fn request_reset(
     .bind::<Text, _>(&mail.subject)
     .bind::<Text, _>(&mail.text)
     .bind::<Text, _>(&mail.html)
-    .bind::<Nullable<Text>, _>(ip)
-    .bind::<Nullable<Text>, _>(user_agent)
+    .bind::<BigInt, _>(request_id)
     .get_result(conn)?;
-    Ok(found.accounts > 0)
+    Ok(queued.mails > 0)
 }

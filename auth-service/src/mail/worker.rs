@@ -5,7 +5,9 @@
 
 use super::transport::{SendError, Transport};
 use super::Outbox;
+use crate::db::email_tokens::{self, RESET_REQUEST};
 use crate::db::{self, outbox, PgPool};
+use crate::domain::LinkToken;
 use crate::metrics::{AuthMetrics, MailOutcome};
 use chrono::{TimeDelta, Utc};
 use service_kit::{Background, StopSignal, StoreError};
@@ -91,6 +93,10 @@ impl Worker {
                 // Its lease runs out and the next start (or another instance) sends it.
                 break;
             }
+            if mail.kind == RESET_REQUEST {
+                self.resolve_reset_request(mail.id, mail.recipient).await?;
+                continue;
+            }
             let settings = self.outbox.settings();
             let result = self
                 .transport
@@ -141,6 +147,31 @@ impl Worker {
             }
         }
         Ok(taken)
+    }
+}
+
+impl Worker {
+    /// Turns a `forgot` request into a reset link and its mail when an account uses the
+    /// address, or into nothing; the request row goes either way. Off the request path, so its
+    /// cost tells a requester nothing.
+    async fn resolve_reset_request(&self, id: i64, email: String) -> Result<(), StoreError> {
+        let token = LinkToken::generate();
+        let mail = self.outbox.templates().password_reset(token.expose());
+        let lifetime = self.outbox.settings().reset_lifetime;
+        let expires_at = Utc::now() + TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::MAX);
+        let hash = token.hash();
+        let queued = db::blocking(&self.pool, move |conn| {
+            Ok::<_, StoreError>(email_tokens::resolve_reset_request(
+                conn, id, &email, &hash, expires_at, &mail,
+            )?)
+        })
+        .await?;
+        if queued {
+            // The reset mail is due now: the next round, without a pause, sends it.
+            self.outbox.wake();
+        }
+        log::info!("password reset request resolved: id={id} mail_queued={queued}");
+        Ok(())
     }
 }
 

@@ -3,7 +3,8 @@
 # services, a private PostgreSQL and the web app, all started by scripts/dev.sh with access tokens
 # that live a few seconds. From a fresh clone it installs what is missing (chromium by apt-get, the
 # test package by `npm ci` in web/), builds both services, runs the tests and stops everything.
-# Screenshots of every view land in target/browser-screenshots/.
+# Screenshots of every view land in target/browser-screenshots/; the mails auth-service sent, in
+# $DEV_DIR/mail/.
 #
 #   bash scripts/browser-tests.sh                                # every test
 #   bash scripts/browser-tests.sh web/tests/tabs.test.mjs        # some
@@ -56,6 +57,10 @@ else
   rm -rf "$dir"
 fi
 
+# auth-service writes its mails there as .eml files (no SMTP_URL); recovery.test.mjs reads the
+# links in them.
+export MAIL_DIR=$dir/mail
+
 export BROWSER_SCREENSHOTS=$ROOT/target/browser-screenshots/
 rm -rf "$BROWSER_SCREENSHOTS"
 mkdir -p "$BROWSER_SCREENSHOTS"
@@ -64,7 +69,7 @@ TESTS=("$@")
 if [ ${#TESTS[@]} -eq 0 ]; then
   TESTS=(web/tests/journey.test.mjs web/tests/photos.test.mjs web/tests/errors.test.mjs
     web/tests/lifetimes.test.mjs web/tests/tabs.test.mjs web/tests/revocation.test.mjs
-    web/tests/foreign-origin.test.mjs)
+    web/tests/foreign-origin.test.mjs web/tests/recovery.test.mjs)
 fi
 
 log "building both services"

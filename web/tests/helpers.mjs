@@ -1,7 +1,8 @@
 // What every browser test shares: Debian's Chromium through playwright-core, the addresses of
 // the running system (scripts/browser-tests.sh starts it through scripts/dev.sh), users, pictures
 // drawn on a canvas, screenshots, and a record of the requests the pages send.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const WEB = process.env.DEV_WEB_URL ?? 'http://localhost:3000';
@@ -11,6 +12,8 @@ export const API = process.env.DEV_RESOURCE_URL ?? 'http://localhost:8081';
 export const LIFETIME_S = Number(process.env.BROWSER_TEST_TOKEN_SECONDS ?? 4);
 export const SHOTS = process.env.BROWSER_SCREENSHOTS ?? new URL('../../target/browser-screenshots/', import.meta.url).pathname;
 export const PASSWORD = 'correct horse battery';
+/** Where auth-service writes its mails as .eml files (no SMTP server in development). */
+export const MAIL_DIR = process.env.MAIL_DIR ?? (process.env.DEV_DIR ? join(process.env.DEV_DIR, 'mail') : null);
 
 export function launch() {
   return chromium.launch({
@@ -223,3 +226,109 @@ export function recordTraffic(context) {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---- mails ----------------------------------------------------------------------------------
+
+/** Header fields of a message or a MIME part, names in lower case, folded lines joined. */
+function parseHeaders(text) {
+  const headers = {};
+  for (const line of text.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const at = line.indexOf(':');
+    if (at > 0) headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+  }
+  return headers;
+}
+
+/** Quoted-printable to text: soft line breaks (`=` at a line's end) go, `=XX` become bytes. */
+export function decodeQuotedPrintable(text) {
+  const bytes = Buffer.from(text.replace(/=\r?\n/g, ''), 'latin1');
+  const out = [];
+  for (let i = 0; i < bytes.length; i += 1) {
+    const hex = bytes[i] === 0x3d && bytes.toString('latin1', i + 1, i + 3);
+    if (hex && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      out.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      out.push(bytes[i]);
+    }
+  }
+  return Buffer.from(out).toString('utf8');
+}
+
+/** `encoded-word`s of a header (`=?UTF-8?Q?...?=`, `=?UTF-8?B?...?=`) as text. */
+function decodeWords(value) {
+  return value.replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=\s*/g, (_, kind, data) =>
+    kind.toUpperCase() === 'B'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+  );
+}
+
+/** The text leaves of a MIME message, `{ type, text }`, decoded, in order. */
+function textParts(raw) {
+  const split = /\r?\n\r?\n/.exec(raw);
+  const headers = parseHeaders(split ? raw.slice(0, split.index) : raw);
+  const body = split ? raw.slice(split.index + split[0].length) : '';
+  const type = headers['content-type'] ?? 'text/plain';
+  const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
+  if (/^multipart\//i.test(type) && boundary) {
+    const sections = body.split(new RegExp(`^--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?$`, 'm'));
+    // What comes before the first boundary and after the last is no part.
+    return sections.slice(1, -1).flatMap((section) => textParts(section.replace(/^\r?\n/, '')));
+  }
+  const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
+  const text =
+    encoding === 'quoted-printable'
+      ? decodeQuotedPrintable(body)
+      : encoding === 'base64'
+        ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+        : body;
+  return [{ type: type.split(';')[0].trim().toLowerCase(), text }];
+}
+
+/** A parsed .eml: its headers (`to`, `subject` decoded) and its text parts. */
+export function parseMail(raw) {
+  const split = /\r?\n\r?\n/.exec(raw);
+  const headers = parseHeaders(split ? raw.slice(0, split.index) : raw);
+  return { to: decodeWords(headers.to ?? ''), subject: decodeWords(headers.subject ?? ''), parts: textParts(raw) };
+}
+
+const LINK = /https?:\/\/[^\s"'<>]*#\/(?:reset-password|verify-email)\?token=[A-Za-z0-9_-]+/;
+/** Mails already handed to a test: each is returned once. */
+const takenMails = new Set();
+
+/**
+ * Waits (up to `timeout` ms) for a mail in MAIL_DIR not returned before, addressed to `to` and
+ * with `subject` in its subject, the oldest such; returns it with the first reset or
+ * verification link of its text (the plain part first), or `link: null` when it has none.
+ */
+export async function waitForMail(to, subject, { timeout = 10_000 } = {}) {
+  if (!MAIL_DIR) throw new Error('MAIL_DIR is not set: where does auth-service write its mails?');
+  const address = to.toLowerCase();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const names = await readdir(MAIL_DIR).catch((error) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+    const files = names.filter((n) => n.endsWith('.eml')).map((n) => join(MAIL_DIR, n)).filter((f) => !takenMails.has(f));
+    // Oldest first (the names say nothing of the order): a second call finds the next mail.
+    const written = new Map(await Promise.all(files.map(async (f) => [f, (await stat(f)).mtimeMs])));
+    files.sort((a, b) => written.get(a) - written.get(b) || a.localeCompare(b));
+    for (const file of files) {
+      const mail = parseMail(await readFile(file, 'latin1'));
+      const recipients = mail.to.toLowerCase().match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? [];
+      if (!recipients.includes(address) || !mail.subject.includes(subject)) continue;
+      takenMails.add(file);
+      const texts = [...mail.parts.filter((p) => p.type === 'text/plain'), ...mail.parts.filter((p) => p.type !== 'text/plain')];
+      const link = texts.map((p) => LINK.exec(p.text)?.[0]).find(Boolean) ?? null;
+      return { ...mail, file, link };
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} about "${subject}" in ${MAIL_DIR} within ${timeout} ms`);
+    await sleep(200);
+  }
+}
+
+/** The reset or verification link of the next mail to `to` about `subject`. */
+export async function waitForMailLink(to, subject, options) {
+  const mail = await waitForMail(to, subject, options);
+  if (!mail.link) throw new Error(`the mail "${mail.subject}" to ${to} (${mail.file}) has no link`);
+  return mail.link;
+}

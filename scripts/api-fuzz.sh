@@ -65,8 +65,8 @@ export COOKIE_SECURE=false APP_ENV=development
 export ACCESS_TOKEN_EXPIRY=1h
 # Port 0: the kernel picks a free port and the service logs it. Metrics are not under test here.
 export BIND_ADDR=127.0.0.1:0 METRICS_ADDR=off
-# Uploaded photos go with the rest of the run's files.
-export PHOTO_STORE="file://$WORK/photos"
+# Uploaded photos and the mails (docs/RECOVERY.md) go with the rest of the run's files.
+export PHOTO_STORE="file://$WORK/photos" MAIL_DIR="$WORK/mail"
 # Only the start line and errors; the access log of tens of thousands of requests is noise.
 export RUST_LOG=warn,auth_service=info,resource_service=info,access=warn
 

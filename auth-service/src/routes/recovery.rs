@@ -74,7 +74,7 @@ pub async fn forgot(
 /// registration rule.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ResetBody {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[A-Za-z0-9_-]{43}$")]
     token: Option<String>,
     #[schema(value_type = Password)]
     new_password: Option<String>,
@@ -114,7 +114,7 @@ pub async fn reset(
 /// `{token}`: the token from the mailed verification link.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct VerifyBody {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[A-Za-z0-9_-]{43}$")]
     token: Option<String>,
 }
 

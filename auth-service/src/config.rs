@@ -190,6 +190,12 @@ mod tests {
         assert_eq!(s.login_max_failures, 5);
         assert_eq!(s.metrics_addr.as_deref(), Some("127.0.0.1:9090"));
         assert_eq!(s.rate_limit_burst.get(), 5);
+        assert_eq!(s.mail.reset_lifetime, Duration::from_secs(1800));
+        assert_eq!(s.mail.verification_lifetime, Duration::from_secs(86_400));
+        assert_eq!(s.mail.public_url, "http://localhost:3000");
+        assert!(
+            matches!(&s.mail.delivery, crate::mail::Delivery::Directory(d) if d.as_os_str() == "mail")
+        );
         let fast = read(&[("RATE_LIMIT_PER_IP", "1000000/min")]).unwrap();
         assert_eq!(fast.rate_limit_burst.get(), 250_000);
         let set = read(&[("RATE_LIMIT_BURST", "40")]).unwrap();
@@ -224,6 +230,13 @@ mod tests {
             ("CLEANUP_RETENTION", "forever"),
             ("AUDIT_RETENTION", "a year"),
             ("METRICS_ADDR", "9090"),
+            ("SMTP_URL", "mail.example.com"),
+            ("MAIL_FROM", "not an address"),
+            ("PUBLIC_URL", "localhost:3000"),
+            ("PASSWORD_RESET_TOKEN_LIFETIME", "31d"),
+            ("EMAIL_VERIFICATION_TOKEN_LIFETIME", "0"),
+            ("MAIL_RATE_PER_RECIPIENT", "lots"),
+            ("MAIL_RETRY_INITIAL", "soon"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");
@@ -248,6 +261,17 @@ mod tests {
             printed.contains("bcrypt_cost"),
             "the rest still prints: {printed}"
         );
+    }
+
+    #[test]
+    fn production_needs_a_mail_server_or_a_mail_directory_and_hides_the_smtp_password() {
+        let err = read(&[("APP_ENV", "production")]).unwrap_err();
+        assert_eq!(err.var, "SMTP_URL");
+        assert!(read(&[("APP_ENV", "production"), ("MAIL_DIR", "/var/mail")]).is_ok());
+        let s = read(&[("SMTP_URL", "smtps://mailer:hunter3@smtp.example.com:465")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter3"));
+        let bad = read(&[("SMTP_URL", "smtps://mailer:hunter3@")]).unwrap_err();
+        assert!(!bad.to_string().contains("hunter3"), "{bad}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::email_tokens::{self, PASSWORD_RESET};
 use crate::db::{self, outbox, sessions, users};
 use crate::domain::{ClientInfo, Email, InvalidFields, LinkToken, Password};
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use diesel::Connection;
 
 /// A reset: the link's token and a new password that follows the registration rule.
@@ -45,7 +45,7 @@ impl Accounts {
             .allow(email.as_str())
             .map_err(|retry_after| AccountError::TooManyMails { retry_after })?;
         let lifetime = self.outbox.settings().reset_lifetime;
-        let expires_at = Utc::now() + TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::MAX);
+        let expires_at = crate::mail::expiry(lifetime);
         db::blocking(&self.pool, move |conn| {
             Ok::<_, AccountError>(email_tokens::queue_reset_request(
                 conn,

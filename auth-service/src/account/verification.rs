@@ -8,7 +8,7 @@ use crate::db::email_tokens::{self, NewEmailToken, EMAIL_VERIFICATION};
 use crate::db::models::UserRow;
 use crate::db::{self, outbox, users};
 use crate::domain::{ClientInfo, LinkToken};
-use crate::mail::Mail;
+use crate::mail::{self, Mail};
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::{Connection, PgConnection, QueryResult};
 use uuid::Uuid;
@@ -54,7 +54,7 @@ impl Accounts {
         VerificationLink {
             token_hash: token.hash(),
             mail: self.outbox.templates().email_verification(token.expose()),
-            expires_at: Utc::now() + TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::MAX),
+            expires_at: mail::expiry(lifetime),
         }
     }
 

@@ -10,7 +10,7 @@ mod templates;
 mod transport;
 mod worker;
 
-pub use settings::{Delivery, MailSettings};
+pub use settings::{expiry, Delivery, MailSettings};
 pub use templates::{Mail, Templates};
 pub use transport::Transport;
 pub use worker::spawn;

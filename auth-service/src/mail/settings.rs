@@ -2,6 +2,7 @@
 //! their links point at, and how long those links live.
 
 use crate::http::rate_limit::RateLimit;
+use chrono::{DateTime, TimeDelta, Utc};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::Tokio1Executor;
@@ -35,6 +36,16 @@ pub struct MailSettings {
     /// The wait after the first failed attempt; it doubles after each failure, up to `retry_max`.
     pub retry_initial: Duration,
     pub retry_max: Duration,
+}
+
+/// The longest a mailed link may live.
+const MAX_LINK_LIFETIME: Duration = Duration::from_secs(30 * 86_400);
+
+/// The moment `lifetime` from now; a lifetime too long to add (never one of the settings, which
+/// are at most [`MAX_LINK_LIFETIME`]) ends at that limit.
+pub fn expiry(lifetime: Duration) -> DateTime<Utc> {
+    let lifetime = TimeDelta::from_std(lifetime.min(MAX_LINK_LIFETIME)).unwrap_or_default();
+    Utc::now() + lifetime
 }
 
 /// Where development mails go when neither `SMTP_URL` nor `MAIL_DIR` is set.
@@ -97,13 +108,21 @@ impl MailSettings {
             .map_err(|e| ConfigError::new("MAIL_RATE_PER_RECIPIENT", e))?;
         let retry_initial = positive("MAIL_RETRY_INITIAL", "10s")?;
         let retry_max = positive("MAIL_RETRY_MAX", "10m")?.max(retry_initial);
+        // A link that lives longer than a month is a standing key to the account.
+        let link_lifetime = |var: &'static str, default: &str| {
+            let value = positive(var, default)?;
+            if value > MAX_LINK_LIFETIME {
+                return Err(ConfigError::new(var, "a duration from 1s to 30d"));
+            }
+            Ok(value)
+        };
         Ok(Self {
             delivery,
             from,
             public_url,
             product_name,
-            reset_lifetime: positive("PASSWORD_RESET_TOKEN_LIFETIME", "30m")?,
-            verification_lifetime: positive("EMAIL_VERIFICATION_TOKEN_LIFETIME", "24h")?,
+            reset_lifetime: link_lifetime("PASSWORD_RESET_TOKEN_LIFETIME", "30m")?,
+            verification_lifetime: link_lifetime("EMAIL_VERIFICATION_TOKEN_LIFETIME", "24h")?,
             per_recipient,
             retry_initial,
             retry_max,

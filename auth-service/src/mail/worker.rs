@@ -158,7 +158,7 @@ impl Worker {
         let token = LinkToken::generate();
         let mail = self.outbox.templates().password_reset(token.expose());
         let lifetime = self.outbox.settings().reset_lifetime;
-        let expires_at = Utc::now() + TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::MAX);
+        let expires_at = super::expiry(lifetime);
         let hash = token.hash();
         let queued = db::blocking(&self.pool, move |conn| {
             Ok::<_, StoreError>(email_tokens::resolve_reset_request(

@@ -312,12 +312,12 @@ export function createClient({ authUrl = '', apiUrl, channel = 'photo-auth' } = 
 
     /** Changes fields of the user (those given). A new `email` is not the account's yet: it
      * becomes `pending_email` until the link mailed to it is used (`verifyEmail`). */
-    async updateMe({ username, email, fullName }) {
+    async updateMe({ username, email, fullName, currentPassword }) {
       const user = await json(
         await authorized(`${authBase}/auth/me`, {
           method: 'PATCH',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ username, email, full_name: fullName }),
+          body: JSON.stringify({ username, email, full_name: fullName, current_password: currentPassword }),
         }),
       );
       if (session) session.user = user;

@@ -75,7 +75,8 @@ export interface Client {
   revokeSession(id: string): Promise<void>;
   /** Changes the fields given. A new `email` becomes `pending_email` and gets a verification
    * mail; `email` changes only once its link is used. */
-  updateMe(input: { username?: string; email?: string; fullName?: string }): Promise<User>;
+  /** A new `email` needs `currentPassword` (403 `forbidden` when it is wrong). */
+  updateMe(input: { username?: string; email?: string; fullName?: string; currentPassword?: string }): Promise<User>;
 
   // Account recovery and email verification: the links of the mails auth-service sends open the
   // app at `#/reset-password?token=...` and `#/verify-email?token=...`.

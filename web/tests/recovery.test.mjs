@@ -180,6 +180,7 @@ test('a new address waits for its link: the profile says so, the banner resends 
 
   const next = `${newUser('mae2').username}@example.org`;
   await page.getByLabel('New email address', { exact: true }).fill(next);
+  await page.getByLabel('Current password', { exact: true }).fill(user.password);
   await page.getByRole('button', { name: 'Change email', exact: true }).click();
   const pending = page.locator('.email-line.pending');
   await pending.getByText('Waiting for verification').waitFor();

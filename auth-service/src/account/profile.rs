@@ -57,10 +57,15 @@ impl Accounts {
     /// email is not applied: it waits in `pending_email` and is mailed a verification link
     /// (docs/RECOVERY.md, Changing the address); giving the current email again cancels a pending
     /// change. Access tokens already issued keep the old values until they are refreshed.
+    ///
+    /// A new email needs the current password, checked like `POST /auth/password`: whoever holds
+    /// a stolen session must not move the account to an address they read, from which a reset
+    /// would make it theirs.
     pub async fn update_profile(
         &self,
         user_id: Uuid,
         changes: ProfileChanges,
+        current_password: Option<String>,
         client: ClientInfo,
     ) -> Result<UserRow, AccountError> {
         let ProfileChanges(mut changes) = changes;
@@ -76,6 +81,10 @@ impl Accounts {
                 EmailWish::StillPending(email)
             }
             (Some(email), Some(_)) => {
+                let password = current_password.ok_or_else(|| {
+                    InvalidFields::one("current_password", "is required to change the email")
+                })?;
+                self.confirm_password(user_id, password, &client).await?;
                 self.allow_mail_to(&email)?;
                 EmailWish::Change(email)
             }

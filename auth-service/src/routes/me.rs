@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{
-    CsrfRejected, NotJson, RateLimited, ServerErrors, TooLarge, TwoTokens, Unauthorized,
+    NotJson, RateLimited, ServerErrors, TooLarge, TwoTokens, Unauthorized,
 };
 use shared_tokens::AccessPolicy;
 
@@ -42,11 +42,14 @@ pub struct UpdateBody {
     email: Option<String>,
     #[schema(value_type = Option<FullName>)]
     full_name: Option<String>,
+    /// Required with a new `email`: the account's current password.
+    #[schema(value_type = Option<String>)]
+    current_password: Option<String>,
 }
 
-/// Changes username, email or full name. A new email waits in `pending_email`, and is mailed a
-/// verification link, until that link is used; `email` stays the old one until then. Access
-/// tokens already issued keep the old values until they are refreshed.
+/// Changes username, email or full name. A new email needs `current_password`; it waits in
+/// `pending_email`, and is mailed a verification link, until that link is used; `email` stays the
+/// old one until then. Access tokens already issued keep the old values until they are refreshed.
 #[utoipa::path(
     patch,
     path = "/auth/me",
@@ -61,7 +64,12 @@ pub struct UpdateBody {
             body = ApiErrorBody
         ),
         Unauthorized,
-        CsrfRejected,
+        (
+            status = 403,
+            description = "`forbidden`: a new email with a wrong `current_password` \
+                           (`Retry-After` once in backoff); or `csrf_rejected`",
+            body = ApiErrorBody
+        ),
         (status = 409, description = "Username or email taken", body = ApiErrorBody),
         TooLarge,
         NotJson,
@@ -84,7 +92,7 @@ pub async fn update(
     let body = body.into_inner();
     let changes = ProfileChanges::parse(body.username, body.email, body.full_name)?;
     let user = accounts
-        .update_profile(session.user_id(), changes, client)
+        .update_profile(session.user_id(), changes, body.current_password, client)
         .await?;
     Ok(HttpResponse::Ok().json(User::from(user)))
 }

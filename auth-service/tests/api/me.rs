@@ -71,7 +71,8 @@ async fn patch_me_changes_the_given_fields_normalised() {
 
     let response = patch(
         &app,
-        &json!({"username": " Alice2 ", "email": "NEW@Example.com", "full_name": " Alice L. "}),
+        &json!({"username": " Alice2 ", "email": "NEW@Example.com", "full_name": " Alice L. ",
+                "current_password": user.password}),
         &tokens.access,
     )
     .await;
@@ -160,8 +161,14 @@ async fn patch_me_to_a_taken_username_or_email_is_409() {
     let cases = [
         (json!({"username": "bob"}), "username"),
         (json!({"username": " BOB "}), "username"),
-        (json!({"email": "bob@example.com"}), "email"),
-        (json!({"email": "Bob@Example.com"}), "email"),
+        (
+            json!({"email": "bob@example.com", "current_password": user.password}),
+            "email",
+        ),
+        (
+            json!({"email": "Bob@Example.com", "current_password": user.password}),
+            "email",
+        ),
     ];
 
     for (body, field) in cases {

@@ -44,6 +44,7 @@ export function profileView(ctx) {
   const headEmail = h('span', null, user.email);
   const emailState = h('div', { class: 'email-state' });
   const newEmail = h('input', { type: 'email', name: 'new_email', autocomplete: 'email', autocapitalize: 'none', spellcheck: 'false', required: true });
+  const emailPassword = h('input', { type: 'password', name: 'current_password', autocomplete: 'current-password', required: true });
   const changeEmail = h('button', { type: 'submit' }, 'Change email');
 
   /** The address, whether it is verified, and a new one waiting for its link. */
@@ -83,8 +84,9 @@ export function profileView(ctx) {
         event.preventDefault();
         changeEmail.disabled = true;
         await ctx.act(async () => {
-          const updated = await client.updateMe({ email: newEmail.value.trim() });
+          const updated = await client.updateMe({ email: newEmail.value.trim(), currentPassword: emailPassword.value });
           newEmail.value = '';
+          emailPassword.value = '';
           showEmail(updated);
           ctx.refreshChrome();
           ctx.showStatus(
@@ -97,6 +99,7 @@ export function profileView(ctx) {
     h('h2', null, 'Email address'),
     emailState,
     field('New email address', newEmail, 'We mail a link to it; the address changes once it is opened.'),
+    field('Current password', emailPassword, 'So that only you can move the account to another address.'),
     changeEmail,
   );
 

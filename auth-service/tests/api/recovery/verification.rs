@@ -72,7 +72,7 @@ async fn a_changed_address_replaces_the_old_one_only_once_verified() {
         .send_json(
             reqwest::Method::PATCH,
             "/auth/me",
-            &json!({"email": "Rosa.New@Example.com"}),
+            &json!({"email": "Rosa.New@Example.com", "current_password": user.password}),
             Some(&tokens.access),
         )
         .await;
@@ -134,7 +134,7 @@ async fn a_pending_address_taken_meanwhile_is_a_conflict() {
         .send_json(
             reqwest::Method::PATCH,
             "/auth/me",
-            &json!({"email": "shared@example.com"}),
+            &json!({"email": "shared@example.com", "current_password": rosa.password}),
             Some(&tokens.access),
         )
         .await;
@@ -167,7 +167,7 @@ async fn a_pending_address_taken_meanwhile_is_a_conflict() {
         .send_json(
             reqwest::Method::PATCH,
             "/auth/me",
-            &json!({"email": "shared@example.com"}),
+            &json!({"email": "shared@example.com", "current_password": rosa.password}),
             Some(&tokens.access),
         )
         .await;
@@ -202,4 +202,41 @@ async fn resend_mails_a_new_link_and_is_limited_per_recipient() {
         .collect();
     assert_eq!(links.len(), 3);
     assert_eq!(verify(&app, &links[2]).await.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn changing_the_address_needs_the_current_password() {
+    let smtp = SmtpServer::start();
+    let app = app_sending_to(&smtp, &[]).await;
+    let user = app.register_user("rosa").await;
+    let tokens = app.login_as(&user).await;
+    let patch = |body: Value| {
+        let request = app
+            .request(reqwest::Method::PATCH, "/auth/me")
+            .bearer_auth(&tokens.access);
+        async move { request.json(&body).send().await.unwrap() }
+    };
+    // A stolen session alone cannot move the account to the thief's mailbox.
+    let missing = patch(json!({"email": "thief@example.com"})).await;
+    let body = assert_error(missing, StatusCode::BAD_REQUEST, "invalid_request").await;
+    assert!(body["fields"]["current_password"].is_string(), "{body}");
+    let wrong =
+        patch(json!({"email": "thief@example.com", "current_password": "not the one"})).await;
+    assert_error(wrong, StatusCode::FORBIDDEN, "forbidden").await;
+    let me: Value = app
+        .get("/auth/me", Some(&tokens.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["pending_email"], Value::Null);
+    // Other fields, and the current address again, need no password.
+    let name = patch(json!({"full_name": "Rosa R.", "email": user.email})).await;
+    assert_eq!(name.status(), StatusCode::OK);
+    let sql = "SELECT count(*) AS n FROM email_tokens WHERE email = 'thief@example.com'";
+    assert_eq!(
+        scalar(&app, sql),
+        0,
+        "no link was made for the refused changes"
+    );
 }

@@ -93,18 +93,46 @@ impl Transport {
     }
 }
 
-/// The plain-text part, left unencoded when it can be (ASCII, lines within SMTP's limit): the
-/// link then reads whole in the raw `.eml` file too, where quoted-printable would break it
-/// across lines and turn its `=` into `=3D`.
+/// The plain-text part, left unencoded when it is plain ASCII with lines within SMTP's limit of
+/// 998 octets: the link then reads whole in the raw `.eml` file too, where quoted-printable
+/// would break it across lines and turn its `=` into `=3D`. lettre picks quoted-printable for
+/// any line over 76 characters, and the link is longer, hence the pre-encoded body, whose rules
+/// (ASCII, no NUL, CRLF line ends, short enough lines) are checked here. Anything else is left to
+/// lettre's choice of encoding.
 fn plain_part(text: String) -> SinglePart {
-    let plain = text.is_ascii() && text.lines().all(|line| line.len() <= 998);
+    let plain = text.is_ascii()
+        && !text.contains('\0')
+        && !text.contains('\r')
+        && text.lines().all(|line| line.len() <= 998);
     let body = if plain {
-        Body::new_with_encoding(text.clone(), ContentTransferEncoding::SevenBit)
-            .unwrap_or_else(|_| Body::new(text))
+        Body::dangerous_pre_encoded(
+            text.replace('\n', "\r\n").into_bytes(),
+            ContentTransferEncoding::SevenBit,
+        )
     } else {
         Body::new(text)
     };
     SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
         .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_text_part_keeps_its_long_link_line_whole() {
+        let link = format!(
+            "https://photos.example/#/reset-password?token={}",
+            "A".repeat(43)
+        );
+        let part = plain_part(format!("Hello,\n\n{link}\n"));
+        let text = String::from_utf8(part.formatted()).unwrap();
+        assert!(text.contains(&format!("\r\n{link}\r\n")), "{text}");
+        assert!(text.contains("Content-Transfer-Encoding: 7bit"), "{text}");
+        let accented = plain_part("Grüße\n".to_owned());
+        let text = String::from_utf8(accented.formatted()).unwrap();
+        assert!(!text.contains("7bit"), "{text}");
+    }
 }

@@ -17,8 +17,9 @@ enum EmailWish {
     StillPending(String),
     /// The current address: a pending change, if any, is cancelled.
     Keep,
-    /// A new address, to be verified before it replaces the current one.
-    Change(String),
+    /// A new address, to be verified before it replaces the current one, and its link: made
+    /// only then, not on every profile change.
+    Change(String, verification::VerificationLink),
 }
 
 /// The fields to change; each given one follows its type's rule.
@@ -70,7 +71,6 @@ impl Accounts {
     ) -> Result<UserRow, AccountError> {
         let ProfileChanges(mut changes) = changes;
         let new_email = changes.email.take();
-        let link = self.verification_link();
         let current = match &new_email {
             Some(_) => Some(self.profile(user_id).await?),
             None => None,
@@ -86,11 +86,11 @@ impl Accounts {
                 })?;
                 self.confirm_password(user_id, password, &client).await?;
                 self.allow_mail_to(&email)?;
-                EmailWish::Change(email)
+                EmailWish::Change(email, self.verification_link())
             }
             _ => EmailWish::Unchanged,
         };
-        let queued = matches!(wanted, EmailWish::Change(_));
+        let queued = matches!(wanted, EmailWish::Change(..));
         let user = db::blocking(&self.pool, move |conn| {
             conn.transaction(|conn| {
                 let now = Utc::now();
@@ -100,7 +100,7 @@ impl Accounts {
                     users::update_profile(conn, user_id, &changes, now)?
                 };
                 match wanted {
-                    EmailWish::Change(email) => {
+                    EmailWish::Change(email, link) => {
                         user = verification::request_change(conn, user_id, &email, &link, &client)?
                     }
                     EmailWish::Keep if user.pending_email.is_some() => {

@@ -1,10 +1,11 @@
 //! auth-service configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
 
-use crate::http::client_address::TrustedProxies;
 use crate::http::rate_limit::RateLimit;
 use crate::mail::MailSettings;
+use crate::password_work::PasswordWorkLimits;
 use secrecy::SecretString;
 use shared_tokens::config::Env;
+use shared_tokens::TrustedProxies;
 use shared_tokens::{AccessConfig, ConfigError, Role, Secret};
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -27,6 +28,8 @@ pub struct Settings {
     /// How long a just-used refresh token may be presented again (zero disables).
     pub refresh_reuse_grace: Duration,
     pub bcrypt_cost: u32,
+    /// bcrypt comparisons and hashes running and waiting at most (docs/CONFIGURATION.md).
+    pub password_work: PasswordWorkLimits,
     pub db_pool_size: u32,
     /// Per-address limit on login, register and refresh; `None` when switched off.
     pub rate_limit: Option<RateLimit>,
@@ -92,6 +95,7 @@ impl Settings {
                 "a whole number from 4 to 31",
             ));
         }
+        let password_work = password_work_limits(&env)?;
         let db_pool_size = env.number("DB_POOL_SIZE", 10u32, "a whole number from 1 to 1000")?;
         if !(1..=1000).contains(&db_pool_size) {
             return Err(ConfigError::new(
@@ -113,8 +117,8 @@ impl Settings {
                 "a whole number of requests greater than zero",
             )
         })?;
-        let trusted_proxies = TrustedProxies::parse(&env.list("TRUSTED_PROXIES"))
-            .map_err(|e| ConfigError::new("TRUSTED_PROXIES", e))?;
+        // Read with the access settings: the origin check needs them too.
+        let trusted_proxies = access.trusted_proxies.clone();
         let login_max_failures =
             env.number("LOGIN_MAX_FAILURES", 5u32, "a whole number from 1 to 100")?;
         if !(1..=100).contains(&login_max_failures) {
@@ -132,6 +136,11 @@ impl Settings {
         }
         let production = env.is_production()?;
         let mail = MailSettings::from_env(&env, production)?;
+        env.https_in_production(
+            "PUBLIC_URL",
+            &mail.public_url,
+            "the password-reset and verification links would travel readable and changeable",
+        )?;
         Ok(Self {
             mail,
             rate_limit,
@@ -155,9 +164,40 @@ impl Settings {
             session_max_lifetime,
             refresh_reuse_grace: env.duration("REFRESH_REUSE_GRACE", "10s")?,
             bcrypt_cost,
+            password_work,
             db_pool_size,
         })
     }
+}
+
+/// `PASSWORD_HASH_CONCURRENCY` (default: the cores) and `PASSWORD_HASH_QUEUE` (default: twice
+/// the concurrency).
+fn password_work_limits(env: &Env<'_>) -> Result<PasswordWorkLimits, ConfigError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let default = PasswordWorkLimits::for_cores(cores);
+    let concurrency = env.number(
+        "PASSWORD_HASH_CONCURRENCY",
+        default.concurrency,
+        "a whole number from 1 to 1024",
+    )?;
+    if !(1..=1024).contains(&concurrency) {
+        return Err(ConfigError::new(
+            "PASSWORD_HASH_CONCURRENCY",
+            "a whole number from 1 to 1024",
+        ));
+    }
+    let queue = env.number(
+        "PASSWORD_HASH_QUEUE",
+        2 * concurrency,
+        "a whole number from 0 to 100000",
+    )?;
+    if queue > 100_000 {
+        return Err(ConfigError::new(
+            "PASSWORD_HASH_QUEUE",
+            "a whole number from 0 to 100000",
+        ));
+    }
+    Ok(PasswordWorkLimits { concurrency, queue })
 }
 
 #[cfg(test)]
@@ -267,11 +307,32 @@ mod tests {
     fn production_needs_a_mail_server_or_a_mail_directory_and_hides_the_smtp_password() {
         let err = read(&[("APP_ENV", "production")]).unwrap_err();
         assert_eq!(err.var, "SMTP_URL");
-        assert!(read(&[("APP_ENV", "production"), ("MAIL_DIR", "/var/mail")]).is_ok());
+        let https = ("PUBLIC_URL", "https://photos.example");
+        assert!(read(&[("APP_ENV", "production"), ("MAIL_DIR", "/var/mail"), https]).is_ok());
         let s = read(&[("SMTP_URL", "smtps://mailer:hunter3@smtp.example.com:465")]).unwrap();
         assert!(!format!("{s:?}").contains("hunter3"));
         let bad = read(&[("SMTP_URL", "smtps://mailer:hunter3@")]).unwrap_err();
         assert!(!bad.to_string().contains("hunter3"), "{bad}");
+    }
+
+    #[test]
+    fn production_refuses_a_plain_http_public_url_even_on_loopback() {
+        let production = [("APP_ENV", "production"), ("MAIL_DIR", "/var/mail")];
+        for url in [
+            "http://photos.example",
+            "http://127.0.0.1:3000",
+            "http://localhost:3000",
+        ] {
+            let err = read(&[production[0], production[1], ("PUBLIC_URL", url)]).unwrap_err();
+            assert_eq!(err.var, "PUBLIC_URL", "{url}");
+            assert!(err.to_string().starts_with("PUBLIC_URL: "), "{err}");
+            // Development keeps its plain-http web app.
+            assert!(read(&[("PUBLIC_URL", url)]).is_ok(), "{url}");
+        }
+        // Unset, it is the development default, http://localhost:3000: refused too.
+        assert_eq!(read(&production).unwrap_err().var, "PUBLIC_URL");
+        let https = ("PUBLIC_URL", "https://photos.example");
+        assert!(read(&[production[0], production[1], https]).is_ok());
     }
 
     #[test]

@@ -93,7 +93,9 @@ impl ResponseError for ApiError {
             Self::Auth(inner) => inner.status_code(),
             Self::Account(AccountError::Invalid(_)) => StatusCode::BAD_REQUEST,
             Self::Account(AccountError::InvalidCredentials { .. }) => StatusCode::UNAUTHORIZED,
-            Self::Account(AccountError::WrongPassword { .. }) => StatusCode::FORBIDDEN,
+            Self::Account(AccountError::WrongPassword { .. } | AccountError::ReauthRequired) => {
+                StatusCode::FORBIDDEN
+            }
             Self::Account(AccountError::Taken(_) | AccountError::NothingToVerify) => {
                 StatusCode::CONFLICT
             }
@@ -104,11 +106,13 @@ impl ResponseError for ApiError {
                     StatusCode::UNAUTHORIZED
                 }
                 SessionError::NotFound => StatusCode::NOT_FOUND,
+                SessionError::Ended => StatusCode::UNAUTHORIZED,
                 SessionError::Store(store) => store.status_code(),
                 SessionError::Signing(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
             Self::Account(AccountError::Store(store)) | Self::Store(store) => store.status_code(),
             Self::Account(AccountError::Hashing(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Account(AccountError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -163,6 +167,7 @@ fn account_error(error: &AccountError, status: StatusCode) -> HttpResponse {
             ErrorBody::new("forbidden", "The password is incorrect.").respond(status),
             *retry_after,
         ),
+        AccountError::ReauthRequired => AuthError::ReauthRequired.error_response(),
         AccountError::Taken(field) => {
             let message = format!("That {field} is already taken.");
             let fields = BTreeMap::from([((*field).to_owned(), "is already taken".to_owned())]);
@@ -191,6 +196,14 @@ fn account_error(error: &AccountError, status: StatusCode) -> HttpResponse {
         AccountError::Session(inner) => session_error(inner, status),
         AccountError::Store(store) => store.error_response(),
         AccountError::Hashing(cause) => internal(cause),
+        AccountError::Busy => with_retry_after(
+            ErrorBody::new(
+                "unavailable",
+                "The service is busy checking passwords; try again shortly.",
+            )
+            .respond(status),
+            Some(1),
+        ),
     }
 }
 
@@ -211,6 +224,7 @@ fn session_error(error: &SessionError, status: StatusCode) -> HttpResponse {
             .respond(status),
         ),
         SessionError::NotFound => RequestError::NotFound.error_response(),
+        SessionError::Ended => AuthError::InvalidToken.error_response(),
         SessionError::Store(store) => store.error_response(),
         SessionError::Signing(cause) => internal(cause),
     }

@@ -19,6 +19,7 @@ pub mod issuer;
 pub mod mail;
 pub mod metrics;
 pub mod password_hashing;
+pub mod password_work;
 pub mod routes;
 pub mod sessions;
 pub mod startup;

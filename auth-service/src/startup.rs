@@ -10,6 +10,7 @@ use crate::issuer::Issuer;
 use crate::mail::{self, Outbox, Transport};
 use crate::metrics::AuthMetrics;
 use crate::password_hashing::PasswordHasher;
+use crate::password_work::PasswordWork;
 use crate::routes;
 use crate::sessions::throttle::ThrottlePolicy;
 use crate::sessions::Sessions;
@@ -71,6 +72,7 @@ impl Application {
 
         let hasher = PasswordHasher::new(settings.bcrypt_cost);
         hasher.warm_up();
+        let password_work = PasswordWork::new(hasher, settings.password_work);
 
         let listener =
             TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
@@ -118,7 +120,7 @@ impl Application {
         let sessions = Sessions::new(pool.clone(), issuer.clone(), auth_metrics.clone());
         let accounts = web::Data::new(Accounts::new(
             pool.clone(),
-            hasher,
+            password_work,
             throttle,
             sessions.clone(),
             auth_metrics.clone(),

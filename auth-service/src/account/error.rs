@@ -16,6 +16,10 @@ pub enum AccountError {
     /// A password re-check failed, or was not evaluated because the caller is in backoff.
     #[error("wrong password")]
     WrongPassword { retry_after: Option<u64> },
+    /// The change needs a recent login and the caller's is older than `REAUTH_WINDOW`
+    /// (docs/TOKENS.md, Recent login).
+    #[error("a recent login is required")]
+    ReauthRequired,
     /// The username or email (the field named) belongs to another account.
     #[error("{0} already taken")]
     Taken(&'static str),
@@ -32,6 +36,9 @@ pub enum AccountError {
     Session(#[from] SessionError),
     #[error(transparent)]
     Store(StoreError),
+    /// This instance has as much password work in flight as it takes.
+    #[error("too much password work in flight")]
+    Busy,
     #[error("password hashing failed: {0}")]
     Hashing(String),
 }
@@ -51,17 +58,5 @@ impl From<StoreError> for AccountError {
 impl From<diesel::result::Error> for AccountError {
     fn from(error: diesel::result::Error) -> Self {
         StoreError::from(error).into()
-    }
-}
-
-impl From<bcrypt::BcryptError> for AccountError {
-    fn from(error: bcrypt::BcryptError) -> Self {
-        Self::Hashing(error.to_string())
-    }
-}
-
-impl From<tokio::task::JoinError> for AccountError {
-    fn from(error: tokio::task::JoinError) -> Self {
-        Self::Hashing(error.to_string())
     }
 }

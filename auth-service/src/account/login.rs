@@ -10,7 +10,7 @@ use crate::db::{self, users};
 use crate::domain::{storable, ClientInfo, Email, InvalidFields, Username};
 use crate::metrics::LoginOutcome;
 use crate::sessions::throttle::{self, ThrottlePolicy};
-use crate::sessions::{self, Reserved, Tokens};
+use crate::sessions::{self, Reservation, Reserved, Tokens};
 use chrono::Utc;
 use diesel::PgConnection;
 
@@ -78,7 +78,7 @@ fn lookup(
     identifier: &Identifier,
     policy: &ThrottlePolicy,
     ip: &str,
-) -> Result<(Option<UserRow>, Reserved), AccountError> {
+) -> Result<(Option<UserRow>, Option<Reserved>), AccountError> {
     let user = match identifier {
         _ if !storable(identifier.text()) => None,
         Identifier::Username(u) => users::find_by_username(conn, u)?,
@@ -99,17 +99,24 @@ impl Accounts {
             identifier,
             password,
         } = credentials;
+        let admission = self.admit()?;
         let (ip, policy) = (client.throttle_key(), self.throttle);
-        let (user, reserved) = db::blocking(&self.pool, move |conn| {
-            lookup(conn, &identifier, &policy, &ip)
+        let subject = identifier.throttle_subject();
+        let key = ip.clone();
+        let (user, first) = db::blocking(&self.pool, move |conn| {
+            lookup(conn, &identifier, &policy, &key)
         })
         .await?;
+        let reserved = self.reserve_attempt(first, subject, ip).await?;
         // A throttled attempt is not evaluated, but costs the same bcrypt work as one that is.
         let stored = match &reserved {
             Reserved::Allowed(_) => user.as_ref().map(|u| u.password_hash.clone()),
             Reserved::Throttled { .. } => None,
         };
-        let verified = self.verify(password, stored).await?;
+        let verified = admission
+            .verify(password, stored)
+            .await
+            .map_err(AccountError::Hashing)?;
 
         match (reserved, verified, user) {
             (Reserved::Allowed(reservation), true, Some(user)) => {
@@ -119,7 +126,7 @@ impl Accounts {
             }
             (Reserved::Throttled { retry_after }, _, user) => {
                 let detail = serde_json::json!({ "retry_after": retry_after });
-                self.record_failure(AuditKind::LoginThrottled, user, detail, client)
+                self.record_failure(AuditKind::LoginThrottled, user, detail, client, None)
                     .await?;
                 log::info!("login throttled: retry_after={retry_after}s");
                 self.metrics.login(LoginOutcome::Throttled);
@@ -129,27 +136,37 @@ impl Accounts {
             }
             (Reserved::Allowed(reservation), _, user) => {
                 let detail = serde_json::json!({ "failures_from_address": reservation.failures });
-                self.record_failure(AuditKind::LoginFailed, user, detail, client)
-                    .await?;
+                let retry_after = reservation.retry_after(&self.throttle);
+                self.record_failure(
+                    AuditKind::LoginFailed,
+                    user,
+                    detail,
+                    client,
+                    Some(reservation),
+                )
+                .await?;
                 log::info!("login failed");
                 self.metrics.login(LoginOutcome::Failed);
-                Err(AccountError::InvalidCredentials {
-                    retry_after: reservation.retry_after(&self.throttle),
-                })
+                Err(AccountError::InvalidCredentials { retry_after })
             }
         }
     }
 
-    /// The audit record of a failed or throttled login, naming the account when there is one.
+    /// The audit record of a failed or throttled login, naming the account when there is one;
+    /// a wrong password's attempt is settled with it (no longer in flight).
     async fn record_failure(
         &self,
         kind: AuditKind,
         user: Option<UserRow>,
         detail: serde_json::Value,
         client: ClientInfo,
+        wrong: Option<Reservation>,
     ) -> Result<(), AccountError> {
         let user_id = user.map(|u| u.id);
         db::blocking(&self.pool, move |conn| {
+            if let Some(reservation) = &wrong {
+                reservation.failed(conn)?;
+            }
             let mut event = AuditEvent::by(kind, &client).detail(detail);
             event.user_id = user_id;
             audit::record(conn, &event)?;

@@ -4,14 +4,17 @@
 //! and returns what happened or an [`AccountError`], which `crate::error` maps to its answer.
 
 mod deletion;
+mod email_change;
 mod error;
 mod login;
 mod password_check;
 mod profile;
+mod reauthentication;
 mod recovery;
 mod registration;
 mod verification;
 
+pub use email_change::CancelOutcome;
 pub use error::AccountError;
 pub use login::Credentials;
 pub use password_check::PasswordChange;
@@ -19,18 +22,20 @@ pub use profile::ProfileChanges;
 pub use recovery::PasswordReset;
 pub use registration::Registration;
 
-use crate::db::PgPool;
+use crate::db::{self, PgPool};
 use crate::mail::Outbox;
 use crate::metrics::AuthMetrics;
-use crate::password_hashing::PasswordHasher;
+use crate::password_work::{Admission, PasswordWork};
 use crate::sessions::throttle::ThrottlePolicy;
-use crate::sessions::Sessions;
+use crate::sessions::{self as session_store, Reserved, Sessions, UNDECIDED_POLL, UNDECIDED_WAIT};
+use chrono::Utc;
 use std::sync::Arc;
+use tokio::time::Instant;
 
 #[derive(Clone)]
 pub struct Accounts {
     pool: PgPool,
-    hasher: PasswordHasher,
+    work: PasswordWork,
     throttle: ThrottlePolicy,
     sessions: Sessions,
     metrics: Arc<AuthMetrics>,
@@ -40,7 +45,7 @@ pub struct Accounts {
 impl Accounts {
     pub fn new(
         pool: PgPool,
-        hasher: PasswordHasher,
+        work: PasswordWork,
         throttle: ThrottlePolicy,
         sessions: Sessions,
         metrics: Arc<AuthMetrics>,
@@ -48,7 +53,7 @@ impl Accounts {
     ) -> Self {
         Self {
             pool,
-            hasher,
+            work,
             throttle,
             sessions,
             metrics,
@@ -56,19 +61,51 @@ impl Accounts {
         }
     }
 
-    /// bcrypt on the blocking pool: it is CPU work that would stall an async worker.
-    async fn hash(&self, password: String) -> Result<String, AccountError> {
-        let hasher = self.hasher.clone();
-        Ok(tokio::task::spawn_blocking(move || hasher.hash(&password)).await??)
+    /// A place for one bcrypt on this instance, or [`AccountError::Busy`] at once: taken before
+    /// anything is counted against the caller (docs/SECURITY.md, Password hashing under load).
+    fn admit(&self) -> Result<Admission, AccountError> {
+        self.work.admit().map_err(|_| AccountError::Busy)
     }
 
-    /// Compares `password` with `stored` (or with a dummy hash when `None`, at the same cost) on
-    /// the blocking pool.
-    async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, AccountError> {
-        let hasher = self.hasher.clone();
-        Ok(
-            tokio::task::spawn_blocking(move || hasher.verify(&password, stored.as_deref()))
-                .await?,
-        )
+    /// bcrypt of a new password, in turn with the instance's other password work.
+    async fn hash(&self, password: String) -> Result<String, AccountError> {
+        self.admit()?
+            .hash(password)
+            .await
+            .map_err(AccountError::Hashing)
+    }
+
+    /// Reserves a password attempt on `subject` from `ip` under the throttle, waiting (at most
+    /// [`UNDECIDED_WAIT`]) while it could be refused only because of attempts still in flight
+    /// (docs/SECURITY.md, Password guessing). `first` is an answer the caller already has.
+    async fn reserve_attempt(
+        &self,
+        first: Option<Reserved>,
+        subject: String,
+        ip: String,
+    ) -> Result<Reserved, AccountError> {
+        let deadline = Instant::now() + UNDECIDED_WAIT;
+        let mut answer = first;
+        loop {
+            if let Some(reserved) = answer {
+                return Ok(reserved);
+            }
+            if Instant::now() >= deadline {
+                log::warn!("password attempt still undecided after {UNDECIDED_WAIT:?}");
+                return Ok(Reserved::Throttled { retry_after: 1 });
+            }
+            tokio::time::sleep(UNDECIDED_POLL).await;
+            let (subject, ip, policy) = (subject.clone(), ip.clone(), self.throttle);
+            answer = db::blocking(&self.pool, move |conn| {
+                Ok::<_, AccountError>(session_store::reserve(
+                    conn,
+                    &policy,
+                    &subject,
+                    &ip,
+                    Utc::now(),
+                )?)
+            })
+            .await?;
+        }
     }
 }

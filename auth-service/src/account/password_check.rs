@@ -1,6 +1,7 @@
 //! The caller's password, checked again before a sensitive change, and the password change
 //! itself.
 
+use super::email_change::end_pending_links;
 use super::{AccountError, Accounts};
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::{self, sessions, users};
@@ -9,6 +10,7 @@ use crate::sessions::throttle;
 use crate::sessions::{self as session_store, Reserved};
 use chrono::Utc;
 use diesel::Connection;
+use shared_tokens::RecentLogin;
 use uuid::Uuid;
 
 /// A password change: the current password, to be checked, and a new one that follows the rule.
@@ -51,19 +53,25 @@ impl Accounts {
         password: String,
         client: &ClientInfo,
     ) -> Result<(), AccountError> {
+        let admission = self.admit()?;
         let (ip, policy) = (client.throttle_key(), self.throttle);
-        let (user, reserved) = db::blocking(&self.pool, move |conn| {
+        let subject = throttle::reauth_subject(user_id);
+        let (key, first_subject) = (ip.clone(), subject.clone());
+        let (user, first) = db::blocking(&self.pool, move |conn| {
             let user = users::find(conn, user_id)?;
-            let subject = throttle::reauth_subject(user_id);
-            let reserved = session_store::reserve(conn, &policy, &subject, &ip, Utc::now())?;
-            Ok::<_, AccountError>((user, reserved))
+            let first = session_store::reserve(conn, &policy, &first_subject, &key, Utc::now())?;
+            Ok::<_, AccountError>((user, first))
         })
         .await?;
+        let reserved = self.reserve_attempt(first, subject, ip).await?;
         let stored = match &reserved {
             Reserved::Allowed(_) => Some(user.password_hash),
             Reserved::Throttled { .. } => None,
         };
-        let ok = self.verify(password, stored).await?;
+        let ok = admission
+            .verify(password, stored)
+            .await
+            .map_err(AccountError::Hashing)?;
         match reserved {
             Reserved::Allowed(reservation) if ok => {
                 db::blocking(&self.pool, move |conn| {
@@ -72,6 +80,11 @@ impl Accounts {
                 .await
             }
             Reserved::Allowed(reservation) => {
+                let settle = reservation.clone();
+                db::blocking(&self.pool, move |conn| {
+                    Ok::<_, AccountError>(settle.failed(conn)?)
+                })
+                .await?;
                 log::info!("password re-check failed: user_id={user_id}");
                 Err(AccountError::WrongPassword {
                     retry_after: reservation.retry_after(&self.throttle),
@@ -88,12 +101,15 @@ impl Accounts {
         }
     }
 
-    /// Sets a new password after re-checking the current one, and revokes every session of the
-    /// user but `keep` (the caller's); how many were revoked.
+    /// Sets a new password after re-checking the current one, revokes every session of the user
+    /// but `keep` (the caller's), and ends a pending email change and every outstanding reset and
+    /// verification link; how many sessions were revoked.
+    /// Only a recent login may (docs/TOKENS.md, Recent login).
     pub async fn change_password(
         &self,
         user_id: Uuid,
         keep: Uuid,
+        _recent: RecentLogin,
         change: PasswordChange,
         client: ClientInfo,
     ) -> Result<usize, AccountError> {
@@ -104,6 +120,7 @@ impl Accounts {
             conn.transaction(|conn| {
                 let now = Utc::now();
                 users::set_password_hash(conn, user_id, &hash, now)?;
+                end_pending_links(conn, user_id, now)?;
                 let revoked = sessions::revoke_all_for_user(
                     conn,
                     user_id,

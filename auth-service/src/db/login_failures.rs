@@ -5,45 +5,77 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::sum;
 use diesel::prelude::*;
 
+/// A (`subject`, `ip`) row as [`lock`] finds it.
+pub struct FailureRow {
+    pub failures: i32,
+    pub last_failed_at: DateTime<Utc>,
+    /// How many of `failures` are attempts not yet decided, and when the newest one started.
+    pub in_flight: i32,
+    pub in_flight_at: Option<DateTime<Utc>>,
+}
+
 /// Locks the (`subject`, `ip`) row until the transaction ends, creating it (no failures yet)
-/// when there is none, and returns its failures and last failure. One statement: concurrent
-/// attempts queue on the lock, so each sees the ones before it.
-pub fn lock(conn: &mut PgConnection, subject: &str, ip: &str) -> QueryResult<(i32, DateTime<Utc>)> {
-    use diesel::sql_types::{Int4, Text, Timestamptz};
+/// when there is none, and returns it. One statement: concurrent attempts queue on the lock, so
+/// each sees the ones before it.
+pub fn lock(conn: &mut PgConnection, subject: &str, ip: &str) -> QueryResult<FailureRow> {
+    use diesel::sql_types::{Int4, Nullable, Text, Timestamptz};
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = Int4)]
         failures: i32,
         #[diesel(sql_type = Timestamptz)]
         last_failed_at: DateTime<Utc>,
+        #[diesel(sql_type = Int4)]
+        in_flight: i32,
+        #[diesel(sql_type = Nullable<Timestamptz>)]
+        in_flight_at: Option<DateTime<Utc>>,
     }
     // `DO UPDATE` with no change still takes the row lock and returns the row.
     diesel::sql_query(
         "INSERT INTO login_failures (subject, ip, failures, last_failed_at) \
          VALUES ($1, $2, 0, $3) \
          ON CONFLICT (subject, ip) DO UPDATE SET failures = login_failures.failures \
-         RETURNING failures, last_failed_at",
+         RETURNING failures, last_failed_at, in_flight, in_flight_at",
     )
     .bind::<Text, _>(subject)
     .bind::<Text, _>(ip)
     .bind::<Timestamptz, _>(DateTime::<Utc>::UNIX_EPOCH)
     .get_result::<Row>(conn)
-    .map(|row| (row.failures, row.last_failed_at))
+    .map(|row| FailureRow {
+        failures: row.failures,
+        last_failed_at: row.last_failed_at,
+        in_flight: row.in_flight,
+        in_flight_at: row.in_flight_at,
+    })
 }
 
-/// Sets the (locked) row's count and last failure.
-pub fn set(
+/// Counts one more attempt on the (locked) row: as a failure, and as undecided.
+pub fn count_attempt(
     conn: &mut PgConnection,
     subject: &str,
     ip: &str,
     failures: i32,
+    in_flight: i32,
     at: DateTime<Utc>,
 ) -> QueryResult<usize> {
     diesel::update(login_failures::table.find((subject, ip)))
         .set((
             login_failures::failures.eq(failures),
             login_failures::last_failed_at.eq(at),
+            login_failures::in_flight.eq(in_flight),
+            login_failures::in_flight_at.eq(at),
         ))
+        .execute(conn)
+}
+
+/// An attempt turned out wrong: it stays counted as a failure and is no longer undecided.
+pub fn settle_failure(conn: &mut PgConnection, subject: &str, ip: &str) -> QueryResult<usize> {
+    diesel::update(login_failures::table.find((subject, ip)))
+        .set(
+            login_failures::in_flight.eq(diesel::dsl::sql::<diesel::sql_types::Int4>(
+                "greatest(in_flight - 1, 0)",
+            )),
+        )
         .execute(conn)
 }
 

@@ -31,6 +31,8 @@ diesel::table! {
         ip -> Text,
         failures -> Int4,
         last_failed_at -> Timestamptz,
+        in_flight -> Int4,
+        in_flight_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -47,6 +49,7 @@ diesel::table! {
         attempts -> Int4,
         next_attempt_at -> Timestamptz,
         last_error -> Nullable<Text>,
+        user_id -> Nullable<Uuid>,
     }
 }
 
@@ -76,6 +79,7 @@ diesel::table! {
         generation -> Int4,
         user_agent -> Nullable<Text>,
         ip -> Nullable<Text>,
+        authenticated_at -> Timestamptz,
     }
 }
 
@@ -95,6 +99,7 @@ diesel::table! {
 }
 
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(mail_outbox -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
 

@@ -35,9 +35,32 @@ pub fn bucket(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// The wider network an IPv6 address is also counted under: its /48, the usual assignment to a
+/// site, which holds 65,536 /64s. `None` for IPv4 (and IPv4-mapped) addresses.
+pub fn site_bucket(ip: IpAddr) -> Option<IpAddr> {
+    match bucket(ip) {
+        IpAddr::V4(_) => None,
+        IpAddr::V6(v6) => Ipv6Net::new(v6, 48)
+            .ok()
+            .map(|net| IpAddr::V6(net.network())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_clients_also_count_by_their_48_and_ipv4_by_nothing_more() {
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:ffff::1".parse().unwrap();
+        let other: IpAddr = "2001:db8:2::1".parse().unwrap();
+        assert_eq!(site_bucket(a), Some("2001:db8:1::".parse().unwrap()));
+        assert_eq!(site_bucket(a), site_bucket(b));
+        assert_ne!(site_bucket(a), site_bucket(other));
+        assert_eq!(site_bucket("192.0.2.7".parse().unwrap()), None);
+        assert_eq!(site_bucket("::ffff:192.0.2.7".parse().unwrap()), None);
+    }
 
     #[test]
     fn ipv6_clients_count_by_their_64_and_mapped_ipv4_as_ipv4() {

@@ -11,7 +11,7 @@ mod username;
 #[cfg(test)]
 mod properties;
 
-pub use client_info::{bucket, ClientInfo};
+pub use client_info::{bucket, site_bucket, ClientInfo};
 pub use email::Email;
 pub use full_name::FullName;
 pub use link_token::LinkToken;

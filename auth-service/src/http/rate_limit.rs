@@ -2,8 +2,10 @@
 //! register, refresh, password change, account deletion), on by default:
 //! `RATE_LIMIT_PER_IP=20/min` with a burst (`RATE_LIMIT_BURST`) that defaults to a quarter of
 //! the rate, at least 5. The limiter is `governor`'s keyed GCRA; each
-//! route has its own bucket per address ([`crate::domain::bucket`]: IPv6 by its /64). Over the
-//! limit: 429 with `Retry-After`.
+//! route has its own bucket per address ([`crate::domain::bucket`]: IPv6 by its /64). An IPv6
+//! client is also counted by its /48 ([`crate::domain::site_bucket`]), which gets
+//! [`SITE_FACTOR`] times an address's budget: a site can hold 65,536 /64s, and must not get
+//! 65,536 budgets. Over either limit: 429 with `Retry-After`.
 //!
 //! The limit is a middleware on the route itself (see `routes::configure`), not a match on the
 //! request path: it runs after routing, so every spelling of a path that reaches a limited
@@ -63,34 +65,60 @@ impl RateLimit {
     }
 }
 
+/// How many addresses' budgets one IPv6 /48 gets together.
+pub const SITE_FACTOR: u32 = 16;
+
 pub struct RateLimiters {
     limiter: DefaultKeyedRateLimiter<(&'static str, IpAddr)>,
+    sites: DefaultKeyedRateLimiter<(&'static str, IpAddr)>,
+}
+
+fn quota(limit: RateLimit, burst: NonZeroU32) -> Quota {
+    let per_request = limit.period / limit.count.get();
+    Quota::with_period(per_request.max(Duration::from_nanos(1)))
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX))
+        .allow_burst(burst)
+}
+
+fn wait(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> u64 {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 impl RateLimiters {
     /// `limit` per address and route, of which `burst` may come at once.
     pub fn new(limit: RateLimit, burst: NonZeroU32) -> Self {
-        let per_request = limit.period / limit.count.get();
-        let quota = Quota::with_period(per_request.max(Duration::from_nanos(1)))
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX))
-            .allow_burst(burst);
+        let site_limit = RateLimit {
+            count: limit
+                .count
+                .saturating_mul(NonZeroU32::MIN.saturating_add(SITE_FACTOR - 1)),
+            period: limit.period,
+        };
+        let site_burst = burst.saturating_mul(NonZeroU32::MIN.saturating_add(SITE_FACTOR - 1));
         Self {
-            limiter: RateLimiter::keyed(quota),
+            limiter: RateLimiter::keyed(quota(limit, burst)),
+            sites: RateLimiter::keyed(quota(site_limit, site_burst)),
         }
     }
 
-    /// `Err(seconds to wait)` when `ip` has used up its budget on `route`.
+    /// `Err(seconds to wait)` when the client at `ip` has used up its budget on `route`: its
+    /// address's ([`domain::bucket`]) or, for IPv6, its site's ([`domain::site_bucket`]).
     pub fn check(&self, route: &'static str, ip: IpAddr) -> Result<(), u64> {
-        self.limiter.check_key(&(route, ip)).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-        })
+        self.limiter
+            .check_key(&(route, domain::bucket(ip)))
+            .map_err(wait)?;
+        match domain::site_bucket(ip) {
+            Some(site) => self.sites.check_key(&(route, site)).map_err(wait),
+            None => Ok(()),
+        }
     }
 
     /// Forgets addresses whose buckets are full again, so memory follows active clients only.
     pub fn forget_idle(&self) {
-        self.limiter.retain_recent();
-        self.limiter.shrink_to_fit();
+        for limiter in [&self.limiter, &self.sites] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
     }
 }
 
@@ -107,7 +135,7 @@ pub async fn limit(
     let proxies = req.app_data::<web::Data<TrustedProxies>>();
     if let (Some(limiters), Some(proxies)) = (limiters, proxies) {
         if let Some(ip) = proxies.client_ip(req.peer_addr().map(|a| a.ip()), req.headers()) {
-            if let Err(retry_after) = limiters.check(route, domain::bucket(ip)) {
+            if let Err(retry_after) = limiters.check(route, ip) {
                 log::info!("rate limit: route={route} ip={ip} retry_after={retry_after}s");
                 // A response, not an error, so the outer middleware see it like any other.
                 let refusal = ApiError::TooManyRequests { retry_after }.error_response();
@@ -175,5 +203,21 @@ mod tests {
         assert!((1..=3).contains(&wait), "{wait}");
         assert!(limiters.check("login", b).is_ok());
         assert!(limiters.check("register", a).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_site_gets_sixteen_budgets_however_many_64s_it_uses() {
+        let limit = RateLimit::parse("20/min").unwrap().unwrap();
+        let limiters = RateLimiters::new(limit, limit.default_burst());
+        // A fresh /64 of the same /48 for every request: each /64 stays within its own burst.
+        let passed = (0..1000u32)
+            .filter(|i| {
+                let ip: IpAddr = format!("2001:db8:7:{:x}::1", i).parse().unwrap();
+                limiters.check("login", ip).is_ok()
+            })
+            .count();
+        assert_eq!(passed, 5 * SITE_FACTOR as usize, "{passed}");
+        let elsewhere: IpAddr = "2001:db8:8::1".parse().unwrap();
+        assert!(limiters.check("login", elsewhere).is_ok());
     }
 }

@@ -2,6 +2,7 @@
 //! it takes what the extractors parsed, calls `account` or `sessions`, and turns the result
 //! into a response (errors through `crate::error`).
 
+mod email_change;
 mod health;
 mod jwks;
 mod login;
@@ -9,6 +10,7 @@ mod logout;
 mod me;
 pub mod openapi;
 mod password_change;
+mod reauthenticate;
 mod recovery;
 mod refresh;
 mod register;
@@ -54,9 +56,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/auth/me")
                 .route(web::get().to(me::show))
-                .route(web::patch().to(me::update))
+                .route(limited!(web::patch().to(me::update), "profile"))
                 .route(limited!(web::delete().to(me::delete), "delete_account")),
         )
+        .service(web::resource("/auth/reauthenticate").route(
+            web::post().to(reauthenticate::reauthenticate)
+        ))
         .service(web::resource("/auth/password").route(limited!(
             web::post().to(password_change::change),
             "password"
@@ -73,6 +78,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/auth/email/verify")
                 .route(limited!(web::post().to(recovery::verify), "verify")),
         )
+        .service(web::resource("/auth/email/change/cancel").route(limited!(
+            web::post().to(email_change::cancel),
+            "cancel_email_change"
+        )))
         .service(
             web::resource("/auth/email/verify/resend")
                 .route(limited!(web::post().to(recovery::resend), "resend")),

@@ -6,11 +6,13 @@
 mod attempts;
 mod error;
 pub mod family;
+mod reauthentication;
 mod revocation;
 pub mod throttle;
 
-pub use attempts::{reserve, Reservation, Reserved};
+pub use attempts::{reserve, Reservation, Reserved, UNDECIDED_POLL, UNDECIDED_WAIT};
 pub use error::SessionError;
+pub use reauthentication::Renewed;
 
 use crate::db::models::{SessionRow, UserRow};
 use crate::db::{self, sessions, PgPool};
@@ -208,9 +210,12 @@ impl Sessions {
 
     fn tokens(&self, granted: Granted) -> Result<Tokens, SessionError> {
         let now = shared_tokens::now_unix();
-        let access_token = self
-            .issuer
-            .access_token(&granted.user, granted.session_id, now)?;
+        let access_token = self.issuer.access_token(
+            &granted.user,
+            granted.session_id,
+            granted.authenticated_at,
+            now,
+        )?;
         Ok(Tokens {
             access_token,
             expires_in: self.issuer.access_lifetime().as_secs() as i64,

@@ -88,7 +88,7 @@ async fn a_session_start_and_every_outcome_of_a_refresh_are_one_statement_each()
     let client = ClientInfo::default();
     // A login that passed the throttle: its reserved attempt is wiped in the same statement.
     let policy = ThrottlePolicy { max_failures: 5 };
-    let Reserved::Allowed(attempt) =
+    let Some(Reserved::Allowed(attempt)) =
         reserve(&mut conn, &policy, "alice", "192.0.2.1", Utc::now()).unwrap()
     else {
         panic!("the first attempt was throttled");

@@ -28,6 +28,21 @@ fn audit_count(app: &TestApp, kind: &str) -> i64 {
         .n
 }
 
+/// Attempts counted on the test's one (subject, address) row and not yet decided.
+fn in_flight(app: &TestApp) -> i32 {
+    use diesel::sql_types::Integer;
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = Integer)]
+        n: i32,
+    }
+    diesel::sql_query("SELECT coalesce(max(in_flight), 0) AS n FROM login_failures")
+        .get_result::<N>(&mut app.db.connect())
+        .unwrap()
+        .n
+}
+
 async fn login_from(app: &TestApp, address: &str, body: serde_json::Value) -> reqwest::Response {
     app.client
         .post(app.url("/auth/login"))
@@ -188,4 +203,76 @@ async fn ipv6_clients_are_counted_by_their_64() {
         .await
         .unwrap();
     assert_ne!(other.status().as_u16(), 429);
+}
+
+#[actix_web::test]
+async fn the_right_password_is_never_refused_for_attempts_in_flight() {
+    // 64 logins with the right password from one address, 8 at a time, with bcrypt slow enough
+    // that 8 are always in flight: more than LOGIN_MAX_FAILURES (5) reservations are open at
+    // once, and none of them may count as a failure against the right password.
+    let app = spawn_app_with(|vars| {
+        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+        vars.insert("LOGIN_MAX_FAILURES".into(), "5".into());
+        vars.insert("BCRYPT_COST".into(), "9".into());
+    })
+    .await;
+    let user = app.register_user("alice").await;
+    let body = json!({"username": "alice", "password": user.password});
+    let worker = |_| {
+        let (app, body) = (&app, body.clone());
+        async move {
+            let mut statuses = Vec::new();
+            for _ in 0..8 {
+                let response = login_from(app, "203.0.113.60", body.clone()).await;
+                statuses.push(response.status().as_u16());
+            }
+            statuses
+        }
+    };
+    let statuses: Vec<u16> = futures_util::future::join_all((0..8).map(worker))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(statuses.len(), 64);
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(audit_count(&app, "login_throttled"), 0);
+    assert_eq!(audit_count(&app, "login_succeeded"), 64);
+}
+
+#[actix_web::test]
+async fn wrong_guesses_in_flight_still_hold_off_a_right_password_behind_them() {
+    // The right password waits for the wrong ones in flight, and is then refused like any
+    // attempt past the free failures: in flight or not, N wrong guesses count as N.
+    let app = spawn_app_with(|vars| {
+        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+        vars.insert("LOGIN_MAX_FAILURES".into(), "3".into());
+        vars.insert("BCRYPT_COST".into(), "12".into());
+    })
+    .await;
+    let user = app.register_user("alice").await;
+    let wrong = json!({"username": "alice", "password": "wrong-wrong-wrong"});
+    let right = json!({"username": "alice", "password": user.password});
+    let guesses = (0..3).map(|_| login_from(&app, "203.0.113.61", wrong.clone()));
+    let late = async {
+        // Sent once all three wrong guesses are reserved and still being evaluated.
+        for _ in 0..200 {
+            if in_flight(&app) == 3 {
+                break;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(
+            in_flight(&app),
+            3,
+            "the wrong guesses were decided too soon"
+        );
+        login_from(&app, "203.0.113.61", right.clone()).await
+    };
+    let (wrongs, right_answer) =
+        futures_util::future::join(futures_util::future::join_all(guesses), late).await;
+    assert!(wrongs.iter().all(|r| r.status() == 401));
+    assert_eq!(right_answer.status(), 401);
+    assert!(right_answer.headers().contains_key("retry-after"));
+    assert_eq!(audit_count(&app, "login_failed"), 3);
 }

@@ -1,6 +1,6 @@
 //! auth-service's domain counters, registered in the application's [`service_kit::Metrics`].
 
-use prometheus::{IntCounterVec, Opts};
+use prometheus::{IntCounterVec, IntGauge, Opts};
 use service_kit::Metrics;
 
 /// How a login attempt ended.
@@ -34,6 +34,8 @@ pub struct AuthMetrics {
     logins: IntCounterVec,
     refreshes: IntCounterVec,
     mails: IntCounterVec,
+    outbox_depth: IntGauge,
+    outbox_oldest: IntGauge,
 }
 
 impl AuthMetrics {
@@ -59,6 +61,16 @@ impl AuthMetrics {
         metrics.register(logins.clone())?;
         metrics.register(refreshes.clone())?;
         metrics.register(mails.clone())?;
+        let outbox_depth = IntGauge::new(
+            "auth_mail_outbox_depth",
+            "Mails waiting in the outbox, as the mail worker last counted them",
+        )?;
+        let outbox_oldest = IntGauge::new(
+            "auth_mail_outbox_oldest_age_seconds",
+            "Age of the oldest unsent mail in the outbox (0 when it is empty)",
+        )?;
+        metrics.register(outbox_depth.clone())?;
+        metrics.register(outbox_oldest.clone())?;
         for outcome in ["sent", "retried", "dropped"] {
             mails.with_label_values(&[outcome]);
         }
@@ -74,6 +86,8 @@ impl AuthMetrics {
             logins,
             refreshes,
             mails,
+            outbox_depth,
+            outbox_oldest,
         })
     }
 
@@ -84,6 +98,12 @@ impl AuthMetrics {
             MailOutcome::Dropped => "dropped",
         };
         self.mails.with_label_values(&[label]).inc();
+    }
+
+    /// The outbox as last counted: how many mails wait, and the oldest one's age in seconds.
+    pub fn outbox(&self, depth: i64, oldest_age_seconds: i64) {
+        self.outbox_depth.set(depth);
+        self.outbox_oldest.set(oldest_age_seconds);
     }
 
     pub fn login(&self, outcome: LoginOutcome) {

@@ -16,6 +16,8 @@ pub struct SmtpServer {
     port: u16,
     inbox: tempfile::TempDir,
     child: Option<Child>,
+    /// Extra options of `scripts/smtp_sink.py` (`--delay SECONDS`, `--reject`).
+    options: Vec<String>,
 }
 
 /// A delivered mail, decoded.
@@ -48,6 +50,13 @@ impl Delivered {
 
 impl SmtpServer {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// A server that behaves as `options` say: `["--delay", "0.2"]` accepts each message only
+    /// after that many seconds; `["--reject"]` defers every recipient with a 450 reply that
+    /// quotes the address.
+    pub fn start_with(options: &[&str]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -56,6 +65,7 @@ impl SmtpServer {
             port,
             inbox: tempfile::tempdir().expect("an inbox directory"),
             child: None,
+            options: options.iter().map(|o| (*o).to_owned()).collect(),
         };
         server.resume();
         server
@@ -84,6 +94,7 @@ impl SmtpServer {
             .arg(self.port.to_string())
             .arg("--dir")
             .arg(self.inbox.path())
+            .args(&self.options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -1,12 +1,13 @@
 //! The account's own profile: read it, change username, email or full name.
 
-use super::{verification, AccountError, Accounts};
+use super::{AccountError, Accounts};
 use crate::db::email_tokens::{self, EMAIL_VERIFICATION};
 use crate::db::models::{UserChanges, UserRow};
 use crate::db::{self, users};
 use crate::domain::{ClientInfo, Email, FieldErrors, FullName, InvalidFields, Username};
 use chrono::Utc;
 use diesel::Connection;
+use shared_tokens::RecentLogin;
 use uuid::Uuid;
 
 /// What a profile change asks of the email address.
@@ -17,9 +18,8 @@ enum EmailWish {
     StillPending(String),
     /// The current address: a pending change, if any, is cancelled.
     Keep,
-    /// A new address, to be verified before it replaces the current one, and its link: made
-    /// only then, not on every profile change.
-    Change(String, verification::VerificationLink),
+    /// A new address, to be verified before it replaces the current one.
+    Change(String, Box<UserRow>),
 }
 
 /// The fields to change; each given one follows its type's rule.
@@ -61,12 +61,14 @@ impl Accounts {
     ///
     /// A new email needs the current password, checked like `POST /auth/password`: whoever holds
     /// a stolen session must not move the account to an address they read, from which a reset
-    /// would make it theirs.
+    /// would make it theirs. For the same reason it needs `recent_login` (docs/TOKENS.md, Recent
+    /// login), checked before the password.
     pub async fn update_profile(
         &self,
         user_id: Uuid,
         changes: ProfileChanges,
         current_password: Option<String>,
+        recent_login: Option<RecentLogin>,
         client: ClientInfo,
     ) -> Result<UserRow, AccountError> {
         let ProfileChanges(mut changes) = changes;
@@ -80,17 +82,19 @@ impl Accounts {
             (Some(email), Some(user)) if user.pending_email.as_ref() == Some(&email) => {
                 EmailWish::StillPending(email)
             }
-            (Some(email), Some(_)) => {
+            (Some(email), Some(user)) => {
+                recent_login.ok_or(AccountError::ReauthRequired)?;
                 let password = current_password.ok_or_else(|| {
                     InvalidFields::one("current_password", "is required to change the email")
                 })?;
                 self.confirm_password(user_id, password, &client).await?;
-                self.allow_mail_to(&email)?;
-                EmailWish::Change(email, self.verification_link())
+                self.allow_mail(&email, Some(user_id), &client)?;
+                EmailWish::Change(email, Box::new(user))
             }
             _ => EmailWish::Unchanged,
         };
         let queued = matches!(wanted, EmailWish::Change(..));
+        let this = self.clone();
         let user = db::blocking(&self.pool, move |conn| {
             conn.transaction(|conn| {
                 let now = Utc::now();
@@ -100,8 +104,8 @@ impl Accounts {
                     users::update_profile(conn, user_id, &changes, now)?
                 };
                 match wanted {
-                    EmailWish::Change(email, link) => {
-                        user = verification::request_change(conn, user_id, &email, &link, &client)?
+                    EmailWish::Change(email, before) => {
+                        user = this.request_change(conn, &before, &email, &client)?
                     }
                     EmailWish::Keep if user.pending_email.is_some() => {
                         email_tokens::retire(conn, user_id, EMAIL_VERIFICATION, now)?;

@@ -1,5 +1,6 @@
 //! Password reset by a mailed link (docs/RECOVERY.md, Password reset).
 
+use super::email_change::end_pending_links;
 use super::verification::NOTICE_LIFETIME;
 use super::{AccountError, Accounts};
 use crate::db::audit::{self, AuditEvent, AuditKind};
@@ -41,9 +42,7 @@ impl Accounts {
         email: Email,
         client: ClientInfo,
     ) -> Result<(), AccountError> {
-        self.outbox
-            .allow(email.as_str())
-            .map_err(|retry_after| AccountError::TooManyMails { retry_after })?;
+        self.allow_mail(email.as_str(), None, &client)?;
         let lifetime = self.outbox.settings().reset_lifetime;
         let expires_at = crate::mail::expiry(lifetime);
         db::blocking(&self.pool, move |conn| {
@@ -60,8 +59,9 @@ impl Accounts {
         Ok(())
     }
 
-    /// Sets the new password, ends every session of the account, retires its other reset links,
-    /// and queues the "password changed" notice, all in one transaction.
+    /// Sets the new password, ends every session of the account, a pending email change and
+    /// every other reset and verification link, and queues the "password changed" notice, all in
+    /// one transaction.
     pub async fn reset_password(
         &self,
         reset: PasswordReset,
@@ -84,7 +84,7 @@ impl Accounts {
                     email_tokens::consume(conn, &token_hash, PASSWORD_RESET, now)?
                         .ok_or(AccountError::InvalidLinkToken)?;
                 let user = users::reset_password(conn, user_id, &hash, &proven, now)?;
-                email_tokens::retire(conn, user_id, PASSWORD_RESET, now)?;
+                end_pending_links(conn, user_id, now)?;
                 let revoked =
                     sessions::revoke_all_for_user(conn, user_id, None, "password_reset", now)?;
                 audit::record(

@@ -63,7 +63,7 @@ impl Accounts {
         client: ClientInfo,
     ) -> Result<UserRow, AccountError> {
         let hash = self.hash(registration.password.expose().to_owned()).await?;
-        let link = self.verification_link();
+        let this = self.clone();
         let user = db::blocking(&self.pool, move |conn| {
             conn.transaction(|conn| {
                 let user = users::insert(
@@ -76,7 +76,7 @@ impl Accounts {
                         password_hash: &hash,
                     },
                 )?;
-                link.queue(conn, user.id, &user.email)?;
+                this.queue_verification(conn, user.id, &user.email)?;
                 audit::record(
                     conn,
                     &AuditEvent::by(AuditKind::Registered, &client).user(user.id),

@@ -4,64 +4,53 @@
 
 use super::{AccountError, Accounts};
 use crate::db::audit::{self, AuditEvent, AuditKind};
-use crate::db::email_tokens::{self, NewEmailToken, EMAIL_VERIFICATION};
+use crate::db::email_tokens::{self, EMAIL_VERIFICATION};
 use crate::db::models::UserRow;
-use crate::db::{self, outbox, users};
+use crate::db::outbox::{self, VERIFICATION_REQUEST};
+use crate::db::{self, users};
 use crate::domain::{ClientInfo, LinkToken};
-use crate::mail::{self, Mail};
-use chrono::{DateTime, TimeDelta, Utc};
+use crate::mail::{self, MailAsk};
+use chrono::{TimeDelta, Utc};
 use diesel::{Connection, PgConnection, QueryResult};
 use uuid::Uuid;
 
 /// How long a notice about the account (no link in it) may wait for the mail server.
 pub(super) const NOTICE_LIFETIME: TimeDelta = TimeDelta::days(2);
 
-/// A verification link made ready outside the transaction (the random token, the rendered
-/// mail), to be stored with [`VerificationLink::queue`] inside it.
-pub(super) struct VerificationLink {
-    token_hash: Vec<u8>,
-    mail: Mail,
-    expires_at: DateTime<Utc>,
-}
-
-impl VerificationLink {
-    /// Stores the token for `email` and queues its mail to that address.
-    pub(super) fn queue(
+impl Accounts {
+    /// Queues the verification mail of `email` for the account, inside the caller's transaction;
+    /// its link is made when it is sent (docs/RECOVERY.md, Delivery).
+    pub(super) fn queue_verification(
         &self,
         conn: &mut PgConnection,
         user_id: Uuid,
         email: &str,
-    ) -> QueryResult<()> {
-        email_tokens::insert(
-            conn,
-            &NewEmailToken {
-                token_hash: &self.token_hash,
-                purpose: EMAIL_VERIFICATION,
-                user_id,
-                email,
-                expires_at: self.expires_at,
-            },
-        )?;
-        outbox::enqueue(conn, &self.mail, email, self.expires_at)?;
-        Ok(())
-    }
-}
-
-impl Accounts {
-    pub(super) fn verification_link(&self) -> VerificationLink {
-        let token = LinkToken::generate();
+    ) -> QueryResult<usize> {
         let lifetime = self.outbox.settings().verification_lifetime;
-        VerificationLink {
-            token_hash: token.hash(),
-            mail: self.outbox.templates().email_verification(token.expose()),
-            expires_at: mail::expiry(lifetime),
-        }
+        outbox::enqueue_link(
+            conn,
+            VERIFICATION_REQUEST,
+            email,
+            user_id,
+            mail::expiry(lifetime),
+        )
     }
 
-    /// Counts one requested mail to `recipient` against its limit.
-    pub(super) fn allow_mail_to(&self, recipient: &str) -> Result<(), AccountError> {
+    /// Counts one requested mail to `recipient`, asked by `account` (if signed in) from
+    /// `client`, against every mail budget (docs/RECOVERY.md, Limits).
+    pub(super) fn allow_mail(
+        &self,
+        recipient: &str,
+        account: Option<Uuid>,
+        client: &ClientInfo,
+    ) -> Result<(), AccountError> {
+        let client = client.throttle_key();
         self.outbox
-            .allow(recipient)
+            .allow(&MailAsk {
+                recipient,
+                account,
+                client: &client,
+            })
             .map_err(|retry_after| AccountError::TooManyMails { retry_after })
     }
 
@@ -113,44 +102,25 @@ impl Accounts {
 
     /// Mails a new link for what waits for verification: the pending address, or the account's
     /// own while it is unverified.
-    pub async fn resend_verification(&self, user_id: Uuid) -> Result<(), AccountError> {
+    pub async fn resend_verification(
+        &self,
+        user_id: Uuid,
+        client: ClientInfo,
+    ) -> Result<(), AccountError> {
         let user = self.profile(user_id).await?;
         let target = match (user.pending_email, user.email_verified) {
             (Some(pending), _) => pending,
             (None, false) => user.email,
             (None, true) => return Err(AccountError::NothingToVerify),
         };
-        self.allow_mail_to(&target)?;
-        let link = self.verification_link();
+        self.allow_mail(&target, Some(user_id), &client)?;
+        let this = self.clone();
         db::blocking(&self.pool, move |conn| {
-            Ok::<_, AccountError>(link.queue(conn, user_id, &target)?)
+            Ok::<_, AccountError>(this.queue_verification(conn, user_id, &target)?)
         })
         .await?;
         self.outbox.wake();
         log::info!("verification mail queued again: user_id={user_id}");
         Ok(())
     }
-}
-
-/// Starts an email change inside the caller's transaction: older links are void, the new
-/// address waits in `pending_email`, and its link is queued.
-pub(super) fn request_change(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    new_email: &str,
-    link: &VerificationLink,
-    client: &ClientInfo,
-) -> Result<UserRow, AccountError> {
-    let now = Utc::now();
-    if users::find_by_email(conn, new_email)?.is_some() {
-        return Err(AccountError::Taken("email"));
-    }
-    email_tokens::retire(conn, user_id, EMAIL_VERIFICATION, now)?;
-    let user = users::set_pending_email(conn, user_id, Some(new_email), now)?;
-    link.queue(conn, user_id, new_email)?;
-    audit::record(
-        conn,
-        &AuditEvent::by(AuditKind::EmailChangeRequested, client).user(user_id),
-    )?;
-    Ok(user)
 }

@@ -21,6 +21,9 @@ pub enum AuditKind {
     PasswordReset,
     EmailChangeRequested,
     EmailVerified,
+    EmailChangeCancelled,
+    EmailChangeReverted,
+    Reauthenticated,
 }
 
 impl AuditKind {
@@ -40,6 +43,9 @@ impl AuditKind {
             Self::PasswordReset => "password_reset",
             Self::EmailChangeRequested => "email_change_requested",
             Self::EmailVerified => "email_verified",
+            Self::EmailChangeCancelled => "email_change_cancelled",
+            Self::EmailChangeReverted => "email_change_reverted",
+            Self::Reauthenticated => "reauthenticated",
         }
     }
 }

@@ -7,22 +7,8 @@ use uuid::Uuid;
 
 pub const PASSWORD_RESET: &str = "password_reset";
 pub const EMAIL_VERIFICATION: &str = "email_verification";
-
-#[derive(Insertable)]
-#[diesel(table_name = email_tokens)]
-pub struct NewEmailToken<'a> {
-    pub token_hash: &'a [u8],
-    pub purpose: &'static str,
-    pub user_id: Uuid,
-    pub email: &'a str,
-    pub expires_at: DateTime<Utc>,
-}
-
-pub fn insert(conn: &mut PgConnection, token: &NewEmailToken<'_>) -> QueryResult<usize> {
-    diesel::insert_into(email_tokens::table)
-        .values(token)
-        .execute(conn)
-}
+/// The link in the notice of an email change, mailed to the address being replaced.
+pub const EMAIL_CHANGE_CANCEL: &str = "email_change_cancel";
 
 /// Whose token this is, if it is unused and unexpired: a read, for checks before slow work.
 pub fn usable(
@@ -63,7 +49,8 @@ pub fn consume(
 }
 
 /// Retires every unused token of `purpose` the user holds: after a password is set, older reset
-/// links must not set it again; after an email change, older verification links are void.
+/// and verification links are void (a thief may have asked for them); after an email change,
+/// older verification links are.
 pub fn retire(
     conn: &mut PgConnection,
     user_id: Uuid,
@@ -79,10 +66,6 @@ pub fn retire(
     .set(email_tokens::used_at.eq(now))
     .execute(conn)
 }
-
-/// The kind of the outbox row that stands for a `forgot` request until the mail worker resolves
-/// it into a reset mail, or into nothing for an unknown address.
-pub const RESET_REQUEST: &str = "password_reset_request";
 
 /// Records a `forgot` request: a row in the outbox and the audit event, in one statement that
 /// writes the same two rows whether or not an account uses `email`. Nothing else happens on the
@@ -105,47 +88,84 @@ pub fn queue_reset_request(
                 jsonb_build_object('account_found', EXISTS (SELECT 1 FROM u))",
     )
     .bind::<Text, _>(email)
-    .bind::<Text, _>(RESET_REQUEST)
+    .bind::<Text, _>(crate::db::outbox::RESET_REQUEST)
     .bind::<Timestamptz, _>(expires_at)
     .bind::<Nullable<Text>, _>(ip)
     .bind::<Nullable<Text>, _>(user_agent)
     .execute(conn)
 }
 
-/// Resolves the request row `request_id` for `email`, in one statement: if an account uses the
-/// address, its reset token and mail are stored; the request row goes either way. `true` when a
-/// mail was queued.
-pub fn resolve_reset_request(
+/// A token just made for a link mail, stored when the mail is sent; what it is for.
+pub struct Minted {
+    pub user_id: Uuid,
+    /// For a cancel link: the address the account asked to change to.
+    pub pending_email: Option<String>,
+}
+
+/// Stores the hash of a token made for the link mail of `kind` (an outbox kind, see
+/// `crate::db::outbox`) to `recipient`, if the account still wants that mail; `None` when it does
+/// not (no account uses the address, the change was cancelled or replaced, the address was
+/// verified meanwhile), and then no mail goes.
+pub fn mint(
     conn: &mut PgConnection,
-    request_id: i64,
-    email: &str,
+    kind: &str,
+    recipient: &str,
+    user_id: Option<Uuid>,
     token_hash: &[u8],
     expires_at: DateTime<Utc>,
-    mail: &crate::mail::Mail,
-) -> QueryResult<bool> {
-    use diesel::sql_types::{BigInt, Bytea, Integer, Text, Timestamptz};
+) -> QueryResult<Option<Minted>> {
+    use crate::db::outbox::{CHANGE_NOTICE_REQUEST, RESET_REQUEST, VERIFICATION_REQUEST};
+    use diesel::sql_types::{Bytea, Nullable, Text, Timestamptz, Uuid as SqlUuid};
     #[derive(QueryableByName)]
-    struct Queued {
-        #[diesel(sql_type = Integer)]
-        mails: i32,
+    struct Row {
+        #[diesel(sql_type = SqlUuid)]
+        user_id: Uuid,
+        #[diesel(sql_type = Nullable<Text>)]
+        pending_email: Option<String>,
     }
-    let queued: Queued = diesel::sql_query(
-        "WITH u AS (SELECT id, email FROM users WHERE email = $1), \
+    // Which account wants the mail, as one condition on `users` per kind.
+    let (purpose, wanted) = match kind {
+        RESET_REQUEST => (PASSWORD_RESET, "email = $1"),
+        VERIFICATION_REQUEST => (
+            EMAIL_VERIFICATION,
+            "id = $2 AND (pending_email = $1 OR (email = $1 AND NOT email_verified))",
+        ),
+        CHANGE_NOTICE_REQUEST => (
+            EMAIL_CHANGE_CANCEL,
+            "id = $2 AND email = $1 AND pending_email IS NOT NULL",
+        ),
+        _ => return Ok(None),
+    };
+    let row: Option<Row> = diesel::sql_query(format!(
+        "WITH u AS (SELECT id, pending_email FROM users WHERE {wanted}), \
          t AS (INSERT INTO email_tokens (token_hash, purpose, user_id, email, expires_at) \
-               SELECT $2, 'password_reset', id, email, $3 FROM u), \
-         m AS (INSERT INTO mail_outbox (kind, recipient, subject, text_body, html_body, \
-               expires_at) SELECT $4, email, $5, $6, $7, $3 FROM u RETURNING id), \
-         d AS (DELETE FROM mail_outbox WHERE id = $8) \
-         SELECT count(*)::int AS mails FROM m",
-    )
-    .bind::<Text, _>(email)
+               SELECT $3, $4, id, $1, $5 FROM u) \
+         SELECT id AS user_id, pending_email FROM u"
+    ))
+    .bind::<Text, _>(recipient)
+    .bind::<Nullable<SqlUuid>, _>(user_id)
     .bind::<Bytea, _>(token_hash)
+    .bind::<Text, _>(purpose)
     .bind::<Timestamptz, _>(expires_at)
-    .bind::<Text, _>(mail.kind)
-    .bind::<Text, _>(&mail.subject)
-    .bind::<Text, _>(&mail.text)
-    .bind::<Text, _>(&mail.html)
-    .bind::<BigInt, _>(request_id)
-    .get_result(conn)?;
-    Ok(queued.mails > 0)
+    .get_result(conn)
+    .optional()?;
+    Ok(row.map(|row| Minted {
+        user_id: row.user_id,
+        pending_email: row.pending_email,
+    }))
+}
+
+/// A token whose mail did not go out is retired: nobody received it.
+pub fn retire_unsent(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::token_hash.eq(token_hash))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(now))
+    .execute(conn)
 }

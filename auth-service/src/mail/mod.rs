@@ -5,44 +5,42 @@
 //! transaction as the change the mail reports and wakes the worker; the worker sends, retries
 //! with backoff while the server is away, and deletes the row once the server took the mail.
 
+mod limits;
+mod links;
 mod settings;
 mod templates;
 mod transport;
 mod worker;
 
-pub use settings::{expiry, Delivery, MailSettings};
+pub use limits::MailAsk;
+pub use settings::{expiry, Delivery, MailLimits, MailSettings};
 pub use templates::{Mail, Templates};
 pub use transport::Transport;
 pub use worker::spawn;
 
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use limits::MailBudgets;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::Notify;
 
-/// What requests need of mail: the templates and lifetimes, the per-recipient limit, and a way
-/// to wake the worker. Cheap to clone.
+/// What requests need of mail: the templates and lifetimes, the mail budgets, and a way to wake
+/// the workers. Cheap to clone.
 #[derive(Clone)]
 pub struct Outbox {
     settings: Arc<MailSettings>,
-    wake: Arc<Notify>,
-    per_recipient: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+    /// One per lane (`crate::db::outbox::Lane`): reset links, everything else.
+    wake_reset: Arc<Notify>,
+    wake_other: Arc<Notify>,
+    budgets: Arc<MailBudgets>,
 }
 
 impl Outbox {
     pub fn new(settings: MailSettings) -> Self {
-        let per_recipient = settings.per_recipient.map(|limit| {
-            let per_mail = limit.period / limit.count.get();
-            let quota = Quota::with_period(per_mail.max(Duration::from_nanos(1)))
-                .unwrap_or_else(|| Quota::per_second(limit.count))
-                .allow_burst(limit.count);
-            Arc::new(RateLimiter::keyed(quota))
-        });
+        let budgets = Arc::new(MailBudgets::new(&settings.limits));
         Self {
             settings: Arc::new(settings),
-            wake: Arc::new(Notify::new()),
-            per_recipient,
+            wake_reset: Arc::new(Notify::new()),
+            wake_other: Arc::new(Notify::new()),
+            budgets,
         }
     }
 
@@ -54,31 +52,20 @@ impl Outbox {
         Templates::new(&self.settings)
     }
 
-    /// Tells the worker a mail is waiting, so it goes out now rather than at the next poll.
+    /// Tells the workers a mail is waiting, so it goes out now rather than at the next poll.
     pub fn wake(&self) {
-        self.wake.notify_one();
+        self.wake_reset.notify_one();
+        self.wake_other.notify_one();
     }
 
-    /// Counts one requested mail to `recipient` (a normalised address); `Err(seconds to wait)`
-    /// when it has had its share. Kept per address whether or not an account uses it, so the
-    /// answer tells nothing about the address.
-    pub fn allow(&self, recipient: &str) -> Result<(), u64> {
-        let Some(limiter) = &self.per_recipient else {
-            return Ok(());
-        };
-        limiter
-            .check_key(&recipient.to_owned())
-            .map_err(|not_until| {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-            })
+    /// Counts one requested mail against every budget it falls under (docs/RECOVERY.md,
+    /// Limits); `Err(seconds to wait)` when one is spent.
+    pub fn allow(&self, ask: &MailAsk<'_>) -> Result<(), u64> {
+        self.budgets.allow(ask)
     }
 
-    /// Forgets recipients whose budget is whole again: memory follows recent requests only.
+    /// Forgets askers and recipients whose budget is whole again.
     fn forget_idle(&self) {
-        if let Some(limiter) = &self.per_recipient {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
-        }
+        self.budgets.forget_idle();
     }
 }

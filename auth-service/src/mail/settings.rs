@@ -31,11 +31,26 @@ pub struct MailSettings {
     pub product_name: String,
     pub reset_lifetime: Duration,
     pub verification_lifetime: Duration,
-    /// Mails one recipient may be sent on request (forgot password, resend), per period.
-    pub per_recipient: Option<RateLimit>,
+    /// How long the link in an email-change notice can cancel or undo the change.
+    pub cancel_lifetime: Duration,
+    /// What may ask for mail, and how much (docs/RECOVERY.md, Limits).
+    pub limits: MailLimits,
     /// The wait after the first failed attempt; it doubles after each failure, up to `retry_max`.
     pub retry_initial: Duration,
     pub retry_max: Duration,
+}
+
+/// The budgets of requested mails (forgot password, resend, email change); `None` is no limit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MailLimits {
+    /// `MAIL_RATE_PER_RECIPIENT`: mails one address may be sent, asked from one client address.
+    pub per_recipient: Option<RateLimit>,
+    /// `MAIL_RATE_PER_RECIPIENT_TOTAL`: mails one address may be sent, whoever asks.
+    pub per_recipient_total: Option<RateLimit>,
+    /// `MAIL_RATE_PER_ACCOUNT`: mails one account may cause, to any addresses.
+    pub per_account: Option<RateLimit>,
+    /// `MAIL_RATE_PER_CLIENT`: mails one client address may cause, to any addresses.
+    pub per_client: Option<RateLimit>,
 }
 
 /// The longest a mailed link may live.
@@ -104,8 +119,15 @@ impl MailSettings {
             }
             Ok(value)
         };
-        let per_recipient = RateLimit::parse(&env.string_or("MAIL_RATE_PER_RECIPIENT", "5/hour"))
-            .map_err(|e| ConfigError::new("MAIL_RATE_PER_RECIPIENT", e))?;
+        let rate = |var: &'static str, default: &str| {
+            RateLimit::parse(&env.string_or(var, default)).map_err(|e| ConfigError::new(var, e))
+        };
+        let limits = MailLimits {
+            per_recipient: rate("MAIL_RATE_PER_RECIPIENT", "5/hour")?,
+            per_recipient_total: rate("MAIL_RATE_PER_RECIPIENT_TOTAL", "20/hour")?,
+            per_account: rate("MAIL_RATE_PER_ACCOUNT", "10/hour")?,
+            per_client: rate("MAIL_RATE_PER_CLIENT", "30/hour")?,
+        };
         let retry_initial = positive("MAIL_RETRY_INITIAL", "10s")?;
         let retry_max = positive("MAIL_RETRY_MAX", "10m")?.max(retry_initial);
         // A link that lives longer than a month is a standing key to the account.
@@ -123,7 +145,8 @@ impl MailSettings {
             product_name,
             reset_lifetime: link_lifetime("PASSWORD_RESET_TOKEN_LIFETIME", "30m")?,
             verification_lifetime: link_lifetime("EMAIL_VERIFICATION_TOKEN_LIFETIME", "24h")?,
-            per_recipient,
+            cancel_lifetime: link_lifetime("EMAIL_CHANGE_CANCEL_LIFETIME", "7d")?,
+            limits,
             retry_initial,
             retry_max,
         })

@@ -82,6 +82,32 @@ impl<'a> Templates<'a> {
         )
     }
 
+    /// To the current address when the account asks to move to `new_email`: told at once, with
+    /// a link that cancels the change, or undoes it once made, without logging in.
+    pub fn email_change_requested(&self, new_email: &str, token: &str) -> Mail {
+        let link = self.link("cancel-email-change", token);
+        let product = &self.settings.product_name;
+        let days = minutes(self.settings.cancel_lifetime);
+        self.render(
+            "email_change_requested",
+            format!("Your email address is about to change for {product}"),
+            Body {
+                greeting: "Hello,",
+                lines: vec![format!(
+                    "someone with the password of your {product} account asked to change its \
+                     email address from this one to {new_email}. If that was you, there is \
+                     nothing to do."
+                )],
+                button: Some(("This was not me: keep this address", &link)),
+                after: vec![format!(
+                    "If it was not you, open the link above within {days}: it cancels the \
+                     change, or undoes it if it was already made, and logs every device out. \
+                     Then choose a new password: someone else knows yours."
+                )],
+            },
+        )
+    }
+
     pub fn password_changed(&self) -> Mail {
         let product = &self.settings.product_name;
         let login = format!("{}/#/forgot-password", self.settings.public_url);
@@ -116,7 +142,9 @@ impl<'a> Templates<'a> {
                 )],
                 button: None,
                 after: vec![
-                    "If this was not you, reset your password and contact support.".to_owned(),
+                    "If this was not you, open the link in the mail we sent here when the \
+                     change was asked for: it undoes the change. Then reset your password."
+                        .to_owned(),
                 ],
             },
         )
@@ -187,6 +215,7 @@ impl<'a> Templates<'a> {
 fn minutes(lifetime: Duration) -> String {
     let minutes = lifetime.as_secs().div_ceil(60).max(1);
     match minutes {
+        m if m % 1440 == 0 && m >= 2880 => plural(m / 1440, "day"),
         m if m % 60 == 0 && m >= 60 => plural(m / 60, "hour"),
         m => plural(m, "minute"),
     }
@@ -214,7 +243,8 @@ mod tests {
             product_name: product.to_owned(),
             reset_lifetime: Duration::from_secs(1800),
             verification_lifetime: Duration::from_secs(86_400),
-            per_recipient: None,
+            cancel_lifetime: Duration::from_secs(7 * 86_400),
+            limits: Default::default(),
             retry_initial: Duration::from_secs(1),
             retry_max: Duration::from_secs(2),
         }
@@ -241,10 +271,21 @@ mod tests {
     }
 
     #[test]
+    fn the_change_notice_names_the_new_address_and_carries_the_cancel_link() {
+        let s = settings("Snapshots");
+        let mail = Templates::new(&s).email_change_requested("new@example.com", "tok");
+        let link = "https://photos.example/#/cancel-email-change?token=tok";
+        assert!(mail.text.contains(link), "{}", mail.text);
+        assert!(mail.text.contains("new@example.com"), "{}", mail.text);
+        assert!(mail.text.contains("within 7 days"), "{}", mail.text);
+    }
+
+    #[test]
     fn lifetimes_read_as_people_say_them() {
         assert_eq!(minutes(Duration::from_secs(1800)), "30 minutes");
         assert_eq!(minutes(Duration::from_secs(3600)), "1 hour");
         assert_eq!(minutes(Duration::from_secs(90)), "2 minutes");
         assert_eq!(minutes(Duration::from_secs(7200)), "2 hours");
+        assert_eq!(minutes(Duration::from_secs(7 * 86_400)), "7 days");
     }
 }

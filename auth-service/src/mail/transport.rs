@@ -77,7 +77,7 @@ impl Transport {
         match self {
             Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| SendError {
                 permanent: e.is_permanent(),
-                message: e.to_string(),
+                message: without_addresses(&e.to_string()),
             }),
             Self::Directory(files) => {
                 files
@@ -91,6 +91,37 @@ impl Transport {
             }
         }
     }
+}
+
+/// A mail server's reply with every word that holds an `@` replaced: servers quote the
+/// recipient ("550 5.1.1 <bob@example.com>: unknown user"), and the message goes to the log and
+/// to `mail_outbox.last_error`, neither of which may name who was mailed.
+pub fn without_addresses(reply: &str) -> String {
+    let mut out = String::with_capacity(reply.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            out.push_str("[address]");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in reply.chars() {
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '>' | '"' | '\'' | '(' | ')' | ',' | ';' | '[' | ']'
+            )
+        {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// The plain-text part, left unencoded when it is plain ASCII with lines within SMTP's limit of
@@ -120,6 +151,23 @@ fn plain_part(text: String) -> SinglePart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_reply_loses_every_address_it_quotes() {
+        let reply = "permanent error (550): 5.1.1 <Bob.Smith@Example.com>: Recipient \
+                     address rejected; user bob.smith@example.com unknown";
+        let cleaned = without_addresses(reply);
+        assert!(!cleaned.to_lowercase().contains("bob.smith"), "{cleaned}");
+        assert!(!cleaned.contains('@'), "{cleaned}");
+        assert!(
+            cleaned.contains("550") && cleaned.contains("Recipient"),
+            "{cleaned}"
+        );
+        assert_eq!(
+            without_addresses("connection refused"),
+            "connection refused"
+        );
+    }
 
     #[test]
     fn a_plain_text_part_keeps_its_long_link_line_whole() {

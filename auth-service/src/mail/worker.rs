@@ -1,20 +1,21 @@
-//! The mail worker: takes due mails from the outbox, sends them, and on failure tries again
-//! later with a doubling wait (docs/RECOVERY.md, Delivery). It runs on every instance; rows are
-//! claimed with `SKIP LOCKED` and a lease, so two instances never send one mail at the same
-//! time, and a mail claimed by an instance that died is sent by another once the lease ends.
+//! The mail workers: take due mails from the outbox, send them, and on failure try again later
+//! with a doubling wait (docs/RECOVERY.md, Delivery). Two run on every instance, one per lane:
+//! reset links go out on their own, so they never wait behind other mail. Rows are claimed with
+//! `SKIP LOCKED` and a lease, so two instances never send one mail at the same time, and a mail
+//! claimed by an instance that died is sent by another once the lease ends.
 
+use super::links::{self, LinkMail};
 use super::transport::{SendError, Transport};
-use super::Outbox;
-use crate::db::email_tokens::{self, RESET_REQUEST};
-use crate::db::{self, outbox, PgPool};
-use crate::domain::LinkToken;
+use super::{Mail, Outbox};
+use crate::db::outbox::{self, Lane, QueuedMail};
+use crate::db::{self, email_tokens, PgPool};
 use crate::metrics::{AuthMetrics, MailOutcome};
 use chrono::{TimeDelta, Utc};
 use service_kit::{Background, StopSignal, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How often the worker looks for due mails when nobody wakes it: retries come due, and other
+/// How often a worker looks for due mails when nobody wakes it: retries come due, and other
 /// instances may have queued mail.
 const POLL: Duration = Duration::from_secs(1);
 /// Mails taken per round.
@@ -22,8 +23,9 @@ const BATCH: i64 = 16;
 /// How long a claimed mail is left to its sender before another may take it; longer than the
 /// SMTP timeout.
 const LEASE: TimeDelta = TimeDelta::seconds(60);
-/// How often the per-recipient limiter forgets idle recipients.
+/// How often (in rounds of the other lane) the budgets forget idle keys and the gauges are read.
 const FORGET_EVERY: u32 = 60;
+const GAUGES_EVERY: u32 = 5;
 
 pub fn spawn(
     background: &mut Background,
@@ -32,38 +34,23 @@ pub fn spawn(
     transport: Transport,
     metrics: Arc<AuthMetrics>,
 ) {
-    background.spawn("mail", move |mut stop| async move {
-        let worker = Worker {
-            pool,
-            outbox,
-            transport,
-            metrics,
-        };
-        let mut rounds = 0u32;
-        loop {
-            let full = match worker.round(&stop).await {
-                Ok(taken) => taken == BATCH as usize,
-                Err(e) => {
-                    log::warn!("mail: the outbox could not be read, will retry: {e}");
-                    false
-                }
-            };
-            rounds = rounds.wrapping_add(1);
-            if rounds.is_multiple_of(FORGET_EVERY) {
-                worker.outbox.forget_idle();
-            }
-            if stop.is_raised() {
-                return;
-            }
-            if full {
-                continue;
-            }
-            tokio::select! {
-                _ = worker.outbox.wake.notified() => {}
-                slept = stop.sleep(POLL) => if !slept { return },
-            }
-        }
+    let worker = Arc::new(Worker {
+        pool,
+        outbox,
+        transport,
+        metrics,
     });
+    for lane in [Lane::Reset, Lane::Other] {
+        let worker = worker.clone();
+        let name = match lane {
+            Lane::Reset => "mail-reset",
+            Lane::Other => "mail",
+        };
+        background.spawn(
+            name,
+            move |stop| async move { worker.run(lane, stop).await },
+        );
+    }
 }
 
 struct Worker {
@@ -74,12 +61,48 @@ struct Worker {
 }
 
 impl Worker {
-    /// Drops expired mails, then sends the due ones; how many were taken.
-    async fn round(&self, stop: &StopSignal) -> Result<usize, StoreError> {
+    async fn run(&self, lane: Lane, mut stop: StopSignal) {
+        let wake = match lane {
+            Lane::Reset => self.outbox.wake_reset.clone(),
+            Lane::Other => self.outbox.wake_other.clone(),
+        };
+        let mut rounds = 0u32;
+        loop {
+            let full = match self.round(lane, &stop).await {
+                Ok(taken) => taken == BATCH as usize,
+                Err(e) => {
+                    log::warn!("mail: the outbox could not be read, will retry: {e}");
+                    false
+                }
+            };
+            rounds = rounds.wrapping_add(1);
+            if lane == Lane::Other {
+                if rounds.is_multiple_of(FORGET_EVERY) {
+                    self.outbox.forget_idle();
+                }
+                if rounds.is_multiple_of(GAUGES_EVERY) {
+                    self.read_gauges().await;
+                }
+            }
+            if stop.is_raised() {
+                return;
+            }
+            if full {
+                continue;
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                slept = stop.sleep(POLL) => if !slept { return },
+            }
+        }
+    }
+
+    /// Drops expired mails, then sends the due ones of `lane`; how many were taken.
+    async fn round(&self, lane: Lane, stop: &StopSignal) -> Result<usize, StoreError> {
         let now = Utc::now();
         let (expired, due) = db::blocking(&self.pool, move |conn| {
             let expired = outbox::drop_expired(conn, now)?;
-            let due = outbox::claim_due(conn, now, now + LEASE, BATCH)?;
+            let due = outbox::claim_due(conn, lane, now, now + LEASE, BATCH)?;
             Ok::<_, StoreError>((expired, due))
         })
         .await?;
@@ -88,90 +111,107 @@ impl Worker {
             self.metrics.mail(MailOutcome::Dropped);
         }
         let taken = due.len();
-        for mail in due {
+        for row in due {
             if stop.is_raised() {
                 // Its lease runs out and the next start (or another instance) sends it.
                 break;
             }
-            if mail.kind == RESET_REQUEST {
-                self.resolve_reset_request(mail.id, mail.recipient).await?;
-                continue;
-            }
-            let settings = self.outbox.settings();
-            let result = self
-                .transport
-                .send(
-                    &settings.from,
-                    &mail.recipient,
-                    &mail.subject,
-                    mail.text_body,
-                    mail.html_body,
-                )
-                .await;
-            let (id, kind, attempts) = (mail.id, mail.kind, mail.attempts);
-            match result {
-                Ok(()) => {
-                    log::info!("mail: sent kind={kind} id={id} attempts={}", attempts + 1);
-                    self.metrics.mail(MailOutcome::Sent);
-                    db::blocking(&self.pool, move |conn| {
-                        Ok::<_, StoreError>(outbox::delivered(conn, id)?)
-                    })
-                    .await?;
-                }
-                Err(SendError {
-                    message,
-                    permanent: true,
-                }) => {
-                    log::warn!("mail: refused for good, dropped: kind={kind} id={id}: {message}");
-                    self.metrics.mail(MailOutcome::Dropped);
-                    db::blocking(&self.pool, move |conn| {
-                        Ok::<_, StoreError>(outbox::delivered(conn, id)?)
-                    })
-                    .await?;
-                }
-                Err(SendError { message, .. }) => {
-                    let wait = backoff(settings.retry_initial, settings.retry_max, attempts);
-                    log::warn!(
-                        "mail: not sent, next try in {}s: kind={kind} id={id} attempt={}: \
-                         {message}",
-                        wait.as_secs_f64(),
-                        attempts + 1
-                    );
-                    self.metrics.mail(MailOutcome::Retried);
-                    let next = Utc::now() + TimeDelta::from_std(wait).unwrap_or(LEASE);
-                    db::blocking(&self.pool, move |conn| {
-                        Ok::<_, StoreError>(outbox::failed(conn, id, next, &message)?)
-                    })
-                    .await?;
-                }
-            }
+            self.deliver(row).await?;
         }
         Ok(taken)
     }
-}
 
-impl Worker {
-    /// Turns a `forgot` request into a reset link and its mail when an account uses the
-    /// address, or into nothing; the request row goes either way. Off the request path, so its
-    /// cost tells a requester nothing.
-    async fn resolve_reset_request(&self, id: i64, email: String) -> Result<(), StoreError> {
-        let token = LinkToken::generate();
-        let mail = self.outbox.templates().password_reset(token.expose());
-        let lifetime = self.outbox.settings().reset_lifetime;
-        let expires_at = super::expiry(lifetime);
-        let hash = token.hash();
-        let queued = db::blocking(&self.pool, move |conn| {
-            Ok::<_, StoreError>(email_tokens::resolve_reset_request(
-                conn, id, &email, &hash, expires_at, &mail,
-            )?)
-        })
-        .await?;
-        if queued {
-            // The reset mail is due now: the next round, without a pause, sends it.
-            self.outbox.wake();
+    /// Sends one claimed mail: a notice as stored, a link mail made now.
+    async fn deliver(&self, row: QueuedMail) -> Result<(), StoreError> {
+        let (id, attempts) = (row.id, row.attempts);
+        let (mail, token_hash) = if links::is_link(&row.kind) {
+            match links::render(&self.pool, &self.outbox, &row).await? {
+                Some(LinkMail { mail, token_hash }) => (mail, Some(token_hash)),
+                None => {
+                    log::info!("mail: no longer wanted, dropped: kind={} id={id}", row.kind);
+                    return self.forget(id).await;
+                }
+            }
+        } else {
+            let mail = Mail {
+                kind: "notice",
+                subject: row.subject,
+                text: row.text_body,
+                html: row.html_body,
+            };
+            (mail, None)
+        };
+        let kind = row.kind;
+        let settings = self.outbox.settings();
+        let result = self
+            .transport
+            .send(
+                &settings.from,
+                &row.recipient,
+                &mail.subject,
+                mail.text,
+                mail.html,
+            )
+            .await;
+        let retire = move |conn: &mut diesel::PgConnection| match &token_hash {
+            // Nobody received this link: it must not stay usable.
+            Some(hash) => email_tokens::retire_unsent(conn, hash, Utc::now()).map(|_| ()),
+            None => Ok(()),
+        };
+        match result {
+            Ok(()) => {
+                log::info!("mail: sent kind={kind} id={id} attempts={}", attempts + 1);
+                self.metrics.mail(MailOutcome::Sent);
+                self.forget(id).await
+            }
+            Err(SendError {
+                message,
+                permanent: true,
+            }) => {
+                log::warn!("mail: refused for good, dropped: kind={kind} id={id}: {message}");
+                self.metrics.mail(MailOutcome::Dropped);
+                db::blocking(&self.pool, move |conn| {
+                    retire(conn)?;
+                    Ok::<_, StoreError>(outbox::delivered(conn, id).map(|_| ())?)
+                })
+                .await
+            }
+            Err(SendError { message, .. }) => {
+                let wait = backoff(settings.retry_initial, settings.retry_max, attempts);
+                log::warn!(
+                    "mail: not sent, next try in {}s: kind={kind} id={id} attempt={}: {message}",
+                    wait.as_secs_f64(),
+                    attempts + 1
+                );
+                self.metrics.mail(MailOutcome::Retried);
+                let next = Utc::now() + TimeDelta::from_std(wait).unwrap_or(LEASE);
+                db::blocking(&self.pool, move |conn| {
+                    retire(conn)?;
+                    Ok::<_, StoreError>(outbox::failed(conn, id, next, &message).map(|_| ())?)
+                })
+                .await
+            }
         }
-        log::info!("password reset request resolved: id={id} mail_queued={queued}");
-        Ok(())
+    }
+
+    /// The row is done with: sent, refused for good, or no longer wanted.
+    async fn forget(&self, id: i64) -> Result<(), StoreError> {
+        db::blocking(&self.pool, move |conn| {
+            Ok::<_, StoreError>(outbox::delivered(conn, id).map(|_| ())?)
+        })
+        .await
+    }
+
+    /// Updates the outbox gauges; a failed read leaves them as they were.
+    async fn read_gauges(&self) {
+        let read = db::blocking(&self.pool, |conn| Ok::<_, StoreError>(outbox::depth(conn)?));
+        match read.await {
+            Ok((depth, oldest)) => {
+                let age = oldest.map_or(0, |at| (Utc::now() - at).num_seconds().max(0));
+                self.metrics.outbox(depth, age);
+            }
+            Err(e) => log::warn!("mail: the outbox gauges could not be read: {e}"),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ impl Modify for SecuritySchemes {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "refresh_cookie",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("__Secure-refresh_token"))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("__Host-refresh_token"))),
         );
     }
 }
@@ -40,10 +40,12 @@ impl Modify for SecuritySchemes {
         super::me::update,
         super::me::delete,
         super::password_change::change,
+        super::reauthenticate::reauthenticate,
         super::recovery::forgot,
         super::recovery::reset,
         super::recovery::verify,
         super::recovery::resend,
+        super::email_change::cancel,
         document,
     ),
     modifiers(&SecuritySchemes)

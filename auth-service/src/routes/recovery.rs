@@ -183,8 +183,11 @@ pub async fn verify(
 )]
 pub async fn resend(
     session: CurrentSession,
+    client: ClientInfo,
     accounts: web::Data<Accounts>,
 ) -> Result<HttpResponse, ApiError> {
-    accounts.resend_verification(session.user_id()).await?;
+    accounts
+        .resend_verification(session.user_id(), client)
+        .await?;
     Ok(accepted())
 }

@@ -26,10 +26,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/auth/me"),
     ("delete", "/auth/me"),
     ("post", "/auth/password"),
+    ("post", "/auth/reauthenticate"),
     ("post", "/auth/password/forgot"),
     ("post", "/auth/password/reset"),
     ("post", "/auth/email/verify"),
     ("post", "/auth/email/verify/resend"),
+    ("post", "/auth/email/change/cancel"),
 ];
 
 #[actix_web::test]
@@ -141,6 +143,7 @@ async fn the_api_page_is_served_in_development_and_is_404_in_production() {
 
     let production = crate::helpers::spawn_app_with(|vars| {
         vars.insert("APP_ENV".into(), "production".into());
+        vars.insert("PUBLIC_URL".into(), "https://photos.example".into());
     })
     .await;
     for path in ["/docs", "/docs/"] {

@@ -3,7 +3,9 @@
 //! the links in the delivered mails as a person would.
 
 mod delivery;
+mod relay;
 mod reset;
+mod takeover;
 mod verification;
 
 use crate::helpers::{spawn_app_with, TestApp};

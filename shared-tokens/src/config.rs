@@ -132,8 +132,9 @@ pub const DEVELOPMENT_SECRET_PREFIX: &str = "dev-only-";
 /// The longest clock skew allowed (docs/TOKENS.md, Verification).
 pub const MAX_LEEWAY: Duration = Duration::from_secs(30);
 
-/// Cookie names for the mode the service runs in (docs/COOKIES.md, The two cookies): browsers
-/// only accept the `__Host-` and `__Secure-` prefixes on secure cookies.
+/// Cookie names for the mode the service runs in (docs/COOKIES.md, The two cookies). Both are
+/// `__Host-` in secure mode, so only this host can set them (with `Secure`, `Path=/` and no
+/// `Domain`), never a sibling subdomain; browsers accept the prefix on secure cookies only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CookieNames {
     pub secure: bool,
@@ -147,7 +148,7 @@ impl CookieNames {
             Self {
                 secure,
                 access: "__Host-access_token",
-                refresh: "__Secure-refresh_token",
+                refresh: "__Host-refresh_token",
             }
         } else {
             Self {

@@ -104,25 +104,37 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, AuthError> {
 
 /// The value of cookie `name` (an empty value counts as none), refusing a request that carries a
 /// cookie of that name more than once, across all its `Cookie` headers.
+///
+/// Names are matched byte for byte as sent, never percent-decoded: a sibling subdomain may set
+/// `__Host%2Daccess_token`, which browsers do not treat as prefixed, and it must not count as
+/// `__Host-access_token` (docs/COOKIES.md, Where the services read them).
 pub fn unique_cookie(req: &HttpRequest, name: &str) -> Result<Option<String>, AuthError> {
-    // Parsing stores the cookies in the request's extensions, which costs an allocation on
-    // every bearer request that carries none (docs/BENCHMARKS.md, P1).
-    if !req.headers().contains_key(COOKIE) {
-        return Ok(None);
-    }
-    let (first, repeated) = {
-        // The parsed cookies live in the request's extensions: let go of them before
-        // recording a rejection there.
-        let cookies = req.cookies().map_err(|_| AuthError::InvalidToken)?;
-        let mut named = cookies.iter().filter(|c| c.name() == name);
-        let first = named.next().map(|c| c.value().to_owned());
-        (first, named.next().is_some())
-    };
-    if repeated {
+    let mut values = cookie_values(req, name.as_bytes());
+    let first = values.next();
+    if values.next().is_some() {
         record_rejection(req, "duplicate_cookie");
         return Err(AuthError::DuplicateCookie);
     }
-    Ok(first.filter(|v| !v.is_empty()))
+    match first {
+        None => Ok(None),
+        Some(value) => std::str::from_utf8(value)
+            .map(|v| Some(v.to_owned()).filter(|v| !v.is_empty()))
+            .map_err(|_| AuthError::InvalidToken),
+    }
+}
+
+/// Every value of the cookies named exactly `name` in the request's `Cookie` headers, in order.
+/// A pair without `=` has no name and is skipped, as browsers do.
+fn cookie_values<'r>(req: &'r HttpRequest, name: &'r [u8]) -> impl Iterator<Item = &'r [u8]> {
+    req.headers()
+        .get_all(COOKIE)
+        .flat_map(|header| header.as_bytes().split(|b| *b == b';'))
+        .filter_map(|pair| {
+            let at = pair.iter().position(|b| *b == b'=')?;
+            Some((pair[..at].trim_ascii(), pair[at + 1..].trim_ascii()))
+        })
+        .filter(move |(n, _)| *n == name)
+        .map(|(_, value)| value)
 }
 
 /// Left in the request's extensions when a token was refused, with a short stable reason, so the
@@ -209,5 +221,49 @@ impl FromRequest for Authenticated {
             req.extensions_mut().remove::<TokenRejected>();
             authenticate(&req, &policy)
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::HeaderValue;
+    use actix_web::test::TestRequest;
+
+    fn read(cookies: &[&[u8]]) -> Result<Option<String>, AuthError> {
+        let mut req = TestRequest::get();
+        for cookie in cookies {
+            req = req.append_header((COOKIE, HeaderValue::from_bytes(cookie).unwrap()));
+        }
+        unique_cookie(&req.to_http_request(), "__Host-access_token")
+    }
+
+    #[test]
+    fn cookie_names_are_matched_byte_for_byte_never_decoded() {
+        let mine = Ok(Some("mine".to_owned()));
+        assert_eq!(read(&[b"__Host%2Daccess_token=planted"]), Ok(None));
+        assert_eq!(
+            read(&[b"__Host%2daccess_token=a; __host-access_token=b"]),
+            Ok(None)
+        );
+        assert_eq!(
+            read(&[b"__Host%2Daccess_token=planted; __Host-access_token=mine"]),
+            mine
+        );
+        assert_eq!(read(&[b" __Host-access_token = mine ;other=1"]), mine);
+        // Another cookie's bytes, even outside UTF-8, do not matter.
+        assert_eq!(read(&[b"x=\xff\xfe; __Host-access_token=mine"]), mine);
+        assert_eq!(read(&[b"__Host-access_token="]), Ok(None));
+    }
+
+    #[test]
+    fn a_name_sent_twice_is_refused_whatever_the_copies_hold() {
+        for cookies in [
+            &[&b"__Host-access_token=a; __Host-access_token=b"[..]][..],
+            &[b"__Host-access_token=a", b"__Host-access_token=a"],
+            &[b"__Host-access_token=; x=1", b"__Host-access_token=b"],
+        ] {
+            assert_eq!(read(cookies), Err(AuthError::DuplicateCookie));
+        }
     }
 }

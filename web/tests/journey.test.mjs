@@ -31,7 +31,7 @@ async function refreshTokensSeen(traffic) {
   const values = new Set();
   for (const { response } of traffic.responses) {
     for (const { name, value } of await response.headersArray()) {
-      const cookie = name.toLowerCase() === 'set-cookie' && /^(?:__Secure-)?refresh_token=([^;]+)/.exec(value);
+      const cookie = name.toLowerCase() === 'set-cookie' && /^(?:__Host-)?refresh_token=([^;]+)/.exec(value);
       if (cookie) values.add(cookie[1]);
     }
   }

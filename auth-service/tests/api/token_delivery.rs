@@ -5,7 +5,7 @@ use crate::helpers::{assert_error, find_cookie, set_cookies, spawn_app, TestApp,
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-const REFRESH_COOKIE: &str = "__Secure-refresh_token";
+const REFRESH_COOKIE: &str = "__Host-refresh_token";
 const SESSIONS_OF_USER: &str = "SELECT count(*)::int AS n FROM sessions WHERE user_id = $1";
 
 async fn login(app: &TestApp, user: &TestUser, delivery: Option<&str>) -> Response {

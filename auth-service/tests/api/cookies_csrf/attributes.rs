@@ -21,9 +21,9 @@ async fn login_sets_both_cookies_exactly_as_specified() {
         true,
     );
     assert_token_cookie(
-        find_cookie(&cookies, "__Secure-refresh_token"),
+        find_cookie(&cookies, "__Host-refresh_token"),
         &tokens.refresh,
-        "/auth",
+        "/",
         refresh_in,
         true,
     );
@@ -47,9 +47,9 @@ async fn refresh_sets_both_cookies_with_the_new_tokens() {
         true,
     );
     assert_token_cookie(
-        find_cookie(&cookies, "__Secure-refresh_token"),
+        find_cookie(&cookies, "__Host-refresh_token"),
         &next.refresh,
-        "/auth",
+        "/",
         refresh_in,
         true,
     );
@@ -76,7 +76,7 @@ async fn insecure_cookie_mode_drops_secure_and_the_prefixes() {
     assert_token_cookie(
         find_cookie(&cookies, "refresh_token"),
         &tokens.refresh,
-        "/auth",
+        "/",
         refresh_in,
         false,
     );
@@ -132,7 +132,7 @@ async fn refresh_with_only_the_refresh_cookie_works() {
         &app,
         Method::POST,
         "/auth/refresh",
-        format!("__Secure-refresh_token={}", tokens.refresh),
+        format!("__Host-refresh_token={}", tokens.refresh),
     )
     .send()
     .await

@@ -3,6 +3,7 @@
 mod attributes;
 mod origin;
 
+mod planted;
 use crate::helpers::{set_cookies, SetCookie, TestApp, Tokens};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

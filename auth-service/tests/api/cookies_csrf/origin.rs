@@ -21,7 +21,7 @@ async fn a_cookie_refresh_from_a_foreign_browser_context_is_403_csrf_rejected() 
             &app,
             Method::POST,
             "/auth/refresh",
-            format!("__Secure-refresh_token={}", tokens.refresh),
+            format!("__Host-refresh_token={}", tokens.refresh),
         )
         .header(header, value)
         .send()
@@ -52,7 +52,7 @@ async fn a_cookie_refresh_from_an_allowed_or_the_own_origin_passes() {
             &app,
             Method::POST,
             "/auth/refresh",
-            format!("__Secure-refresh_token={refresh}"),
+            format!("__Host-refresh_token={refresh}"),
         )
         .header(header, value)
         .send()
@@ -85,7 +85,7 @@ async fn cookie_authenticated_changes_from_a_foreign_origin_are_refused() {
         &app,
         Method::POST,
         "/auth/logout",
-        format!("__Secure-refresh_token={}", tokens.refresh),
+        format!("__Host-refresh_token={}", tokens.refresh),
     )
     .header("origin", FOREIGN_ORIGIN)
     .send()
@@ -142,7 +142,7 @@ async fn two_different_refresh_tokens_in_one_request_are_400() {
         &app,
         Method::POST,
         "/auth/refresh",
-        format!("__Secure-refresh_token={}", one.refresh),
+        format!("__Host-refresh_token={}", one.refresh),
     )
     .json(&json!({"refresh_token": two.refresh}))
     .send()
@@ -157,7 +157,7 @@ async fn two_different_refresh_tokens_in_one_request_are_400() {
         &app,
         Method::POST,
         "/auth/refresh",
-        format!("__Secure-refresh_token={}", one.refresh),
+        format!("__Host-refresh_token={}", one.refresh),
     )
     .json(&json!({"refresh_token": one.refresh}))
     .send()

@@ -70,10 +70,7 @@ async fn the_logs_hold_no_password_token_or_secret_but_do_report_reuse() {
     let third = Tokens::from_body(third.json().await.unwrap());
     let logout = client
         .post(format!("{address}/auth/logout"))
-        .header(
-            "cookie",
-            format!("__Secure-refresh_token={}", third.refresh),
-        )
+        .header("cookie", format!("__Host-refresh_token={}", third.refresh))
         .send()
         .await
         .unwrap();

@@ -1,7 +1,9 @@
 //! [`Client`]: the auth calls, and every authorized call through one path that renews the access
-//! token once for all the tasks that share the client.
+//! token once for all the tasks that share the client. A session's tokens go only to the servers
+//! it was obtained from.
 
 use crate::error::{ApiCode, ClientError};
+use crate::server::Servers;
 use crate::store::{MemoryStore, StoredTokens, TokenStore};
 use photo_auth_types::{SessionList, SessionView, TokenResponse, User};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -29,8 +31,7 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    auth_url: String,
-    api_url: String,
+    servers: Servers,
     store: Box<dyn TokenStore>,
     /// The session's tokens and how many times they were renewed. Held across a refresh, so a
     /// task that finds the token renewed meanwhile uses the new one instead of refreshing again.
@@ -41,6 +42,21 @@ struct Inner {
 struct Session {
     tokens: Option<StoredTokens>,
     generation: u64,
+}
+
+impl Session {
+    /// The tokens, if they may be sent to `servers`: those they were obtained from.
+    fn tokens_for(&self, servers: &Servers) -> Result<&StoredTokens, ClientError> {
+        let tokens = self.tokens.as_ref().ok_or(ClientError::NotLoggedIn)?;
+        match &tokens.servers {
+            Some(kept) if kept == servers => Ok(tokens),
+            Some(kept) => Err(ClientError::OtherServers {
+                kept: kept.clone(),
+                given: servers.clone(),
+            }),
+            None => Err(ClientError::UnknownServers),
+        }
+    }
 }
 
 fn now() -> i64 {
@@ -56,11 +72,15 @@ impl Client {
     }
 
     /// A client keeping its tokens in `store`, starting from the session stored there if any.
+    /// A stored session obtained from other servers than `auth_url` and `api_url` (compared as
+    /// [`BaseUrl`](crate::BaseUrl)s) is kept but never sent: the calls that need it fail with
+    /// [`ClientError::OtherServers`] until a login replaces it.
     pub fn with_store(
         auth_url: &str,
         api_url: &str,
         store: Box<dyn TokenStore>,
     ) -> Result<Self, ClientError> {
+        let servers = Servers::parse(auth_url, api_url)?;
         let tokens = store.load()?;
         let http = reqwest::Client::builder()
             .user_agent(concat!("photo-auth-client/", env!("CARGO_PKG_VERSION")))
@@ -68,8 +88,7 @@ impl Client {
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
-                auth_url: auth_url.trim_end_matches('/').to_owned(),
-                api_url: api_url.trim_end_matches('/').to_owned(),
+                servers,
                 store,
                 session: Mutex::new(Session {
                     tokens,
@@ -80,16 +99,22 @@ impl Client {
     }
 
     pub(crate) fn auth(&self, method: Method, path: &str) -> RequestBuilder {
-        let url = format!("{}{path}", self.inner.auth_url);
+        let url = format!("{}{path}", self.inner.servers.auth);
         self.inner.http.request(method, url)
     }
 
     pub(crate) fn api(&self, method: Method, path: &str) -> RequestBuilder {
-        let url = format!("{}{path}", self.inner.api_url);
+        let url = format!("{}{path}", self.inner.servers.api);
         self.inner.http.request(method, url)
     }
 
-    /// Whether a session is held (it may still have ended on the server).
+    /// The servers this client talks to.
+    pub fn servers(&self) -> &Servers {
+        &self.inner.servers
+    }
+
+    /// Whether a session is held (it may still have ended on the server, or belong to other
+    /// servers).
     pub async fn is_logged_in(&self) -> bool {
         self.inner.session.lock().await.tokens.is_some()
     }
@@ -107,7 +132,8 @@ impl Client {
         parse(response.await?).await
     }
 
-    /// Logs in with a username or an email address and keeps the session.
+    /// Logs in with a username or an email address and keeps the session, with this client's
+    /// servers, in place of any session held before.
     pub async fn login(&self, identifier: &str, password: &str) -> Result<User, ClientError> {
         let field = if identifier.contains('@') {
             "email"
@@ -126,6 +152,11 @@ impl Client {
     /// Ends this session on the server and forgets it here, whatever the server answered.
     pub async fn logout(&self) -> Result<(), ClientError> {
         let mut session = self.inner.session.lock().await;
+        match session.tokens_for(&self.inner.servers) {
+            Err(ClientError::NotLoggedIn) => return Ok(()),
+            Err(elsewhere) => return Err(elsewhere),
+            Ok(_) => {}
+        }
         let Some(tokens) = session.tokens.take() else {
             return Ok(());
         };
@@ -212,7 +243,7 @@ impl Client {
     async fn access_token(&self) -> Result<(String, u64), ClientError> {
         let generation = {
             let session = self.inner.session.lock().await;
-            let tokens = session.tokens.as_ref().ok_or(ClientError::NotLoggedIn)?;
+            let tokens = session.tokens_for(&self.inner.servers)?;
             if tokens.renew_at > now() {
                 let token = tokens.access_token.expose_secret().to_owned();
                 return Ok((token, session.generation));
@@ -222,13 +253,14 @@ impl Client {
         self.refresh(generation).await
     }
 
-    /// Renews the session's tokens now, if a session is held, so the access token carries what
-    /// changed on the account since it was issued. A session that turns out to have ended is
-    /// forgotten, as on any refused refresh.
+    /// Renews the session's tokens now, if a session of these servers is held, so the access
+    /// token carries what changed on the account since it was issued. A session that turns out
+    /// to have ended is forgotten, as on any refused refresh; one of other servers is left alone.
     pub(crate) async fn renew_if_logged_in(&self) -> Result<(), ClientError> {
         let generation = {
             let session = self.inner.session.lock().await;
-            if session.tokens.is_none() {
+            if let Err(e) = session.tokens_for(&self.inner.servers) {
+                log::debug!("no session to renew here: {e}");
                 return Ok(());
             }
             session.generation
@@ -240,7 +272,7 @@ impl Client {
     /// one waited for the lock): one refresh for any number of tasks.
     async fn refresh(&self, seen: u64) -> Result<(String, u64), ClientError> {
         let mut session = self.inner.session.lock().await;
-        let tokens = session.tokens.as_ref().ok_or(ClientError::NotLoggedIn)?;
+        let tokens = session.tokens_for(&self.inner.servers)?;
         if session.generation != seen {
             let token = tokens.access_token.expose_secret().to_owned();
             return Ok((token, session.generation));
@@ -273,6 +305,7 @@ impl Client {
             refresh_token: refresh_token.into(),
             renew_at: now() + tokens.expires_in - renew_margin(tokens.expires_in),
             session_id: tokens.session_id,
+            servers: Some(self.inner.servers.clone()),
         };
         self.inner.store.save(&stored)?;
         session.tokens = Some(stored);

@@ -1,6 +1,7 @@
 //! One error type: what the API answered (by its `error` code, never a bare status), or why no
 //! answer came.
 
+use crate::server::{BadUrl, Servers};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -91,6 +92,17 @@ pub enum ClientError {
     /// No session: log in first (or the session ended and its tokens were dropped).
     #[error("not logged in")]
     NotLoggedIn,
+    /// The session held was obtained from other servers than this client's, so its tokens are
+    /// not sent: use the client with the servers `kept`, or log in to `given`.
+    #[error("the session held belongs to {kept}, not to {given}: its tokens are not sent there")]
+    OtherServers { kept: Servers, given: Servers },
+    /// The session held does not say which servers it was obtained from (it was stored before
+    /// they were kept), so its tokens are sent nowhere: log in again.
+    #[error("the session held does not say which servers it belongs to: log in again")]
+    UnknownServers,
+    /// An address given to the client is not a service's base address.
+    #[error(transparent)]
+    BadUrl(#[from] BadUrl),
     #[error("the request failed: {0}")]
     Http(#[from] reqwest::Error),
     #[error("the token store failed: {0}")]

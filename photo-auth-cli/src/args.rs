@@ -2,6 +2,7 @@
 
 use crate::link;
 use clap::{Parser, Subcommand};
+use photo_auth_client::BaseUrl;
 use std::path::PathBuf;
 use uuid::Uuid;
 
@@ -13,22 +14,24 @@ use uuid::Uuid;
     manage your sessions on a photo-auth deployment."
 )]
 pub struct Args {
-    /// auth-service's address.
+    /// auth-service's address. A kept session goes only to the addresses it was logged in with.
     #[arg(
         long,
         env = "PHOTO_AUTH_AUTH_URL",
         default_value = "http://localhost:8080",
+        value_parser = base_url,
         global = true
     )]
-    pub auth_url: String,
+    pub auth_url: BaseUrl,
     /// resource-service's address.
     #[arg(
         long,
         env = "PHOTO_AUTH_API_URL",
         default_value = "http://localhost:8081",
+        value_parser = base_url,
         global = true
     )]
-    pub api_url: String,
+    pub api_url: BaseUrl,
     /// Where the session is kept (default: photo-auth in the user's configuration directory).
     #[arg(long, env = "PHOTO_AUTH_CONFIG_DIR", global = true)]
     pub config_dir: Option<PathBuf>,
@@ -151,6 +154,10 @@ pub enum ProfileCommand {
     },
 }
 
+fn base_url(input: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(input).map_err(|e| e.why.to_owned())
+}
+
 fn reset_token(input: &str) -> Result<String, String> {
     link::token(input, link::Kind::PasswordReset)
 }
@@ -225,9 +232,26 @@ mod tests {
         for line in [
             &["password", "reset"][..],
             &["password", "forgot"],
+            &["email", "verify"],
             &["email", "verify", "http://localhost:3000/#/verify-email"],
         ] {
             assert_eq!(parse(line).unwrap_err().exit_code(), 2, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn the_addresses_are_normalised_and_a_bad_one_is_bad_usage() {
+        let args = parse(&["--auth-url", "HTTP://Example.COM:80/", "whoami"]).unwrap();
+        assert_eq!(args.auth_url.as_str(), "http://example.com");
+        assert_eq!(args.api_url.as_str(), "http://localhost:8081");
+        for bad in [
+            "localhost:8080",
+            "https://user@example.com",
+            "http://h/?x=1",
+        ] {
+            let error = parse(&["--api-url", bad, "whoami"]).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{bad}");
+            assert!(error.to_string().contains("--api-url"), "{error}");
         }
     }
 }

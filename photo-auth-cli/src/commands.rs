@@ -27,7 +27,13 @@ impl From<ClientError> for Failure {
     fn from(error: ClientError) -> Self {
         const LOG_IN: &str = "log in with `photo-auth login USER_OR_EMAIL`";
         let hint = match error.code() {
-            _ if matches!(error, ClientError::NotLoggedIn) => Some(LOG_IN),
+            _ if matches!(
+                error,
+                ClientError::NotLoggedIn | ClientError::UnknownServers
+            ) =>
+            {
+                Some(LOG_IN)
+            }
             Some(ApiCode::InvalidToken | ApiCode::RefreshTokenReused) => Some(LOG_IN),
             Some(ApiCode::EmailNotVerified) => Some(
                 "`photo-auth email verify LINK` with that link; \
@@ -60,7 +66,8 @@ fn on_invalid_link(error: ClientError, hint: &'static str) -> Failure {
 pub async fn run(args: &Args) -> Result<(), Failure> {
     let out = Output { json: args.json };
     let store = FileStore::new(session_file(args)?);
-    let client = Client::with_store(&args.auth_url, &args.api_url, Box::new(store))?;
+    let (auth_url, api_url) = (args.auth_url.as_str(), args.api_url.as_str());
+    let client = Client::with_store(auth_url, api_url, Box::new(store))?;
     match &args.command {
         Command::Login {
             identifier,

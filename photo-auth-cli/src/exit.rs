@@ -7,7 +7,9 @@ use photo_auth_client::{ApiCode, ClientError};
 pub const OK: u8 = 0;
 /// Anything not below: the network, a server error, a local file.
 pub const FAILED: u8 = 1;
-// 2 is clap's, for a wrong command line.
+/// A wrong command line: clap's, an address that is none, a kept session that belongs to other
+/// servers than the command's.
+pub const USAGE: u8 = 2;
 /// Not logged in, or the session ended (revoked, expired, reused): log in again.
 pub const LOGIN_NEEDED: u8 = 3;
 /// Wrong username, email or password.
@@ -31,7 +33,8 @@ pub fn code_of(failure: &Failure) -> u8 {
 
 fn code_of_client(error: &ClientError) -> u8 {
     match error {
-        ClientError::NotLoggedIn => LOGIN_NEEDED,
+        ClientError::NotLoggedIn | ClientError::UnknownServers => LOGIN_NEEDED,
+        ClientError::OtherServers { .. } | ClientError::BadUrl(_) => USAGE,
         ClientError::Api { code, status, .. } => match code {
             ApiCode::InvalidToken | ApiCode::RefreshTokenReused => LOGIN_NEEDED,
             ApiCode::InvalidLinkToken => LINK_INVALID,

@@ -2,7 +2,7 @@
 
 use crate::commands::Failure;
 use photo_auth_client::types::{PhotoView, ProfileView, SessionView, User};
-use photo_auth_client::ClientError;
+use photo_auth_client::{ClientError, Servers};
 use serde::Serialize;
 
 pub struct Output {
@@ -146,9 +146,39 @@ fn failure_lines(failure: &Failure) -> Vec<String> {
             }
             lines
         }
+        ClientError::OtherServers { kept, given } => return other_servers(kept, given),
+        ClientError::UnknownServers => vec![
+            "the kept session was saved by an older photo-auth, without the servers it \
+             belongs to, so it is sent to none"
+                .to_owned(),
+        ],
         other => vec![other.to_string()],
     };
     lines.extend(hint.map(str::to_owned));
+    lines
+}
+
+/// A kept session refused to a command aimed at other servers: which address differs, and the
+/// two ways on.
+fn other_servers(kept: &Servers, given: &Servers) -> Vec<String> {
+    let mut lines =
+        vec!["the kept session belongs to another server; it is not sent to this one".into()];
+    for (service, kept, given) in [
+        ("auth-service:", &kept.auth, &given.auth),
+        ("resource-service:", &kept.api, &given.api),
+    ] {
+        if kept != given {
+            lines.push(format!(
+                "  {service:<17} the session's {kept}, this command's {given}"
+            ));
+        }
+    }
+    lines.push(
+        "run it with the session's addresses (--auth-url and --api-url, or \
+         PHOTO_AUTH_AUTH_URL and PHOTO_AUTH_API_URL), or log in to this server with \
+         `photo-auth login USER_OR_EMAIL`"
+            .into(),
+    );
     lines
 }
 
@@ -188,5 +218,19 @@ mod tests {
                 "log in with `photo-auth login USER_OR_EMAIL`"
             ]
         );
+    }
+
+    #[test]
+    fn a_session_of_another_server_names_the_address_that_differs() {
+        let kept = Servers::parse("http://127.0.0.1:4000", "http://127.0.0.1:4001").unwrap();
+        let given = Servers::parse("https://evil.example", "http://127.0.0.1:4001/").unwrap();
+        let lines = failure_lines(&Failure::from(ClientError::OtherServers { kept, given }));
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert_eq!(
+            lines[1],
+            "  auth-service:     the session's http://127.0.0.1:4000, \
+             this command's https://evil.example"
+        );
+        assert!(lines[2].contains("photo-auth login"), "{lines:?}");
     }
 }

@@ -123,9 +123,18 @@ pub enum PasswordCommand {
     /// Set a new password with the reset link from the mail (or the token it holds).
     Reset {
         /// The whole link, or the token after `token=` in it.
-        #[arg(value_name = "LINK_OR_TOKEN", value_parser = reset_token)]
-        token: String,
-        /// Read the new password from the first line of stdin instead of asking for it twice.
+        #[arg(
+            value_name = "LINK_OR_TOKEN",
+            value_parser = reset_token,
+            required_unless_present = "link_stdin"
+        )]
+        token: Option<String>,
+        /// Read the link (or token) from the first line of stdin, so it stays out of the shell's
+        /// history.
+        #[arg(long, conflicts_with = "token")]
+        link_stdin: bool,
+        /// Read the new password from stdin instead of asking for it twice: its first line, or
+        /// the second with --link-stdin.
         #[arg(long)]
         password_stdin: bool,
     },
@@ -136,8 +145,16 @@ pub enum EmailCommand {
     /// Verify the address with the link from the mail (or the token it holds); no login needed.
     Verify {
         /// The whole link, or the token after `token=` in it.
-        #[arg(value_name = "LINK_OR_TOKEN", value_parser = verify_token)]
-        token: String,
+        #[arg(
+            value_name = "LINK_OR_TOKEN",
+            value_parser = verify_token,
+            required_unless_present = "link_stdin"
+        )]
+        token: Option<String>,
+        /// Read the link (or token) from the first line of stdin, so it stays out of the shell's
+        /// history.
+        #[arg(long, conflicts_with = "token")]
+        link_stdin: bool,
     },
     /// Mail the verification link again (to the pending address, if a change waits for one).
     Resend,
@@ -187,9 +204,11 @@ mod tests {
         match args.command {
             Command::Password(PasswordCommand::Reset {
                 token,
+                link_stdin,
                 password_stdin,
             }) => {
-                assert_eq!(token, "XYZ");
+                assert_eq!(token.as_deref(), Some("XYZ"));
+                assert!(!link_stdin);
                 assert!(password_stdin);
             }
             other => panic!("{other:?}"),
@@ -198,7 +217,7 @@ mod tests {
         assert!(args.json);
         assert!(matches!(
             args.command,
-            Command::Password(PasswordCommand::Reset { ref token, password_stdin: false })
+            Command::Password(PasswordCommand::Reset { token: Some(ref token), password_stdin: false, .. })
                 if token == "XYZ"
         ));
     }
@@ -214,7 +233,8 @@ mod tests {
         let args = parse(&["email", "verify", link]).unwrap();
         assert!(matches!(
             args.command,
-            Command::Email(EmailCommand::Verify { ref token }) if token == "abc"
+            Command::Email(EmailCommand::Verify { token: Some(ref token), link_stdin: false })
+                if token == "abc"
         ));
         let args = parse(&["email", "resend"]).unwrap();
         assert!(matches!(args.command, Command::Email(EmailCommand::Resend)));
@@ -234,9 +254,32 @@ mod tests {
             &["password", "forgot"],
             &["email", "verify"],
             &["email", "verify", "http://localhost:3000/#/verify-email"],
+            &["email", "verify", "abc", "--link-stdin"],
+            &["password", "reset", "XYZ", "--link-stdin"],
         ] {
             assert_eq!(parse(line).unwrap_err().exit_code(), 2, "{line:?}");
         }
+    }
+
+    #[test]
+    fn link_stdin_stands_for_the_link() {
+        let args = parse(&["email", "verify", "--link-stdin"]).unwrap();
+        assert!(matches!(
+            args.command,
+            Command::Email(EmailCommand::Verify {
+                token: None,
+                link_stdin: true
+            })
+        ));
+        let args = parse(&["password", "reset", "--link-stdin", "--password-stdin"]).unwrap();
+        assert!(matches!(
+            args.command,
+            Command::Password(PasswordCommand::Reset {
+                token: None,
+                link_stdin: true,
+                password_stdin: true
+            })
+        ));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::args::{
     Args, Command, EmailCommand, PasswordCommand, PhotosCommand, ProfileCommand, SessionsCommand,
 };
+use crate::link;
 use crate::output::Output;
 use futures_util::{StreamExt, TryStreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -12,7 +13,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Why a command failed: what the client said (with what to do about it, when that is not
-/// plain from the message), input refused before any request, or a local file.
+/// plain from the message), input refused before any request, a wrong command line that clap
+/// could not see (a link read from stdin), or a local file.
 #[derive(Debug)]
 pub enum Failure {
     Client {
@@ -20,6 +22,7 @@ pub enum Failure {
         hint: Option<&'static str>,
     },
     Input(String),
+    Usage(String),
     Io(std::io::Error),
 }
 
@@ -114,8 +117,10 @@ async fn password(client: &Client, out: &Output, command: &PasswordCommand) -> R
         }
         PasswordCommand::Reset {
             token,
+            link_stdin,
             password_stdin,
         } => {
+            let token = &given_token(token, *link_stdin, link::Kind::PasswordReset)?;
             let password = read_new_password(*password_stdin)?;
             client.reset_password(token, &password).await.map_err(|e| {
                 on_invalid_link(e, "for a new link: `photo-auth password forgot EMAIL`")
@@ -131,7 +136,8 @@ async fn password(client: &Client, out: &Output, command: &PasswordCommand) -> R
 
 async fn email(client: &Client, out: &Output, command: &EmailCommand) -> Result<(), Failure> {
     match command {
-        EmailCommand::Verify { token } => {
+        EmailCommand::Verify { token, link_stdin } => {
+            let token = &given_token(token, *link_stdin, link::Kind::EmailVerification)?;
             let user = client.verify_email(token).await.map_err(|e| {
                 on_invalid_link(e, "for a new link: log in, then `photo-auth email resend`")
             })?;
@@ -241,6 +247,18 @@ fn session_file(args: &Args) -> Result<PathBuf, std::io::Error> {
             })?,
     };
     Ok(dir.join("session.json"))
+}
+
+/// The link's token from the command line, or from the first line of stdin with --link-stdin.
+fn given_token(
+    argument: &Option<String>,
+    from_stdin: bool,
+    kind: link::Kind,
+) -> Result<String, Failure> {
+    match argument {
+        Some(token) if !from_stdin => Ok(token.clone()),
+        _ => link::read_token(&mut std::io::stdin().lock(), kind).map_err(Failure::Usage),
+    }
 }
 
 /// The password: from the terminal without echo, or the first line of stdin for scripts.

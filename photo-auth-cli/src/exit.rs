@@ -8,7 +8,7 @@ pub const OK: u8 = 0;
 /// Anything not below: the network, a server error, a local file.
 pub const FAILED: u8 = 1;
 /// A wrong command line: clap's, an address that is none, a kept session that belongs to other
-/// servers than the command's.
+/// servers than the command's, an empty or wrong link on stdin.
 pub const USAGE: u8 = 2;
 /// Not logged in, or the session ended (revoked, expired, reused): log in again.
 pub const LOGIN_NEEDED: u8 = 3;
@@ -27,6 +27,7 @@ pub fn code_of(failure: &Failure) -> u8 {
     match failure {
         Failure::Client { error, .. } => code_of_client(error),
         Failure::Input(_) => REFUSED,
+        Failure::Usage(_) => USAGE,
         Failure::Io(_) => FAILED,
     }
 }

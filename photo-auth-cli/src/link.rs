@@ -1,5 +1,11 @@
 //! The token of a link from a mail: `password reset` and `email verify` take the whole link
-//! (`{PUBLIC_URL}/#/reset-password?token=...`) or the bare token.
+//! (`{PUBLIC_URL}/#/reset-password?token=...`) or the bare token, on the command line or, with
+//! `--link-stdin`, as the first line of stdin (docs/CLI.md, Links from mails).
+
+use std::io::{BufRead, Read};
+
+/// The most bytes a link read from stdin may have: a mailed link is a few hundred at most.
+pub const MOST_ON_STDIN: u64 = 4096;
 
 /// Which mail a link comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +88,31 @@ pub fn token(input: &str, kind: Kind) -> Result<String, String> {
     Ok(value)
 }
 
+/// The token of the link (or the bare token) on the first line of `input`, which is read no
+/// further than [`MOST_ON_STDIN`] bytes.
+pub fn read_token(input: &mut impl BufRead, kind: Kind) -> Result<String, String> {
+    let mut line = String::new();
+    input
+        .by_ref()
+        .take(MOST_ON_STDIN + 1)
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the link from stdin: {e}"))?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    if line.len() as u64 > MOST_ON_STDIN {
+        return Err(format!(
+            "the first line of stdin is longer than {MOST_ON_STDIN} bytes: no link from a mail is"
+        ));
+    }
+    if line.trim().is_empty() {
+        return Err(
+            "--link-stdin: stdin's first line is empty; give it the link from the mail, \
+             or the token in it"
+                .into(),
+        );
+    }
+    token(line, kind)
+}
+
 /// What follows `?token=` or `&token=`, if either is there.
 fn param(input: &str) -> Option<&str> {
     ["?token=", "&token="]
@@ -162,5 +193,37 @@ mod tests {
         ] {
             assert!(token(bad, PasswordReset).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_first_line_of_stdin_is_read_as_the_link() {
+        let mut input =
+            "  http://localhost:3000/#/verify-email?token=abc \r\nsecond line\n".as_bytes();
+        assert_eq!(read_token(&mut input, EmailVerification).unwrap(), "abc");
+        assert_eq!(
+            input, b"second line\n",
+            "the next line is left for the password"
+        );
+        assert_eq!(
+            read_token(&mut "XYZ".as_bytes(), PasswordReset).unwrap(),
+            "XYZ"
+        );
+        let verify = "http://localhost:3000/#/verify-email?token=abc\n";
+        let error = read_token(&mut verify.as_bytes(), PasswordReset).unwrap_err();
+        assert!(error.contains("photo-auth email verify"), "{error}");
+    }
+
+    #[test]
+    fn an_empty_or_overlong_stdin_is_refused() {
+        for empty in ["", "\n", "   \r\n", "\nXYZ\n"] {
+            let error = read_token(&mut empty.as_bytes(), PasswordReset).unwrap_err();
+            assert!(error.contains("empty"), "{empty:?}: {error}");
+        }
+        let longest = "A".repeat(MOST_ON_STDIN as usize);
+        let taken = read_token(&mut format!("{longest}\r\n").as_bytes(), PasswordReset);
+        assert_eq!(taken.unwrap(), longest);
+        let endless = std::io::repeat(b'A');
+        let error = read_token(&mut std::io::BufReader::new(endless), PasswordReset).unwrap_err();
+        assert!(error.contains("longer than 4096 bytes"), "{error}");
     }
 }

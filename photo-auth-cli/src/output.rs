@@ -119,7 +119,7 @@ pub fn failure(failure: &Failure) {
 
 fn failure_lines(failure: &Failure) -> Vec<String> {
     let (error, hint) = match failure {
-        Failure::Input(message) => return vec![message.clone()],
+        Failure::Input(message) | Failure::Usage(message) => return vec![message.clone()],
         Failure::Io(error) => return vec![error.to_string()],
         Failure::Client { error, hint } => (error, hint),
     };

@@ -1,6 +1,7 @@
 //! `photo-auth password ...` and `photo-auth email ...` run as a process against the real
 //! services, with auth-service writing its mails as `.eml` files: the links are read out of
-//! them and handed to the commands whole, as a person would paste them.
+//! them and handed to the commands whole, as a person would paste them, on the command line or
+//! on stdin with `--link-stdin`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use photo_auth_client::Client;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use test_support::TestDatabase;
 
 /// Exit codes of docs/CLI.md.
+const USAGE: i32 = 2;
 const LOGIN_NEEDED: i32 = 3;
 const REFUSED: i32 = 7;
 const LINK_INVALID: i32 = 8;
@@ -131,7 +133,7 @@ fn png_file(dir: &Path) -> PathBuf {
 }
 
 #[actix_web::test]
-async fn forgot_answers_alike_and_a_bad_link_exits_8_with_what_to_do() {
+async fn forgot_answers_alike_a_bad_link_exits_8_and_a_wrong_or_empty_one_2() {
     let services = spawn_services().await;
     register(&services, "erin").await;
     let config = tempfile::tempdir().unwrap();
@@ -183,11 +185,38 @@ async fn forgot_answers_alike_and_a_bad_link_exits_8_with_what_to_do() {
     // A verification link given to `password reset` is bad usage, named as such.
     let swapped = unknown.replace("reset-password", "verify-email");
     let wrong = photo_auth(&services, config, &["password", "reset", &swapped], "").await;
-    assert_eq!(wrong.status.code(), Some(2), "{wrong:?}");
+    assert_eq!(wrong.status.code(), Some(USAGE), "{wrong:?}");
     assert!(
         stderr(&wrong).contains("photo-auth email verify"),
         "{wrong:?}"
     );
+    let wrong = photo_auth(
+        &services,
+        config,
+        &["password", "reset", "--link-stdin"],
+        &swapped,
+    )
+    .await;
+    assert_eq!(wrong.status.code(), Some(USAGE), "{wrong:?}");
+    assert!(
+        stderr(&wrong).contains("photo-auth email verify"),
+        "{wrong:?}"
+    );
+    for (args, stdin) in [
+        (&["email", "verify", "--link-stdin"][..], ""),
+        (&["email", "verify", "--link-stdin"], "  \n"),
+        (
+            &["password", "reset", "--link-stdin", "--password-stdin"],
+            "\na brand new password\n",
+        ),
+    ] {
+        let empty = photo_auth(&services, config, args, stdin).await;
+        assert_eq!(empty.status.code(), Some(USAGE), "{args:?}: {empty:?}");
+        assert!(
+            stderr(&empty).contains("--link-stdin: stdin's first line is empty"),
+            "{empty:?}"
+        );
+    }
 }
 
 #[actix_web::test]
@@ -236,8 +265,15 @@ async fn verify_by_the_mailed_link_and_uploads_are_taken_at_once() {
     );
     let links = mailed_links(&services.mail, "fred@example.com", "verify-email", 2).await;
 
+    // The link as stdin's first line, so it is not on the command line.
     let link = links.last().unwrap();
-    let verify = photo_auth(&services, config, &["email", "verify", link], "").await;
+    let verify = photo_auth(
+        &services,
+        config,
+        &["email", "verify", "--link-stdin"],
+        &format!("{link}\n"),
+    )
+    .await;
     assert!(verify.status.success(), "{verify:?}");
     assert_eq!(
         stdout(&verify).trim(),
@@ -288,12 +324,13 @@ async fn reset_by_the_mailed_link_then_log_in_with_the_new_password() {
     assert_eq!(weak.status.code(), Some(REFUSED), "{weak:?}");
     assert!(stderr(&weak).contains("new_password: "), "{weak:?}");
 
+    // The link on stdin's first line, the new password on its second.
     let new_password = "a much better passphrase";
     let reset = photo_auth(
         &services,
         config,
-        &["password", "reset", link, "--password-stdin"],
-        &format!("{new_password}\n"),
+        &["password", "reset", "--link-stdin", "--password-stdin"],
+        &format!("{link}\n{new_password}\n"),
     )
     .await;
     assert!(reset.status.success(), "{reset:?}");

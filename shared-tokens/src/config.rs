@@ -5,6 +5,7 @@
 use crate::access_keys::{AccessKeys, Role};
 use crate::duration::parse_duration;
 use crate::keys::Secret;
+use crate::proxies::TrustedProxies;
 use std::time::Duration;
 
 /// A bad or missing variable: names it and says what it expects, in one line.
@@ -170,6 +171,8 @@ pub struct AccessConfig {
     pub audience: String,
     pub leeway: Duration,
     pub allowed_origins: Vec<String>,
+    /// `TRUSTED_PROXIES`: whose forwarding headers count (docs/CONFIGURATION.md).
+    pub trusted_proxies: TrustedProxies,
     pub cookies: CookieNames,
 }
 
@@ -210,6 +213,8 @@ impl AccessConfig {
                 })
             })
             .collect::<Result<_, _>>()?;
+        let trusted_proxies = TrustedProxies::parse(&env.list("TRUSTED_PROXIES"))
+            .map_err(|e| ConfigError::new("TRUSTED_PROXIES", e))?;
         Ok(Self {
             keys: AccessKeys::from_env(env, role)?,
             expiry,
@@ -217,6 +222,7 @@ impl AccessConfig {
             audience: env.string_or("JWT_AUDIENCE", "resource-service"),
             leeway,
             allowed_origins,
+            trusted_proxies,
             cookies: CookieNames::for_mode(secure_cookies),
         })
     }
@@ -305,6 +311,7 @@ mod tests {
             ("ACCESS_TOKEN_EXPIRY", "soon"),
             ("COOKIE_SECURE", "maybe"),
             ("ALLOWED_ORIGINS", "not an origin"),
+            ("TRUSTED_PROXIES", "proxy.local"),
             ("ACCESS_TOKEN_PREVIOUS_SECRETS", "short"),
             ("APP_ENV", "staging"),
         ] {

@@ -9,6 +9,7 @@ use crate::claims::AccessClaims;
 use crate::config::{AccessConfig, CookieNames};
 use crate::error::AuthError;
 use crate::origin::{check_origin, is_unsafe};
+use crate::proxies::TrustedProxies;
 use crate::token::{TokenVerifier, ACCESS_TYP};
 use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, COOKIE};
@@ -31,6 +32,8 @@ pub struct AccessPolicy {
     pub verifier: TokenVerifier,
     pub cookies: CookieNames,
     pub allowed_origins: Vec<String>,
+    /// Whose forwarding headers say where a request was sent (the origin check).
+    pub trusted_proxies: TrustedProxies,
     pub refetch: Option<Arc<dyn KeyRefetch>>,
 }
 
@@ -47,6 +50,7 @@ impl AccessPolicy {
             ),
             cookies: config.cookies,
             allowed_origins: config.allowed_origins.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
             refetch: None,
         }
     }
@@ -64,6 +68,7 @@ impl fmt::Debug for AccessPolicy {
             .field("verifier", &self.verifier)
             .field("cookies", &self.cookies)
             .field("allowed_origins", &self.allowed_origins)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("refetch", &self.refetch.is_some())
             .finish()
     }
@@ -178,7 +183,7 @@ fn accept(
         AuthError::InvalidToken
     })?;
     if source == CredentialSource::Cookie && is_unsafe(req.method()) {
-        check_origin(req, &policy.allowed_origins)
+        check_origin(req, &policy.allowed_origins, &policy.trusted_proxies)
             .inspect_err(|_| record_rejection(req, "cross_site_cookie"))?;
     }
     Ok(Authenticated { claims, source })

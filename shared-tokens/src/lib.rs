@@ -16,6 +16,7 @@ pub mod extract;
 pub mod jwks;
 pub mod keys;
 pub mod origin;
+pub mod proxies;
 pub mod signing;
 pub mod token;
 
@@ -25,6 +26,7 @@ pub use config::{AccessConfig, ConfigError, CookieNames};
 pub use error::{AuthError, ErrorBody};
 pub use extract::{AccessPolicy, Authenticated, CredentialSource, TokenRejected};
 pub use keys::{KeyRing, Secret};
+pub use proxies::TrustedProxies;
 pub use signing::{Signer, VerifyingKeys};
 pub use token::{Rejection, TokenProfile, TokenVerifier, ACCESS_TYP, REFRESH_TYP};
 

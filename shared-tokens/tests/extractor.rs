@@ -25,6 +25,7 @@ fn config() -> AccessConfig {
         audience: "resource-service".into(),
         leeway: Duration::from_secs(30),
         allowed_origins: vec!["https://app.example.com".into()],
+        trusted_proxies: Default::default(),
         cookies: CookieNames::for_mode(true),
     }
 }

@@ -49,7 +49,8 @@ impl FromRequest for MaybeRefreshToken {
                 return Ok(Self(None));
             };
             if from_cookie {
-                check_origin(&req, &issuer.access_policy().allowed_origins)?;
+                let policy = issuer.access_policy();
+                check_origin(&req, &policy.allowed_origins, &policy.trusted_proxies)?;
             }
             let claims = issuer.verify_refresh(&token).map_err(|reason| {
                 record_rejection(&req, reason.label());

@@ -1,6 +1,7 @@
 //! The browser cookies and the origin (CSRF) check of docs/COOKIES.md.
 
 mod attributes;
+mod forwarded;
 mod origin;
 
 mod planted;

@@ -27,7 +27,10 @@ COPY --from=build /usr/local/bin/service /usr/local/bin/service
 RUN ln -s /usr/local/bin/service "/usr/local/bin/$SERVICE"
 # MALLOC_ARENA_MAX: glibc keeps a heap per thread and hands little back; two bound what many
 # threads touching large uploads can hold (docs/PHOTOS.md, Memory).
-ENV BIND_ADDR=0.0.0.0:${PORT} RUST_LOG=info MALLOC_ARENA_MAX=2
+# APP_ENV=production: an image runs with the production checks (no development secrets or keys,
+# Secure cookies, https for JWKS_URL and PUBLIC_URL) unless its environment opts out, as
+# docker-compose.yml does (docs/CONFIGURATION.md, APP_ENV).
+ENV BIND_ADDR=0.0.0.0:${PORT} RUST_LOG=info MALLOC_ARENA_MAX=2 APP_ENV=production
 # By uid, not name: a runtime can then see it is not root without reading /etc/passwd
 # (Kubernetes' runAsNonRoot refuses a user name).
 USER 10001

@@ -229,6 +229,12 @@ fn jwks_url(env: &Env<'_>) -> Result<Option<String>, ConfigError> {
             "an http(s) URL like http://auth-service:8080/.well-known/jwks.json",
         ));
     }
+    env.https_in_production(
+        "JWKS_URL",
+        url,
+        "a network attacker could serve its own key and mint tokens (without https, give the \
+         public keys in ACCESS_TOKEN_PUBLIC_KEYS instead)",
+    )?;
     Ok(Some(url.to_owned()))
 }
 
@@ -316,6 +322,27 @@ mod tests {
         .is_ok());
         let err = read(&[alg, ("JWKS_URL", "ftp://x")], Role::Verifier).unwrap_err();
         assert_eq!(err.var, "JWKS_URL");
+    }
+
+    #[test]
+    fn production_refuses_a_plain_http_jwks_url_even_on_loopback() {
+        let alg = ("ACCESS_TOKEN_ALG", "EdDSA");
+        let production = ("APP_ENV", "production");
+        for url in [
+            "http://auth-service:8080/.well-known/jwks.json",
+            "http://127.0.0.1:8080/.well-known/jwks.json",
+            "http://localhost:8080/.well-known/jwks.json",
+        ] {
+            let err = read(&[alg, production, ("JWKS_URL", url)], Role::Verifier).unwrap_err();
+            assert_eq!(err.var, "JWKS_URL", "{url}");
+            assert!(err.to_string().starts_with("JWKS_URL: "), "{err}");
+            assert!(err.to_string().contains("https://"), "{err}");
+            // Development still fetches over http.
+            let development = ("APP_ENV", "development");
+            assert!(read(&[alg, development, ("JWKS_URL", url)], Role::Verifier).is_ok());
+        }
+        let https = ("JWKS_URL", "https://auth.example.com/.well-known/jwks.json");
+        assert!(read(&[alg, production, https], Role::Verifier).is_ok());
     }
 
     #[test]

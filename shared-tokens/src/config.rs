@@ -58,6 +58,27 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// Refuses a plain-http `url` in `var` when `APP_ENV=production`, loopback included: `risk`
+    /// says what someone on the network path could do with it (docs/CONFIGURATION.md, APP_ENV).
+    pub fn https_in_production(
+        &self,
+        var: &'static str,
+        url: &str,
+        risk: &str,
+    ) -> Result<(), ConfigError> {
+        let https = url
+            .trim()
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+        if https || !self.is_production()? {
+            return Ok(());
+        }
+        Err(ConfigError::new(
+            var,
+            format!("an https:// URL: APP_ENV=production refuses plain http, over which {risk}"),
+        ))
+    }
+
     pub fn secret(&self, var: &'static str) -> Result<Secret, ConfigError> {
         let value = self.required(var, "a secret of at least 32 bytes (it is not set)")?;
         self.checked_secret(var, &value)

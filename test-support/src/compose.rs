@@ -152,3 +152,44 @@ pub fn check_ports(service: &str, bind_addr: &str) {
         "Dockerfile: the final stage should say `EXPOSE ${{PORT}}`"
     );
 }
+
+/// Every `ports` entry of every service publishes on 127.0.0.1 only (`127.0.0.1:HOST:CONTAINER`):
+/// the compose file runs development settings, which no other machine may reach.
+pub fn check_local_ports() {
+    let mut doc: Value = yaml_serde::from_str(&read(COMPOSE)).expect(COMPOSE);
+    doc.apply_merge().expect(COMPOSE);
+    let services = doc["services"].as_mapping().cloned().unwrap_or_default();
+    for (name, block) in &services {
+        let name = scalar(name).unwrap_or_default();
+        for port in list(&block["ports"]) {
+            let local = port
+                .strip_prefix("127.0.0.1:")
+                .is_some_and(|rest| rest.contains(':'));
+            assert!(
+                local,
+                "{COMPOSE}: services.{name}.ports has {port:?}; publish it as \
+                 \"127.0.0.1:HOST:CONTAINER\""
+            );
+        }
+    }
+}
+
+/// The image's final stage defaults to `APP_ENV=production`, and the service's compose
+/// environment opts into `development` itself (docs/CONFIGURATION.md, APP_ENV).
+pub fn check_app_env(service: &str) {
+    let dockerfile = read("Dockerfile");
+    let runtime = dockerfile.rsplit("\nFROM ").next().unwrap_or_default();
+    let production = runtime.lines().any(|line| {
+        line.starts_with("ENV ") && line.split_whitespace().any(|kv| kv == "APP_ENV=production")
+    });
+    assert!(
+        production,
+        "Dockerfile: the final stage should set `ENV ... APP_ENV=production`"
+    );
+    let env = environment(service);
+    assert_eq!(
+        env.get("APP_ENV").map(String::as_str),
+        Some("development"),
+        "{COMPOSE}: services.{service}.environment should set APP_ENV: development"
+    );
+}

@@ -14,3 +14,10 @@ fn compose_publishes_healthchecks_and_exposes_the_bound_port() {
     let settings = compose::settings("auth-service", Settings::from_lookup);
     compose::check_ports("auth-service", &settings.bind_addr);
 }
+
+#[test]
+fn compose_publishes_on_loopback_only_and_opts_out_of_the_images_production_default() {
+    compose::check_local_ports();
+    compose::check_app_env("auth-service");
+    compose::check_app_env("resource-service");
+}

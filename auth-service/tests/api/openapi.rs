@@ -144,7 +144,6 @@ async fn the_api_page_is_served_in_development_and_is_404_in_production() {
     let production = crate::helpers::spawn_app_with(|vars| {
         vars.insert("APP_ENV".into(), "production".into());
         vars.insert("PUBLIC_URL".into(), "https://photos.example".into());
-        vars.insert("PUBLIC_URL".into(), "https://photos.example".into());
     })
     .await;
     for path in ["/docs", "/docs/"] {

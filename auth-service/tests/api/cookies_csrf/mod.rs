@@ -3,8 +3,8 @@
 mod attributes;
 mod forwarded;
 mod origin;
-
 mod planted;
+
 use crate::helpers::{set_cookies, SetCookie, TestApp, Tokens};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

@@ -55,8 +55,15 @@ impl Issuer {
         self.access.verifier.lifetime()
     }
 
-    /// A fresh access token for `user` in session `sid`, issued at `now` (Unix seconds).
-    pub fn access_token(&self, user: &UserRow, sid: Uuid, now: i64) -> Result<String, SignError> {
+    /// A fresh access token for `user` in session `sid`, issued at `now`, whose owner last proved
+    /// their password at `auth_time` (both Unix seconds; docs/TOKENS.md, Recent login).
+    pub fn access_token(
+        &self,
+        user: &UserRow,
+        sid: Uuid,
+        auth_time: i64,
+        now: i64,
+    ) -> Result<String, SignError> {
         let profile = &self.access.verifier;
         let claims = AccessClaims {
             iss: profile.issuer().to_owned(),
@@ -71,6 +78,7 @@ impl Issuer {
             name: user.full_name.clone(),
             roles: user.roles.clone(),
             email_verified: user.email_verified,
+            auth_time: Some(auth_time),
         };
         self.access_signer.sign(ACCESS_TYP, &claims)
     }
@@ -143,6 +151,7 @@ impl Issuer {
             name: "self-test".into(),
             roles: vec![],
             email_verified: false,
+            auth_time: Some(now),
         };
         let token = self
             .access_signer

@@ -3,7 +3,7 @@
 
 use crate::db::models::{SessionRow, UserRow};
 use crate::http::TokenDelivery;
-use crate::sessions::Tokens;
+use crate::sessions::{Renewed, Tokens};
 use uuid::Uuid;
 
 pub use photo_auth_types::{SessionList, SessionView, TokenResponse, User};
@@ -34,6 +34,20 @@ pub fn token_response(tokens: Tokens, delivery: TokenDelivery) -> TokenResponse 
         refresh_expires_in: tokens.refresh_expires_in,
         session_id: tokens.session_id,
         user: tokens.user.into(),
+    }
+}
+
+/// The answer of reauthentication: a login's answer without a refresh token, since the
+/// session's stays as it is (docs/TOKENS.md, Recent login).
+pub fn renewed_response(renewed: Renewed) -> TokenResponse {
+    TokenResponse {
+        access_token: renewed.access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in: renewed.expires_in,
+        refresh_token: None,
+        refresh_expires_in: renewed.refresh_expires_in,
+        session_id: renewed.session_id,
+        user: renewed.user.into(),
     }
 }
 

@@ -10,10 +10,10 @@ VALUES ('00000000-0000-4000-8000-000000000000', 'pgbench', 'pgbench@example.com'
         'not a password hash');
 
 INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at,
-                      generation)
+                      generation, authenticated_at)
 SELECT ('00000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid,
        '00000000-0000-4000-8000-000000000000', now(), now(), now() + interval '7 days',
-       now() + interval '30 days', 0
+       now() + interval '30 days', 0, now()
 FROM generate_series(1, 2000) AS n;
 
 INSERT INTO refresh_tokens (jti, session_id, token_hash, generation, issued_at, expires_at)

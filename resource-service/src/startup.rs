@@ -201,6 +201,7 @@ fn self_test(keys: &AccessKeys, policy: &AccessPolicy) -> Result<(), StartupErro
 struct Served {
     workers: PrepareWorkers,
     pool: DbPool,
+        auth_time: Some(now),
     store: PhotoStore,
     policy: AccessPolicy,
     metrics: web::Data<Metrics>,

@@ -46,6 +46,7 @@ fn claims() -> AccessClaims {
         name: "Ada Lovelace".into(),
         roles: vec!["user".into()],
         email_verified: true,
+        auth_time: Some(now),
     }
 }
 

@@ -31,6 +31,11 @@ pub struct AccessClaims {
     /// issuers older than the claim, which reads as not verified.
     #[serde(default)]
     pub email_verified: bool,
+    /// When the owner last proved their password in this session, in seconds since the epoch
+    /// (OIDC's claim; docs/TOKENS.md, Recent login). Absent in tokens of issuers older than the
+    /// claim, which count as too old for the actions that need a recent login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
 }
 
 impl AccessClaims {

@@ -6,6 +6,7 @@ use crate::access_keys::{AccessKeys, Role};
 use crate::duration::parse_duration;
 use crate::keys::Secret;
 use crate::proxies::TrustedProxies;
+use crate::recent_login::ReauthWindow;
 use std::time::Duration;
 
 /// A bad or missing variable: names it and says what it expects, in one line.
@@ -195,6 +196,8 @@ pub struct AccessConfig {
     /// `TRUSTED_PROXIES`: whose forwarding headers count (docs/CONFIGURATION.md).
     pub trusted_proxies: TrustedProxies,
     pub cookies: CookieNames,
+    /// `REAUTH_WINDOW`: how recent a login the sensitive actions need.
+    pub reauth_window: ReauthWindow,
 }
 
 impl AccessConfig {
@@ -245,6 +248,7 @@ impl AccessConfig {
             allowed_origins,
             trusted_proxies,
             cookies: CookieNames::for_mode(secure_cookies),
+            reauth_window: ReauthWindow::new(env.duration("REAUTH_WINDOW", ReauthWindow::DEFAULT)?),
         })
     }
 }
@@ -273,6 +277,13 @@ mod tests {
         assert_eq!(config.issuer, "auth-service");
         assert_eq!(config.audience, "resource-service");
         assert_eq!(config.cookies.access, "__Host-access_token");
+        assert_eq!(config.reauth_window.duration(), Duration::from_secs(600));
+    }
+
+    #[test]
+    fn the_reauth_window_is_a_duration() {
+        let config = read(&[("ACCESS_TOKEN_SECRET", SECRET), ("REAUTH_WINDOW", "90s")]).unwrap();
+        assert_eq!(config.reauth_window.duration(), Duration::from_secs(90));
     }
 
     #[test]
@@ -330,6 +341,7 @@ mod tests {
     fn bad_values_name_their_variable() {
         for (var, value) in [
             ("ACCESS_TOKEN_EXPIRY", "soon"),
+            ("REAUTH_WINDOW", "10"),
             ("COOKIE_SECURE", "maybe"),
             ("ALLOWED_ORIGINS", "not an origin"),
             ("TRUSTED_PROXIES", "proxy.local"),

@@ -53,6 +53,10 @@ pub enum AuthError {
     DuplicateCookie,
     #[error("cross-site request with cookie credentials")]
     CsrfRejected,
+    /// The token is good, but its login is older than `REAUTH_WINDOW` (or it has no
+    /// `auth_time`) and the action needs a recent one (docs/TOKENS.md, Recent login).
+    #[error("the action needs a recent login")]
+    ReauthRequired,
     #[error("token verification is not configured")]
     NotConfigured,
 }
@@ -73,7 +77,7 @@ impl ResponseError for AuthError {
         match self {
             Self::MissingCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
             Self::ConflictingTokens | Self::DuplicateCookie => StatusCode::BAD_REQUEST,
-            Self::CsrfRejected => StatusCode::FORBIDDEN,
+            Self::CsrfRejected | Self::ReauthRequired => StatusCode::FORBIDDEN,
             Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -96,6 +100,10 @@ impl ResponseError for AuthError {
             Self::CsrfRejected => (
                 "csrf_rejected",
                 "Cookie-authenticated requests must come from an allowed origin.",
+            ),
+            Self::ReauthRequired => (
+                "reauth_required",
+                "This action needs a recent login: confirm your password (POST /auth/reauthenticate) and try again.",
             ),
             Self::NotConfigured => ("internal", "An internal error occurred."),
         };

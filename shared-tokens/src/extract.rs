@@ -10,6 +10,7 @@ use crate::config::{AccessConfig, CookieNames};
 use crate::error::AuthError;
 use crate::origin::{check_origin, is_unsafe};
 use crate::proxies::TrustedProxies;
+use crate::recent_login::ReauthWindow;
 use crate::token::{TokenVerifier, ACCESS_TYP};
 use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, COOKIE};
@@ -35,6 +36,8 @@ pub struct AccessPolicy {
     /// Whose forwarding headers say where a request was sent (the origin check).
     pub trusted_proxies: TrustedProxies,
     pub refetch: Option<Arc<dyn KeyRefetch>>,
+    /// How recent a login the sensitive actions need (docs/TOKENS.md, Recent login).
+    pub reauth_window: ReauthWindow,
 }
 
 impl AccessPolicy {
@@ -52,6 +55,7 @@ impl AccessPolicy {
             allowed_origins: config.allowed_origins.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             refetch: None,
+            reauth_window: config.reauth_window,
         }
     }
 
@@ -70,6 +74,7 @@ impl fmt::Debug for AccessPolicy {
             .field("allowed_origins", &self.allowed_origins)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("refetch", &self.refetch.is_some())
+            .field("reauth_window", &self.reauth_window)
             .finish()
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! Everything that decides whether a token is good lives here, in one place, so the issuer and every
 //! verifier apply identical rules: claim types, the key ring, `sign`/`verify`, the browser origin
-//! check, the request extractor and the error body; the Ed25519 keys and the JWKS document. No
-//! database code and no service logic.
+//! check, the request extractor, the recent-login rule and the error body; the Ed25519 keys and
+//! the JWKS document. No database code and no service logic.
 
 pub mod access_keys;
 pub mod claims;
@@ -17,6 +17,7 @@ pub mod jwks;
 pub mod keys;
 pub mod origin;
 pub mod proxies;
+pub mod recent_login;
 pub mod signing;
 pub mod token;
 
@@ -27,6 +28,7 @@ pub use error::{AuthError, ErrorBody};
 pub use extract::{AccessPolicy, Authenticated, CredentialSource, TokenRejected};
 pub use keys::{KeyRing, Secret};
 pub use proxies::TrustedProxies;
+pub use recent_login::{ReauthWindow, RecentLogin};
 pub use signing::{Signer, VerifyingKeys};
 pub use token::{Rejection, TokenProfile, TokenVerifier, ACCESS_TYP, REFRESH_TYP};
 

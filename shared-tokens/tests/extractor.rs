@@ -27,6 +27,7 @@ fn config() -> AccessConfig {
         allowed_origins: vec!["https://app.example.com".into()],
         trusted_proxies: Default::default(),
         cookies: CookieNames::for_mode(true),
+        reauth_window: shared_tokens::ReauthWindow::new(Duration::from_secs(600)),
     }
 }
 
@@ -52,6 +53,7 @@ fn signed_by(signer: &Signer) -> String {
                 name: "Alice".into(),
                 roles: vec!["user".into()],
                 email_verified: true,
+                auth_time: Some(now),
             },
         )
         .unwrap()

@@ -38,6 +38,7 @@ fn signed(profile: &TokenProfile, username: &str) -> String {
             name: "Someone".into(),
             roles: vec!["user".into()],
             email_verified: true,
+            auth_time: Some(now),
         })
         .unwrap()
 }

@@ -5,15 +5,18 @@ use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::{self, users};
 use crate::domain::ClientInfo;
 use diesel::Connection;
+use shared_tokens::RecentLogin;
 use uuid::Uuid;
 
 impl Accounts {
     /// Deletes account `user_id` after re-checking `password`, recording it from session
-    /// `session_id`.
+    /// `session_id`. Only a recent login may (docs/TOKENS.md, Recent login): the proof is
+    /// checked before any password work.
     pub async fn delete(
         &self,
         user_id: Uuid,
         session_id: Uuid,
+        _recent: RecentLogin,
         password: String,
         client: ClientInfo,
     ) -> Result<(), AccountError> {

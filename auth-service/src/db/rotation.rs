@@ -67,6 +67,10 @@ pub struct RotationRow {
     user_email_verified: Option<bool>,
     #[diesel(sql_type = Nullable<Text>)]
     user_pending_email: Option<String>,
+    /// With `rotated` and `grace`: when the owner last proved their password in the session,
+    /// the refreshed access token's `auth_time` (docs/TOKENS.md, Recent login).
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub session_authenticated_at: Option<DateTime<Utc>>,
 }
 
 impl RotationRow {

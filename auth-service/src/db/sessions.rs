@@ -8,9 +8,10 @@ use diesel::sql_types::{Bytea, Integer, Nullable, Text, Timestamptz, Uuid as Sql
 use uuid::Uuid;
 
 /// A login's writes in one statement, so one round trip (docs/TOKENS.md, One round trip): the
-/// session, its first refresh token, the audit event `audit_kind`, and, when the login passed the
-/// throttle, the wiping of the `(subject, ip)` failure row. The foreign key of the token on the
-/// session is checked at the end of the statement, when both rows exist.
+/// session (its password proof, `authenticated_at`, is its start), its first refresh token, the
+/// audit event `audit_kind`, and, when the login passed the throttle, the wiping of the
+/// `(subject, ip)` failure row. The foreign key of the token on the session is checked at the
+/// end of the statement, when both rows exist.
 pub fn start(
     conn: &mut PgConnection,
     session: &NewSession<'_>,
@@ -22,8 +23,9 @@ pub fn start(
     diesel::sql_query(
         "WITH session AS (
              INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at,
-                                   absolute_expires_at, generation, user_agent, ip)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                   absolute_expires_at, generation, user_agent, ip,
+                                   authenticated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3)
          ), token AS (
              INSERT INTO refresh_tokens (jti, session_id, token_hash, generation, issued_at,
                                          expires_at, kid)
@@ -72,6 +74,29 @@ pub fn is_live(
             .filter(sessions::absolute_expires_at.gt(now)),
     ))
     .get_result(conn)
+}
+
+/// Records that the owner of session `id` proved their password again at `now`
+/// (docs/TOKENS.md, Recent login); the session, or `None` when it is not a live session of
+/// `user_id`.
+pub fn reauthenticate(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<SessionRow>> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::idle_expires_at.gt(now))
+            .filter(sessions::absolute_expires_at.gt(now)),
+    )
+    .set(sessions::authenticated_at.eq(now))
+    .returning(SessionRow::as_returning())
+    .get_result(conn)
+    .optional()
 }
 
 pub fn list_live(

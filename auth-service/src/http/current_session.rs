@@ -7,12 +7,14 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use shared_tokens::extract::{authenticate, record_rejection};
-use shared_tokens::{AccessClaims, AccessPolicy, AuthError, CredentialSource};
+use shared_tokens::{AccessClaims, AccessPolicy, AuthError, CredentialSource, RecentLogin};
 use uuid::Uuid;
 
 pub struct CurrentSession {
     pub claims: AccessClaims,
     pub source: CredentialSource,
+    /// Whether the login is recent enough for a sensitive action, by `REAUTH_WINDOW`.
+    recent: Result<RecentLogin, AuthError>,
 }
 
 impl CurrentSession {
@@ -23,6 +25,13 @@ impl CurrentSession {
     pub fn session_id(&self) -> Uuid {
         self.claims.sid
     }
+
+    /// Proof that the owner proved their password within `REAUTH_WINDOW`, which deleting the
+    /// account and changing the password or the email need (docs/TOKENS.md, Recent login); 403
+    /// `reauth_required` when they did not.
+    pub fn recent_login(&self) -> Result<RecentLogin, AuthError> {
+        self.recent.clone()
+    }
 }
 
 impl FromRequest for CurrentSession {
@@ -32,12 +41,14 @@ impl FromRequest for CurrentSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let policy = req.app_data::<web::Data<AccessPolicy>>().cloned();
         let sessions = req.app_data::<web::Data<Sessions>>().cloned();
-        let authenticated = policy
-            .ok_or(AuthError::NotConfigured)
-            .and_then(|policy| authenticate(req, &policy));
+        let authenticated = policy.ok_or(AuthError::NotConfigured).and_then(|policy| {
+            let auth = authenticate(req, &policy)?;
+            let recent = policy.reauth_window.check(&auth.claims);
+            Ok((auth, recent))
+        });
         let req = req.clone();
         Box::pin(async move {
-            let auth = authenticated?;
+            let (auth, recent) = authenticated?;
             let sessions = sessions.ok_or(AuthError::NotConfigured)?;
             let (sid, sub) = (auth.claims.sid, auth.claims.sub);
             if !sessions.is_live(sid, sub).await? {
@@ -48,6 +59,7 @@ impl FromRequest for CurrentSession {
             Ok(CurrentSession {
                 claims: auth.claims,
                 source: auth.source,
+                recent,
             })
         })
     }

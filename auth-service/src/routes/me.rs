@@ -47,7 +47,8 @@ pub struct UpdateBody {
     current_password: Option<String>,
 }
 
-/// Changes username, email or full name. A new email needs `current_password`; it waits in
+/// Changes username, email or full name. A new email needs `current_password` and a recent
+/// login (docs/TOKENS.md, Recent login); it waits in
 /// `pending_email`, and is mailed a verification link, until that link is used; `email` stays the
 /// old one until then. Access tokens already issued keep the old values until they are refreshed.
 #[utoipa::path(
@@ -67,7 +68,8 @@ pub struct UpdateBody {
         (
             status = 403,
             description = "`forbidden`: a new email with a wrong `current_password` \
-                           (`Retry-After` once in backoff); or `csrf_rejected`",
+                           (`Retry-After` once in backoff); `reauth_required`: a new email \
+                           with a login older than `REAUTH_WINDOW`; or `csrf_rejected`",
             body = ApiErrorBody
         ),
         (status = 409, description = "Username or email taken", body = ApiErrorBody),
@@ -92,7 +94,13 @@ pub async fn update(
     let body = body.into_inner();
     let changes = ProfileChanges::parse(body.username, body.email, body.full_name)?;
     let user = accounts
-        .update_profile(session.user_id(), changes, body.current_password, client)
+        .update_profile(
+            session.user_id(),
+            changes,
+            body.current_password,
+            session.recent_login().ok(),
+            client,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(User::from(user)))
 }
@@ -104,7 +112,8 @@ pub struct DeleteBody {
     password: Option<String>,
 }
 
-/// Deletes the account after re-checking the password; sessions and tokens go with it.
+/// Deletes the account after re-checking the password; sessions and tokens go with it. Needs a
+/// recent login (docs/TOKENS.md, Recent login).
 #[utoipa::path(
     delete,
     path = "/auth/me",
@@ -120,7 +129,8 @@ pub struct DeleteBody {
         Unauthorized,
         (
             status = 403,
-            description = "`forbidden`: wrong password (`Retry-After` once in backoff); or \
+            description = "`forbidden`: wrong password (`Retry-After` once in backoff); \
+                           `reauth_required`: a login older than `REAUTH_WINDOW`; or \
                            `csrf_rejected`",
             body = ApiErrorBody
         ),
@@ -138,9 +148,16 @@ pub async fn delete(
     accounts: web::Data<Accounts>,
     policy: web::Data<AccessPolicy>,
 ) -> Result<HttpResponse, ApiError> {
+    let recent = session.recent_login()?;
     let password = body.into_inner().password.unwrap_or_default();
     accounts
-        .delete(session.user_id(), session.session_id(), password, client)
+        .delete(
+            session.user_id(),
+            session.session_id(),
+            recent,
+            password,
+            client,
+        )
         .await?;
     Ok(no_content_clearing_cookies(&policy))
 }

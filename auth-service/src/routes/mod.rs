@@ -59,9 +59,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(limited!(web::patch().to(me::update), "profile"))
                 .route(limited!(web::delete().to(me::delete), "delete_account")),
         )
-        .service(web::resource("/auth/reauthenticate").route(
-            web::post().to(reauthenticate::reauthenticate)
-        ))
+        .service(web::resource("/auth/reauthenticate").route(limited!(
+            web::post().to(reauthenticate::reauthenticate),
+            "reauthenticate"
+        )))
         .service(web::resource("/auth/password").route(limited!(
             web::post().to(password_change::change),
             "password"

@@ -17,7 +17,8 @@ pub struct ChangeBody {
     new_password: Option<String>,
 }
 
-/// Sets a new password and revokes every other session of the user.
+/// Sets a new password and revokes every other session of the user. Needs a recent login
+/// (docs/TOKENS.md, Recent login).
 #[utoipa::path(
     post,
     path = "/auth/password",
@@ -35,7 +36,8 @@ pub struct ChangeBody {
         (
             status = 403,
             description = "`forbidden`: wrong current password (`Retry-After` once in \
-                           backoff); or `csrf_rejected`",
+                           backoff); `reauth_required`: a login older than `REAUTH_WINDOW`; \
+                           or `csrf_rejected`",
             body = ApiErrorBody
         ),
         TooLarge,
@@ -51,10 +53,17 @@ pub async fn change(
     client: ClientInfo,
     accounts: web::Data<Accounts>,
 ) -> Result<HttpResponse, ApiError> {
+    let recent = session.recent_login()?;
     let body = body.into_inner();
     let change = PasswordChange::parse(body.current_password, body.new_password)?;
     accounts
-        .change_password(session.user_id(), session.session_id(), change, client)
+        .change_password(
+            session.user_id(),
+            session.session_id(),
+            recent,
+            change,
+            client,
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

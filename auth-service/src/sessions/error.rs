@@ -18,6 +18,9 @@ pub enum SessionError {
     /// Not one of the caller's live sessions.
     #[error("no such session")]
     NotFound,
+    /// The caller's own session ended while its request ran: its access token is no good now.
+    #[error("the session has ended")]
+    Ended,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("token signing failed: {0}")]

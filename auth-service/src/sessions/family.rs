@@ -22,6 +22,9 @@ pub struct Granted {
     pub session_id: Uuid,
     pub refresh_token: String,
     pub refresh_expires_at: i64,
+    /// When the owner last proved their password in this session: the access token's
+    /// `auth_time` (docs/TOKENS.md, Recent login).
+    pub authenticated_at: i64,
 }
 
 /// What presenting a refresh token led to. A token refused outright is a [`SessionError`]; reuse
@@ -85,6 +88,7 @@ pub fn start(
         session_id,
         refresh_token,
         refresh_expires_at: exp,
+        authenticated_at: now,
     })
 }
 
@@ -134,12 +138,14 @@ pub fn rotate(
                 _ => return Err(malformed("cap")),
             },
             "rotated" => {
+                let authenticated_at = authenticated_at(&row, "rotated")?;
                 return Ok(Rotation::Rotated(Granted {
                     user: row.user().ok_or_else(|| malformed("rotated"))?,
                     session_id: claims.sid,
                     refresh_token,
                     refresh_expires_at: exp,
-                }))
+                    authenticated_at,
+                }));
             }
             "grace" => return grace_reissue(issuer, claims, row),
             "reused" => {
@@ -170,6 +176,7 @@ fn grace_reissue(
         return Err(malformed("grace"));
     };
     let kid = row.current_kid.take();
+    let authenticated_at = authenticated_at(&row, "grace")?;
     let current = issuer.refresh_claims(
         claims.sub,
         claims.sid,
@@ -183,6 +190,7 @@ fn grace_reissue(
             session_id: claims.sid,
             refresh_token: again,
             refresh_expires_at: expires_at.timestamp(),
+            authenticated_at,
         })),
         // The key is gone from the ring (or an old row without its kid was signed under another
         // key): we cannot give the same token back, but an honest client within the grace
@@ -191,6 +199,14 @@ fn grace_reissue(
             "grace_successor_unavailable",
         )),
     }
+}
+
+/// The session's last password proof, which `rotated` and `grace` carry: a refreshed access
+/// token keeps its login's `auth_time`, never the time of the refresh.
+fn authenticated_at(row: &RotationRow, outcome: &str) -> Result<i64, SessionError> {
+    row.session_authenticated_at
+        .map(|at| at.timestamp())
+        .ok_or_else(|| malformed(outcome))
 }
 
 /// The refusals the function names (its migration lists them), as the reasons logs and metrics

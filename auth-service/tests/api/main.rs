@@ -20,6 +20,7 @@ mod openapi;
 mod operations;
 mod outage;
 mod password;
+mod reauth;
 mod recovery;
 mod refresh;
 mod refresh_concurrency;

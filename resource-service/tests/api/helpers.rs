@@ -257,5 +257,6 @@ pub fn claims_for(policy: &AccessPolicy, user: &TestUser) -> AccessClaims {
         name: format!("{} Example", user.username),
         roles: user.roles.clone(),
         email_verified: user.email_verified,
+        auth_time: Some(now),
     }
 }

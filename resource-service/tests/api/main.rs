@@ -23,6 +23,7 @@ mod photo_storage;
 mod photos;
 mod photos_upload;
 mod profile;
+mod reauth;
 mod shutdown;
 mod stored_objects;
 mod tokens;

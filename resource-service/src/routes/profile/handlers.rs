@@ -12,7 +12,7 @@ use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{
     CsrfRejected, NotJson, ServerErrors, TooLarge, TwoTokens, Unauthorized,
 };
-use shared_tokens::Authenticated;
+use shared_tokens::{AccessPolicy, Authenticated};
 
 #[utoipa::path(
     get,
@@ -72,7 +72,8 @@ pub async fn patch_profile(
 
 /// Erases everything the caller owns here: photos (with their bytes and the likes they got),
 /// the likes the caller gave, the profile. The first step of deleting an account (README,
-/// "Deleting an account"); running it again is harmless.
+/// "Deleting an account"); running it again is harmless. Needs a recent login (docs/TOKENS.md,
+/// Recent login): a token stolen earlier cannot erase anything.
 #[utoipa::path(
     delete,
     path = "/profile",
@@ -82,15 +83,23 @@ pub async fn patch_profile(
         (status = 204, description = "Everything the caller owned here is gone"),
         TwoTokens,
         Unauthorized,
-        CsrfRejected,
+        (
+            status = 403,
+            description = "`reauth_required`: the login is older than `REAUTH_WINDOW` (prove \
+                           the password again at auth-service's `POST /auth/reauthenticate`); \
+                           or `csrf_rejected`",
+            body = ApiErrorBody
+        ),
         ServerErrors,
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn erase_profile(
     auth: Authenticated,
+    policy: web::Data<AccessPolicy>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
+    policy.reauth_window.check(&auth.claims)?;
     let user_id = auth.claims.sub;
     blocking(&pool, move |conn| Ok(profile::erase(conn, user_id)?)).await?;
     Ok(HttpResponse::NoContent().finish())

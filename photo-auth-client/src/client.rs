@@ -299,6 +299,27 @@ impl Client {
     fn keep(&self, session: &mut Session, tokens: TokenResponse) -> Result<(), ClientError> {
         let refresh_token = tokens.refresh_token.ok_or_else(|| {
             ClientError::Unexpected("a token answer without a refresh token".into())
+    /// Takes the access token of `tokens` (an answer of `POST /auth/reauthenticate`, which has no
+    /// refresh token) into the session held, keeping its refresh token.
+    pub(crate) async fn keep_access(&self, tokens: TokenResponse) -> Result<(), ClientError> {
+        let mut session = self.inner.session.lock().await;
+        let held = session.tokens_for(&self.inner.servers)?;
+        if held.session_id != tokens.session_id {
+            return Err(ClientError::Unexpected(
+                "a reauthentication answered for another session".into(),
+            ));
+        }
+        let stored = StoredTokens {
+            access_token: tokens.access_token.into(),
+            renew_at: now() + tokens.expires_in - renew_margin(tokens.expires_in),
+            ..held.clone()
+        };
+        self.inner.store.save(&stored)?;
+        session.tokens = Some(stored);
+        session.generation += 1;
+        Ok(())
+    }
+
         })?;
         let stored = StoredTokens {
             access_token: tokens.access_token.into(),

@@ -18,6 +18,12 @@ pub enum ApiCode {
     RefreshTokenReused,
     TooManyRequests,
     Forbidden,
+    /// 403: the action (deleting the account or its data, changing the password or the email)
+    /// needs a recent login: prove the password with [`Client::reauthenticate`], then retry
+    /// (docs/TOKENS.md, Recent login).
+    ///
+    /// [`Client::reauthenticate`]: crate::Client::reauthenticate
+    ReauthRequired,
     /// resource-service refuses this call to an account whose email is not verified yet.
     EmailNotVerified,
     NotFound,
@@ -39,6 +45,7 @@ impl ApiCode {
             "refresh_token_reused" => Self::RefreshTokenReused,
             "too_many_requests" => Self::TooManyRequests,
             "forbidden" => Self::Forbidden,
+            "reauth_required" => Self::ReauthRequired,
             "email_not_verified" => Self::EmailNotVerified,
             "not_found" => Self::NotFound,
             "conflict" => Self::Conflict,
@@ -66,6 +73,7 @@ impl ApiCode {
             Self::RefreshTokenReused => "refresh_token_reused",
             Self::TooManyRequests => "too_many_requests",
             Self::Forbidden => "forbidden",
+            Self::ReauthRequired => "reauth_required",
             Self::EmailNotVerified => "email_not_verified",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
@@ -152,6 +160,12 @@ mod tests {
         );
         assert_eq!(ApiCode::InvalidLinkToken.as_str(), "invalid_token");
         assert_eq!(ApiCode::parse("something_new").as_str(), "something_new");
+    }
+
+    #[test]
+    fn reauth_required_is_a_code_of_its_own() {
+        assert_eq!(ApiCode::parse("reauth_required"), ApiCode::ReauthRequired);
+        assert_eq!(ApiCode::ReauthRequired.as_str(), "reauth_required");
     }
 
     #[test]

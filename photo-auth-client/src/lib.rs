@@ -5,6 +5,7 @@
 
 mod client;
 mod error;
+mod reauth;
 mod recovery;
 mod resource;
 mod server;

@@ -82,8 +82,11 @@ impl Client {
     ) -> Result<Self, ClientError> {
         let servers = Servers::parse(auth_url, api_url)?;
         let tokens = store.load()?;
+        // No redirect is followed: a 307 would send a body with the refresh token to wherever
+        // it points, and the API answers none (docs/CLIENT.md, Where the tokens go).
         let http = reqwest::Client::builder()
             .user_agent(concat!("photo-auth-client/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -296,9 +299,6 @@ impl Client {
         }
     }
 
-    fn keep(&self, session: &mut Session, tokens: TokenResponse) -> Result<(), ClientError> {
-        let refresh_token = tokens.refresh_token.ok_or_else(|| {
-            ClientError::Unexpected("a token answer without a refresh token".into())
     /// Takes the access token of `tokens` (an answer of `POST /auth/reauthenticate`, which has no
     /// refresh token) into the session held, keeping its refresh token.
     pub(crate) async fn keep_access(&self, tokens: TokenResponse) -> Result<(), ClientError> {
@@ -320,6 +320,9 @@ impl Client {
         Ok(())
     }
 
+    fn keep(&self, session: &mut Session, tokens: TokenResponse) -> Result<(), ClientError> {
+        let refresh_token = tokens.refresh_token.ok_or_else(|| {
+            ClientError::Unexpected("a token answer without a refresh token".into())
         })?;
         let stored = StoredTokens {
             access_token: tokens.access_token.into(),

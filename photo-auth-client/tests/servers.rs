@@ -16,7 +16,8 @@ const ACCESS: &str = "access-token-of-the-session";
 const REFRESH: &str = "refresh-token-of-the-session";
 
 /// A stand-in for both services: it keeps each request whole, and answers a login or refresh
-/// with the session's tokens, anything else with a user.
+/// with the session's tokens, anything else with a user; or it redirects every request to
+/// another server.
 struct Recorder {
     url: String,
     seen: Arc<Mutex<Vec<String>>>,
@@ -24,6 +25,15 @@ struct Recorder {
 
 impl Recorder {
     fn start() -> Self {
+        Self::answering(None)
+    }
+
+    /// A server that answers each request with a 307 to the same path on `other`.
+    fn redirecting_to(other: &Recorder) -> Self {
+        Self::answering(Some(other.url.clone()))
+    }
+
+    fn answering(redirect: Option<String>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -31,14 +41,25 @@ impl Recorder {
         std::thread::spawn(move || {
             for mut stream in listener.incoming().flatten() {
                 let request = read_request(&mut stream);
-                let body = answer(&request);
+                let answer = match &redirect {
+                    Some(to) => {
+                        let path = request.split(' ').nth(1).unwrap_or("/");
+                        format!(
+                            "HTTP/1.1 307 Temporary Redirect\r\nLocation: {to}{path}\r\n\
+                             Content-Length: 0\r\nConnection: close\r\n\r\n"
+                        )
+                    }
+                    None => {
+                        let body = answer(&request);
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                    }
+                };
                 kept.lock().unwrap().push(request);
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
+                let _ = stream.write_all(answer.as_bytes());
             }
         });
         Self { url, seen }
@@ -104,12 +125,17 @@ fn answer(request: &str) -> String {
 
 /// A store holding the session's tokens, obtained from `servers` (`None`: not said).
 fn holding(servers: Option<Servers>) -> Box<MemoryStore> {
+    holding_due(servers, i64::MAX)
+}
+
+/// The same, with the access token to be renewed at `renew_at` (Unix seconds).
+fn holding_due(servers: Option<Servers>, renew_at: i64) -> Box<MemoryStore> {
     let store = MemoryStore::default();
     store
         .save(&StoredTokens {
             access_token: ACCESS.to_owned().into(),
             refresh_token: REFRESH.to_owned().into(),
-            renew_at: i64::MAX,
+            renew_at,
             session_id: Uuid::nil(),
             servers,
         })
@@ -203,6 +229,22 @@ async fn a_session_kept_without_its_servers_is_sent_to_none() {
     // A login replaces it with a session of these servers.
     client.login("dora", "correct horse battery").await.unwrap();
     client.me().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_redirect_from_the_sessions_server_passes_nothing_on() {
+    let other = Recorder::start();
+    let home = Recorder::redirecting_to(&other);
+    let kept = Servers::parse(&home.url, &home.url).unwrap();
+    // The access token in a header, then the refresh token in a body (a 307 keeps the body).
+    for renew_at in [i64::MAX, 0] {
+        let store = holding_due(Some(kept.clone()), renew_at);
+        let client = Client::with_store(&home.url, &home.url, store).unwrap();
+        let refused = client.me().await;
+        assert!(refused.is_err(), "{refused:?}");
+    }
+    assert_eq!(home.with_tokens().len(), 2, "{:#?}", home.requests());
+    assert_eq!(other.requests(), Vec::<String>::new());
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::{jpeg, machine, Error};
 use bytes::Bytes;
 use hyper::header::HeaderValue;
 use hyper::StatusCode;
+use resource_service::config::DEFAULT_DECODE_MEMORY;
 use resource_service::domain::ImageType;
 use resource_service::photos::prepare;
 use std::sync::Arc;
@@ -65,7 +66,7 @@ async fn time_prepare(photo: Vec<u8>) -> Result<(Vec<f64>, usize), Error> {
         for _ in 0..PREPARE_RUNS {
             let bytes = photo.clone();
             let started = Instant::now();
-            let prepared = prepare(ImageType::Jpeg, bytes)
+            let prepared = prepare(ImageType::Jpeg, bytes, DEFAULT_DECODE_MEMORY)
                 .map_err(|e| format!("prepare refused the upload photo: {e}"))?;
             ms.push(started.elapsed().as_secs_f64() * 1000.0);
             stored = prepared.bytes.len();

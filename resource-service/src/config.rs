@@ -1,5 +1,9 @@
 //! The service's configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
 
+mod uploads;
+
+pub use uploads::{default_workers, UploadSettings, DEFAULT_DECODE_MEMORY};
+
 use crate::storage::StoreLocation;
 use secrecy::SecretString;
 use shared_tokens::config::Env;
@@ -47,6 +51,9 @@ pub struct Settings {
     /// `REQUIRE_VERIFIED_EMAIL`, default false: uploads need an access token whose
     /// `email_verified` is true (docs/RECOVERY.md).
     pub require_verified_email: bool,
+    /// The bounds on uploads in progress: `UPLOADS_IN_FLIGHT`, `UPLOADS_IN_FLIGHT_PER_USER`,
+    /// `UPLOAD_STALL_TIMEOUT`, `UPLOAD_DECODE_MEMORY`, `PHOTO_WORKERS`.
+    pub uploads: UploadSettings,
 }
 
 impl Settings {
@@ -139,6 +146,7 @@ impl Settings {
             max_photos_per_user,
             db_pool_size,
             require_verified_email: env.bool("REQUIRE_VERIFIED_EMAIL", false)?,
+            uploads: UploadSettings::from_env(&env)?,
         })
     }
 
@@ -178,6 +186,11 @@ mod tests {
         assert_eq!(settings.max_photo_bytes, 5_242_880);
         assert_eq!(settings.db_pool_size, 10);
         assert_eq!(settings.access.audience, "resource-service");
+        let uploads = &settings.uploads;
+        assert_eq!((uploads.in_flight, uploads.in_flight_per_user), (32, 4));
+        assert_eq!(uploads.stall_timeout, Duration::from_secs(30));
+        assert_eq!(uploads.decode_memory, 256 * 1024 * 1024);
+        assert_eq!(uploads.workers, default_workers());
     }
 
     #[test]
@@ -203,6 +216,15 @@ mod tests {
             ("DB_POOL_SIZE", "0"),
             ("DB_POOL_SIZE", "-3"),
             ("JWT_LEEWAY", "5m"),
+            ("UPLOADS_IN_FLIGHT", "0"),
+            ("UPLOADS_IN_FLIGHT", "many"),
+            ("UPLOADS_IN_FLIGHT_PER_USER", "0"),
+            ("UPLOAD_STALL_TIMEOUT", "0s"),
+            ("UPLOAD_STALL_TIMEOUT", "30"),
+            ("UPLOAD_DECODE_MEMORY", "256MiB"),
+            ("UPLOAD_DECODE_MEMORY", "1024"),
+            ("PHOTO_WORKERS", "0"),
+            ("PHOTO_WORKERS", "100000"),
         ] {
             let mut vars = minimal();
             vars.retain(|(k, _)| *k != var);

@@ -5,6 +5,7 @@
 //! services): a database that cannot be reached is 503 `unavailable` with `Retry-After`, a missing
 //! row 404; anything unexpected is logged with its cause and answered with a bare 500 `internal`.
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::Error as DieselError;
@@ -13,6 +14,9 @@ use shared_tokens::{AuthError, ErrorBody};
 use std::collections::BTreeMap;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `Retry-After` of an upload refused because too many are under way: about one upload's time.
+pub const UPLOAD_RETRY_AFTER_SECONDS: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -37,6 +41,18 @@ pub enum ApiError {
     /// The image declares more pixels than a photo may have (413 `payload_too_large`).
     #[error("image larger than {max_pixels} pixels or {max_side} on a side")]
     ImageTooLarge { max_pixels: u64, max_side: u32 },
+    /// Decoding the image would take more than `UPLOAD_DECODE_MEMORY` (413 `payload_too_large`).
+    #[error("decoding needs {needed} bytes, over the decode budget of {budget}")]
+    DecodeTooLarge { needed: u64, budget: u64 },
+    /// `UPLOADS_IN_FLIGHT` uploads are under way on this instance (503 with `Retry-After`).
+    #[error("{limit} uploads under way on this instance")]
+    UploadsBusy { limit: usize },
+    /// The account has `UPLOADS_IN_FLIGHT_PER_USER` uploads under way (429 with `Retry-After`).
+    #[error("{limit} uploads of this account under way")]
+    TooManyUploads { limit: usize },
+    /// The upload body sent nothing for `UPLOAD_STALL_TIMEOUT` (408).
+    #[error("the upload body stalled for {seconds} s")]
+    BodyStalled { seconds: u64 },
     /// The account already has `limit` photos (`MAX_PHOTOS_PER_USER`).
     #[error("photo quota of {limit} reached")]
     QuotaExceeded { limit: i64 },
@@ -98,7 +114,11 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge { .. }
             | Self::ImageTooLarge { .. }
+            | Self::DecodeTooLarge { .. }
             | Self::QuotaExceeded { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UploadsBusy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyUploads { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::BodyStalled { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Store(store) => store.status_code(),
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,6 +166,37 @@ impl ResponseError for ApiError {
                 ),
             )
             .respond(status),
+            Self::DecodeTooLarge { needed, budget } => ErrorBody::new(
+                "payload_too_large",
+                &format!(
+                    "Decoding this image would take {} MiB; at most {} MiB are allowed.",
+                    needed.div_ceil(1 << 20),
+                    budget >> 20
+                ),
+            )
+            .respond(status),
+            Self::UploadsBusy { .. } => retry_later(
+                ErrorBody::new(
+                    "unavailable",
+                    "Too many uploads are under way; try again shortly.",
+                )
+                .respond(status),
+            ),
+            Self::TooManyUploads { limit } => retry_later(
+                ErrorBody::new(
+                    "too_many_requests",
+                    &format!(
+                        "An account may have {limit} uploads under way at once; wait for one to \
+                         finish."
+                    ),
+                )
+                .respond(status),
+            ),
+            Self::BodyStalled { seconds } => ErrorBody::new(
+                "request_timeout",
+                &format!("The upload sent nothing for {seconds} seconds and was cut off."),
+            )
+            .respond(status),
             Self::QuotaExceeded { limit } => ErrorBody::new(
                 "quota_exceeded",
                 &format!("An account may keep at most {limit} photos; delete some to upload more."),
@@ -160,6 +211,15 @@ impl ResponseError for ApiError {
             }
         }
     }
+}
+
+/// `response` with `Retry-After`.
+fn retry_later(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(UPLOAD_RETRY_AFTER_SECONDS),
+    );
+    response
 }
 
 impl From<DieselError> for ApiError {

@@ -5,7 +5,7 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::jwks::{self, JwksKeys};
 use crate::metrics::ResourceMetrics;
-use crate::photos::{self, PrepareWorkers, ServingCaches};
+use crate::photos::{self, DecodeBudget, PrepareWorkers, ServingCaches};
 use crate::routes::{self, PhotoLimits};
 use crate::storage::{PhotoStore, StorageError};
 use actix_web::dev::Server;
@@ -100,7 +100,24 @@ impl Application {
         log::info!("photos are kept in {}", settings.photo_store);
         let pool = database::pool(settings.database_url.expose_secret(), settings.db_pool_size);
         database::migrate_when_ready(&pool, db::SCHEMA).await?;
-        let workers = PrepareWorkers::per_two_cores().map_err(StartupError::Workers)?;
+        let metrics = web::Data::new(Metrics::new(pool.clone())?);
+        let resource_metrics = ResourceMetrics::register(&metrics)?;
+        let uploads = &settings.uploads;
+        let budget = DecodeBudget::new(
+            uploads.decode_memory,
+            resource_metrics.decode_memory_reserved.clone(),
+        );
+        let workers = PrepareWorkers::new(
+            uploads.workers,
+            budget,
+            resource_metrics.prepares_running.clone(),
+        )
+        .map_err(StartupError::Workers)?;
+        log::info!(
+            "photos are prepared on {} threads, decoding within {} MiB together",
+            uploads.workers,
+            uploads.decode_memory >> 20
+        );
         photos::spawn_move_out(
             &mut background,
             pool.clone(),
@@ -114,8 +131,6 @@ impl Application {
             settings.photo_orphan_grace,
         );
 
-        let metrics = web::Data::new(Metrics::new(pool.clone())?);
-        let resource_metrics = ResourceMetrics::register(&metrics)?;
         let metrics_listener =
             MetricsListener::start_if(settings.metrics_addr.as_deref(), metrics.clone())
                 .map_err(|(addr, source)| StartupError::Bind { addr, source })?;
@@ -186,6 +201,7 @@ fn self_test(keys: &AccessKeys, policy: &AccessPolicy) -> Result<(), StartupErro
         name: "Self Test".to_owned(),
         roles: Vec::new(),
         email_verified: false,
+        auth_time: Some(now),
     };
     let token = signer
         .sign(ACCESS_TYP, &claims)
@@ -201,7 +217,6 @@ fn self_test(keys: &AccessKeys, policy: &AccessPolicy) -> Result<(), StartupErro
 struct Served {
     workers: PrepareWorkers,
     pool: DbPool,
-        auth_time: Some(now),
     store: PhotoStore,
     policy: AccessPolicy,
     metrics: web::Data<Metrics>,
@@ -219,6 +234,7 @@ fn serve(listener: TcpListener, served: Served, settings: &Settings) -> std::io:
         PhotoLimits::new(
             settings.max_photo_bytes,
             settings.max_photos_per_user,
+            &settings.uploads,
             served.workers,
         )
         .requiring_verified_email(settings.require_verified_email),

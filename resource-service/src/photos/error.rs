@@ -14,6 +14,16 @@ pub enum PhotoError {
     NotAnImage,
     #[error("more than {max_pixels} pixels or {max_side} on a side")]
     TooManyPixels { max_pixels: u64, max_side: u32 },
+    /// Decoding the image alone would take more than all decodes together may hold
+    /// (`UPLOAD_DECODE_MEMORY`).
+    #[error("decoding needs {needed} bytes, more than the {budget} bytes all decodes may hold")]
+    DecodeTooLarge { needed: u64, budget: u64 },
+    /// `UPLOADS_IN_FLIGHT` uploads are already under way on this instance.
+    #[error("{limit} uploads are already under way on this instance")]
+    InstanceBusy { limit: usize },
+    /// `UPLOADS_IN_FLIGHT_PER_USER` uploads of this account are already under way.
+    #[error("{limit} uploads of this account are already under way")]
+    UserBusy { limit: usize },
     #[error("the thumbnail could not be encoded: {0}")]
     Thumbnail(#[source] image::ImageError),
     #[error("the spooled upload could not be read back: {0}")]

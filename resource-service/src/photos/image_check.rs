@@ -1,6 +1,6 @@
 //! What an upload must be before it is stored (docs/API.md, "Upload rules"): an image that really
 //! decodes as the format its first bytes claim, of bounded dimensions, stripped of its metadata.
-//! CPU-bound: the handler runs it on the blocking thread pool, never on an async worker.
+//! CPU-bound: it runs on the photo threads (`workers.rs`), never on an async worker.
 
 use super::jpeg_scaled::{decode_scaled, ScaledDecode};
 use super::thumbnail::THUMBNAIL_SIDE;
@@ -14,10 +14,9 @@ use std::io::Cursor;
 pub const MAX_PIXELS: u64 = 50_000_000;
 /// The longest side a photo may have, in pixels.
 pub const MAX_SIDE: u32 = 16_384;
-/// The most the decoder may allocate: a 50-megapixel RGBA image at 8 bits per sample, with room.
-const MAX_DECODE_BYTES: usize = 256 * 1024 * 1024;
+/// The long side a JPEG is decoded to at least (`jpeg_scaled.rs`), as `decode_cost.rs` needs it.
+pub(super) const THUMBNAIL_SCALE_SIDE: u64 = THUMBNAIL_SIDE as u64;
 
-/// An upload that decodes, within the bounds, with its metadata stripped.
 /// An upload that decoded completely: its size and its pixels, turned upright as its EXIF
 /// orientation says (what a thumbnail is made from). A JPEG's pixels are decoded at a reduced
 /// scale (`jpeg_scaled.rs`), still at least a thumbnail's size on the long side.
@@ -34,14 +33,16 @@ impl std::fmt::Debug for Decoded {
     }
 }
 
-/// Decodes `bytes` as `image` within the limits above: the header's dimensions are checked
-/// before a single pixel is expanded, so a decompression bomb costs nothing.
-pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<Decoded, PhotoError> {
+/// Decodes `bytes` as `image` within the limits above, the decoder allocating at most
+/// `max_alloc` bytes (what the decode reserved: `decode_cost.rs`): the header's dimensions are
+/// checked before a single pixel is expanded, so a decompression bomb costs nothing.
+pub fn decode_check(image: ImageType, bytes: &[u8], max_alloc: u64) -> Result<Decoded, PhotoError> {
     if image == ImageType::Jpeg {
         // Decoded at a reduced scale, in place; a JPEG this path cannot convert (16-bit grey,
         // CMYK) takes the full decode below.
         let side = THUMBNAIL_SIDE as u16;
-        match decode_scaled(bytes, side, MAX_DECODE_BYTES, check_dimensions)? {
+        let max_buffer = usize::try_from(max_alloc).unwrap_or(usize::MAX);
+        match decode_scaled(bytes, side, max_buffer, check_dimensions)? {
             Ok(jpeg) => {
                 return Ok(Decoded {
                     width: jpeg.width,
@@ -53,9 +54,13 @@ pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<Decoded, PhotoErro
             Err(ScaledDecode::Unsupported) => {}
         }
     }
-    let (width, height) = reader(image, bytes).into_dimensions().map_err(refusal)?;
+    let (width, height) = reader(image, bytes, max_alloc)
+        .into_dimensions()
+        .map_err(refusal)?;
     check_dimensions(width, height)?;
-    let mut decoder = reader(image, bytes).into_decoder().map_err(refusal)?;
+    let mut decoder = reader(image, bytes, max_alloc)
+        .into_decoder()
+        .map_err(refusal)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut upright = DynamicImage::from_decoder(decoder).map_err(refusal)?;
     upright.apply_orientation(orientation);
@@ -67,7 +72,7 @@ pub fn decode_check(image: ImageType, bytes: &[u8]) -> Result<Decoded, PhotoErro
 }
 
 /// The bounds above, from the header's dimensions alone.
-fn check_dimensions(width: u32, height: u32) -> Result<(), PhotoError> {
+pub(super) fn check_dimensions(width: u32, height: u32) -> Result<(), PhotoError> {
     let pixels = u64::from(width) * u64::from(height);
     if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
         return Err(too_large());
@@ -78,23 +83,31 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), PhotoError> {
     Ok(())
 }
 
-fn reader(image: ImageType, bytes: &[u8]) -> ImageReader<Cursor<&[u8]>> {
-    let format = match image {
+fn reader(image: ImageType, bytes: &[u8], max_alloc: u64) -> ImageReader<Cursor<&[u8]>> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format_of(image));
+    reader.limits(limits(max_alloc));
+    reader
+}
+
+pub(super) fn format_of(image: ImageType) -> ImageFormat {
+    match image {
         ImageType::Jpeg => ImageFormat::Jpeg,
         ImageType::Png => ImageFormat::Png,
         ImageType::Gif => ImageFormat::Gif,
         ImageType::Webp => ImageFormat::WebP,
-    };
+    }
+}
+
+/// The decoder's limits: the side bounds above, and `max_alloc` bytes in all.
+pub(super) fn limits(max_alloc: u64) -> Limits {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES as u64);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits);
-    reader
+    limits.max_alloc = Some(max_alloc);
+    limits
 }
 
-fn too_large() -> PhotoError {
+pub(super) fn too_large() -> PhotoError {
     PhotoError::TooManyPixels {
         max_pixels: MAX_PIXELS,
         max_side: MAX_SIDE,
@@ -103,7 +116,7 @@ fn too_large() -> PhotoError {
 
 /// A decoder stopped by the limits found an image too large; any other failure means the bytes
 /// are not the image their signature claims.
-fn refusal(error: ImageError) -> PhotoError {
+pub(super) fn refusal(error: ImageError) -> PhotoError {
     match error {
         ImageError::Limits(_) => too_large(),
         _ => PhotoError::NotAnImage,
@@ -135,7 +148,7 @@ mod tests {
     #[test]
     fn a_header_declaring_too_many_pixels_is_refused_without_decoding() {
         for (width, height) in [(100_000, 100_000), (MAX_SIDE + 1, 1), (10_000, 5_001)] {
-            let result = decode_check(ImageType::Png, &png_header(width, height));
+            let result = decode_check(ImageType::Png, &png_header(width, height), 1 << 28);
             assert!(
                 matches!(result, Err(PhotoError::TooManyPixels { .. })),
                 "{width}x{height}: {result:?}"
@@ -145,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_header_within_bounds_without_pixel_data_does_not_decode() {
-        let result = decode_check(ImageType::Png, &png_header(100, 100));
+        let result = decode_check(ImageType::Png, &png_header(100, 100), 1 << 28);
         assert!(matches!(result, Err(PhotoError::NotAnImage)), "{result:?}");
     }
 
@@ -166,11 +179,13 @@ mod tests {
         let stripped = strip_metadata(ImageType::Jpeg, jpeg.clone()).unwrap();
         let strip = started.elapsed();
         let started = Instant::now();
-        decode_check(ImageType::Jpeg, &stripped).unwrap();
+        decode_check(ImageType::Jpeg, &stripped, 1 << 28).unwrap();
         let decode = started.elapsed();
         // For comparison: the full-size decode the check used before (zune-jpeg, in `image`).
         let started = Instant::now();
-        let full = reader(ImageType::Jpeg, &stripped).decode().unwrap();
+        let full = reader(ImageType::Jpeg, &stripped, 1 << 28)
+            .decode()
+            .unwrap();
         let full_decode = started.elapsed();
         let started = Instant::now();
         super::super::thumbnail::thumbnail_of(&full).unwrap();

@@ -6,9 +6,12 @@
 //! connection only for their database steps. None knows about requests or responses, so the
 //! handlers in `routes/photos/` and `routes/likes.rs` only parse, call and answer.
 
+mod admission;
 mod cleanup;
 mod content;
 mod content_cache;
+mod decode_budget;
+mod decode_cost;
 mod error;
 mod hot_objects;
 mod image_check;
@@ -27,9 +30,11 @@ mod strip_jpeg;
 mod thumbnail;
 mod workers;
 
+pub use admission::{UploadAdmission, UploadTicket};
 pub use cleanup::{drain_deletions, spawn_cleanup, sweep_orphans, CleanupReport};
 pub use content::{find_content, read_content, Content, ContentBody, Source, Which};
 pub use content_cache::{ContentCache, ServingCaches};
+pub use decode_budget::{DecodeBudget, Reservation};
 pub use error::PhotoError;
 pub use hot_objects::HotObjects;
 pub use image_check::{decode_check, Decoded, MAX_PIXELS, MAX_SIDE};

@@ -3,7 +3,7 @@
 //! points at the store. The move strips the metadata those old uploads kept, and makes their
 //! thumbnails; one that does not decode is moved as it is, without a thumbnail.
 
-use super::prepare::prepare;
+use super::prepare::Prepared;
 use super::store::PhotoObjects;
 use super::workers::PrepareWorkers;
 use super::PhotoError;
@@ -40,7 +40,18 @@ pub async fn move_out_one(
         return Ok(false);
     };
     let id = found.id;
-    let destination = workers.run(move || destination(found.bytes)).await?;
+    // Within the decode budget, like an upload; one that cannot be prepared goes as it is.
+    let prepared = match ImageType::sniff(&found.bytes) {
+        Some(image) => workers.prepare_bytes(image, found.bytes.clone()).await,
+        None => Err(PhotoError::NotAnImage),
+    };
+    if let Err(PhotoError::WorkerLost) = prepared {
+        return Err(PhotoError::WorkerLost);
+    }
+    let bytes = found.bytes;
+    let destination = workers
+        .run(move || destination(prepared.ok(), bytes))
+        .await?;
     destination.objects.put(store).await?;
     let store = store.clone();
     with_pg(pool, move |conn| {
@@ -66,11 +77,10 @@ pub async fn move_out_one(
     Ok(true)
 }
 
-/// The stripped bytes and a thumbnail when they decode, else the bytes as they were.
-fn destination(bytes: Vec<u8>) -> Destination {
-    let prepared = ImageType::sniff(&bytes).map(|image| prepare(image, bytes.clone()));
+/// The stripped bytes and a thumbnail when they were prepared, else the bytes as they were.
+fn destination(prepared: Option<Prepared>, bytes: Vec<u8>) -> Destination {
     match prepared {
-        Some(Ok(prepared)) => Destination {
+        Some(prepared) => Destination {
             width: i32::try_from(prepared.width).ok(),
             height: i32::try_from(prepared.height).ok(),
             thumbnail_type: Some(prepared.thumbnail.image.mime()),
@@ -80,7 +90,7 @@ fn destination(bytes: Vec<u8>) -> Destination {
                 thumbnail: Some(Bytes::from(prepared.thumbnail.bytes)),
             },
         },
-        _ => Destination {
+        None => Destination {
             width: None,
             height: None,
             thumbnail_type: None,

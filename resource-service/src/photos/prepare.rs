@@ -1,6 +1,6 @@
 //! An upload made ready to store (docs/API.md, "Upload rules"): its metadata stripped, checked
 //! to decode completely within the limits, measured, hashed and given a thumbnail. CPU-bound:
-//! run on the blocking thread pool, never on an async worker.
+//! run on the photo threads (`workers.rs`), never on an async worker.
 
 use super::image_check::decode_check;
 use super::strip::strip_metadata;
@@ -21,9 +21,10 @@ pub struct Prepared {
     pub thumbnail: Thumbnail,
 }
 
-pub fn prepare(image: ImageType, bytes: Vec<u8>) -> Result<Prepared, PhotoError> {
+/// Prepares `bytes`, the decoder allocating at most `max_alloc` bytes.
+pub fn prepare(image: ImageType, bytes: Vec<u8>, max_alloc: u64) -> Result<Prepared, PhotoError> {
     let bytes = strip_metadata(image, bytes).map_err(|_| PhotoError::NotAnImage)?;
-    let decoded = decode_check(image, &bytes)?;
+    let decoded = decode_check(image, &bytes, max_alloc)?;
     let thumbnail = thumbnail_of(&decoded.upright).map_err(PhotoError::Thumbnail)?;
     Ok(Prepared {
         image,

@@ -3,7 +3,7 @@
 
 use super::workers::PrepareWorkers;
 use super::PhotoError;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
 /// The spool while the file part streams in. Its writes run on the workers' two I/O threads:
@@ -88,7 +88,13 @@ impl SpooledFile {
         self.len == 0
     }
 
-    /// Everything written, read back into memory. Blocking: call it on the blocking pool.
+    /// The file from its start, for reading its header. Blocking: call it on a worker.
+    pub fn header(&mut self) -> std::io::Result<BufReader<&std::fs::File>> {
+        self.file.seek(SeekFrom::Start(0))?;
+        Ok(BufReader::new(&self.file))
+    }
+
+    /// Everything written, read back into memory. Blocking: call it on a worker.
     pub fn into_bytes(mut self) -> std::io::Result<Vec<u8>> {
         self.file.seek(SeekFrom::Start(0))?;
         let mut bytes = Vec::with_capacity(self.len);
@@ -103,7 +109,9 @@ mod tests {
 
     #[tokio::test]
     async fn what_is_written_is_read_back_whole() {
-        let workers = PrepareWorkers::per_two_cores().unwrap();
+        let gauge = || prometheus::IntGauge::new("gauge", "test").unwrap();
+        let budget = crate::photos::DecodeBudget::new(1 << 24, gauge());
+        let workers = PrepareWorkers::new(1, budget, gauge()).unwrap();
         let mut spool = SpoolWriter::create(&workers).await.unwrap();
         let chunk: Vec<u8> = (0..=255).cycle().take(100_000).collect();
         let emptied = spool.write(chunk.clone()).await.unwrap();

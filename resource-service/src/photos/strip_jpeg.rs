@@ -1,5 +1,5 @@
-//! JPEG metadata removal: a walk over the marker stream that copies everything but the
-//! application segments and comments that carry metadata (docs/SECURITY.md, "Photo metadata").
+//! JPEG metadata removal: a walk over the marker stream that copies only the segments a decoder
+//! needs and the scans (docs/SECURITY.md, "Photo metadata").
 //!
 //! Written by hand rather than with `img-parts`: that crate keeps everything from the first scan
 //! to the end of the file as one opaque "entropy" block, so it cannot drop APPn or COM segments
@@ -17,17 +17,46 @@ use std::ops::Range;
 const SOS: u8 = 0xDA;
 const EOI: u8 = 0xD9;
 
-/// Whether a segment with a length survives. JFIF/JFXX identify the stream, ICC_PROFILE decides
-/// colour and Adobe APP14 tells how CMYK/YCCK samples are transformed: without them the same
-/// pixels would show differently. Every other APPn (EXIF, XMP, IPTC, MPF, maker data) and COM
-/// goes; every non-APPn segment (tables, frames, scans) stays.
-fn keep(marker: u8, contents: &[u8]) -> bool {
+/// The JFIF segment's fixed part: identifier, version, units, densities, and the thumbnail's
+/// width and height, which the stripped file sets to zero.
+const JFIF_HEADER: usize = 14;
+
+/// What becomes of a segment with a length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    Whole,
+    /// The JFIF segment without its thumbnail.
+    Jfif,
+    Dropped,
+}
+
+/// An allowlist: frame headers, Huffman, arithmetic-coding and quantisation tables, the restart
+/// interval, the number of lines and scans stay, and of the application segments only what
+/// decides how the pixels look: JFIF (without its thumbnail, which is a picture of its own),
+/// ICC_PROFILE (colour) and Adobe APP14 (how CMYK/YCCK samples are transformed). Everything else
+/// goes: EXIF, XMP, IPTC, MPF and maker data, comments, JFXX (nothing but thumbnails), and the
+/// JPG, JPGn, hierarchical and reserved markers, which can carry any bytes and which no decoder
+/// here reads.
+fn keep(marker: u8, contents: &[u8]) -> Kept {
     match marker {
-        0xE0 => contents.starts_with(b"JFIF\0") || contents.starts_with(b"JFXX\0"),
-        0xE2 => contents.starts_with(b"ICC_PROFILE\0"),
-        0xEE => contents.starts_with(b"Adobe"),
-        0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
-        _ => true,
+        0xC0..=0xC7 | 0xC9..=0xCF | SOS | 0xDB..=0xDD => Kept::Whole,
+        0xE0 if contents.starts_with(b"JFIF\0") && contents.len() >= JFIF_HEADER => Kept::Jfif,
+        0xE2 if contents.starts_with(b"ICC_PROFILE\0") => Kept::Whole,
+        0xEE if contents.starts_with(b"Adobe") => Kept::Whole,
+        _ => Kept::Dropped,
+    }
+}
+
+/// A part of the input that goes into the stripped file.
+struct Piece {
+    range: Range<usize>,
+    /// The fixed part of a JFIF segment, whose length and thumbnail size are rewritten.
+    jfif: bool,
+}
+
+impl From<Range<usize>> for Piece {
+    fn from(range: Range<usize>) -> Self {
+        Piece { range, jfif: false }
     }
 }
 
@@ -101,12 +130,18 @@ pub fn strip(input: &[u8]) -> Result<Vec<u8>, Malformed> {
 /// (docs/PHOTOS.md, Memory).
 pub fn strip_in_place(mut bytes: Vec<u8>) -> Result<Vec<u8>, Malformed> {
     let mut orientation = None;
-    let ranges = kept_ranges(&bytes, &mut orientation)?;
+    let pieces = kept_pieces(&bytes, &mut orientation)?;
     let mut len = 0;
-    for range in ranges {
-        // Ranges come in order and only bytes are dropped: each lands at or before its place.
+    for Piece { range, jfif } in pieces {
+        // Pieces come in order and only bytes are dropped: each lands at or before its place.
         let part = range.len();
         bytes.copy_within(range, len);
+        if jfif {
+            // The segment's length (its length field and fixed part), and no thumbnail.
+            let length = (JFIF_HEADER + 2) as u16;
+            bytes[len + 2..len + 4].copy_from_slice(&length.to_be_bytes());
+            bytes[len + 4 + JFIF_HEADER - 2..len + 4 + JFIF_HEADER].fill(0);
+        }
         len += part;
     }
     bytes.truncate(len);
@@ -118,18 +153,16 @@ pub fn strip_in_place(mut bytes: Vec<u8>) -> Result<Vec<u8>, Malformed> {
     Ok(bytes)
 }
 
-/// The ranges of `input` that make the stripped file, in order. Each is a marker with its
-/// segment (fill bytes before it dropped) or a scan's entropy-coded data.
-fn kept_ranges(
-    input: &[u8],
-    orientation: &mut Option<u16>,
-) -> Result<Vec<Range<usize>>, Malformed> {
+/// The pieces of `input` that make the stripped file, in order. Each is a marker with its
+/// segment (fill bytes before it dropped), a JFIF segment's fixed part, or a scan's
+/// entropy-coded data.
+fn kept_pieces(input: &[u8], orientation: &mut Option<u16>) -> Result<Vec<Piece>, Malformed> {
     if !input.starts_with(&[0xFF, 0xD8]) {
         return Err(Malformed);
     }
     let byte = |at: usize| input.get(at).copied().ok_or(Malformed);
-    let mut out: Vec<Range<usize>> = Vec::new();
-    out.push(0..2);
+    let mut out: Vec<Piece> = Vec::new();
+    out.push((0..2).into());
     let mut pos = 2;
     loop {
         if byte(pos)? != 0xFF {
@@ -143,12 +176,12 @@ fn kept_ranges(
         pos += 2;
         match marker {
             EOI => {
-                out.push(pos - 2..pos);
+                out.push((pos - 2..pos).into());
                 return Ok(out);
             }
             // Markers without a length: TEM and the restart markers.
             0x01 | 0xD0..=0xD7 => {
-                out.push(pos - 2..pos);
+                out.push((pos - 2..pos).into());
                 continue;
             }
             _ => {}
@@ -162,14 +195,19 @@ fn kept_ranges(
         if marker == 0xE1 && orientation.is_none() {
             *orientation = exif_orientation(contents);
         }
-        if keep(marker, contents) {
-            // `pos - 2` is the 0xFF right before the marker: any fill bytes before it are dropped.
-            out.push(pos - 2..end);
+        // `pos - 2` is the 0xFF right before the marker: any fill bytes before it are dropped.
+        match keep(marker, contents) {
+            Kept::Whole => out.push((pos - 2..end).into()),
+            Kept::Jfif => out.push(Piece {
+                range: pos - 2..pos + 2 + JFIF_HEADER,
+                jfif: true,
+            }),
+            Kept::Dropped => {}
         }
         pos = end;
         if marker == SOS {
             let scan_end = entropy_end(input, pos)?;
-            out.push(pos..scan_end);
+            out.push((pos..scan_end).into());
             pos = scan_end;
         }
     }
@@ -242,6 +280,34 @@ mod tests {
         .concat();
         assert_eq!(strip(&input).unwrap(), kept);
         assert_eq!(strip(&kept).unwrap(), kept);
+    }
+
+    #[test]
+    fn jfif_thumbnails_jfxx_and_reserved_markers_go() {
+        let jfif = |thumbnail: &[u8], size: [u8; 2]| {
+            let header = [&b"JFIF\0\x01\x02\x01\0\x48\0\x48"[..], &size, thumbnail].concat();
+            segment(0xE0, &header)
+        };
+        let body = [
+            segment(0xDB, &[0; 65]),
+            segment(SOS, &[1, 1, 0, 0, 0x3F, 0]),
+            vec![0x12, 0x34, 0xFF, 0xD9],
+        ]
+        .concat();
+        let input = [
+            &[0xFF, 0xD8][..],
+            &jfif(b"RGBrgb", [2, 1]),
+            &segment(0xE0, b"JFXX\0\x13thumbnail bytes"),
+            &segment(0xF0, b"JPG0 can carry anything"),
+            &segment(0x4A, b"so can a reserved marker"),
+            &segment(0xC8, b"and JPG"),
+            &segment(0xDE, b"and DHP"),
+            &body,
+        ]
+        .concat();
+        let expected = [&[0xFF, 0xD8][..], &jfif(b"", [0, 0]), &body].concat();
+        assert_eq!(strip(&input).unwrap(), expected);
+        assert_eq!(strip(&expected).unwrap(), expected);
     }
 
     /// A little-endian EXIF block with a GPS pointer and the orientation, as cameras write it.

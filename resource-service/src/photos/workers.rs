@@ -1,12 +1,22 @@
-//! The threads that prepare photos (docs/PHOTOS.md, Memory): a fixed pool, one per core, for
-//! reading an upload back from its spool, stripping, decoding and thumbnailing it. On the shared
-//! blocking pool each upload could land on another thread, and the C allocator keeps a heap per
-//! thread: sixteen uploads left sixteen heaps holding their peak. A few fixed threads reuse theirs.
+//! The threads that prepare photos (docs/PHOTOS.md, Memory): a fixed pool, `PHOTO_WORKERS` of
+//! them (one per two cores by default), for reading an upload back from its spool, stripping,
+//! decoding and thumbnailing it. On the shared blocking pool each upload could land on another
+//! thread, and the C allocator keeps a heap per thread: sixteen uploads left sixteen heaps holding
+//! their peak. A few fixed threads reuse theirs.
+//!
+//! However many threads there are, the decodes together hold at most the decode budget: each
+//! reserves what its header says it will take before its file is read back, and the reservation
+//! is dropped inside the job, when the decode has ended, not when the request goes away.
 
+use super::decode_budget::DecodeBudget;
+use super::decode_cost::decode_cost;
 use super::prepare::{prepare, Prepared};
 use super::spooled::SpooledFile;
+use super::strip::strip_metadata;
 use super::PhotoError;
 use crate::domain::ImageType;
+use prometheus::IntGauge;
+use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -14,6 +24,9 @@ pub struct PrepareWorkers {
     pool: Arc<rayon::ThreadPool>,
     /// Two threads for the spool's file writes: short, so they do not wait behind a prepare.
     io: Arc<rayon::ThreadPool>,
+    budget: DecodeBudget,
+    /// `photo_prepares_running`: prepares under way on the threads.
+    running: IntGauge,
 }
 
 impl std::fmt::Debug for PrepareWorkers {
@@ -23,13 +36,14 @@ impl std::fmt::Debug for PrepareWorkers {
 }
 
 impl PrepareWorkers {
-    /// One thread per two cores (at least one): the other cores serve requests meanwhile, and
-    /// each thread's heap holds about two uploads' worth once it has prepared a large one.
-    pub fn per_two_cores() -> Result<PrepareWorkers, rayon::ThreadPoolBuildError> {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let threads = (cores / 2).max(1);
+    /// `threads` threads whose prepares share `budget`, counted in `running`.
+    pub fn new(
+        threads: usize,
+        budget: DecodeBudget,
+        running: IntGauge,
+    ) -> Result<PrepareWorkers, rayon::ThreadPoolBuildError> {
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
+            .num_threads(threads.max(1))
             .thread_name(|n| format!("photo-prepare-{n}"))
             .build()?;
         let io = rayon::ThreadPoolBuilder::new()
@@ -39,6 +53,8 @@ impl PrepareWorkers {
         Ok(PrepareWorkers {
             pool: Arc::new(pool),
             io: Arc::new(io),
+            budget,
+            running,
         })
     }
 
@@ -77,16 +93,90 @@ impl PrepareWorkers {
         receiver.await.map_err(|_| PhotoError::WorkerLost)
     }
 
-    /// Reads the spooled upload back and prepares it.
+    /// Reads the spooled upload back and prepares it, within the decode budget.
     pub async fn prepare_upload(
         &self,
         image: ImageType,
-        file: SpooledFile,
+        mut file: SpooledFile,
     ) -> Result<Prepared, PhotoError> {
-        self.run(move || {
+        let len = file.len() as u64;
+        let (cost, file) = self
+            .run_io(move || {
+                let cost = file
+                    .header()
+                    .map_err(PhotoError::Spool)
+                    .and_then(|header| decode_cost(image, header, len));
+                let cost = match cost {
+                    Err(PhotoError::TooManyPixels { .. }) => {
+                        let mut bytes = Vec::with_capacity(file.len());
+                        match file.header().and_then(|mut h| h.read_to_end(&mut bytes)) {
+                            Ok(_) => Err(oversized_or_not_an_image(image, bytes)),
+                            Err(error) => Err(PhotoError::Spool(error)),
+                        }
+                    }
+                    other => other,
+                };
+                (cost, file)
+            })
+            .await?;
+        self.prepare_within_budget(cost?, move || {
             let bytes = file.into_bytes().map_err(PhotoError::Spool)?;
-            prepare(image, bytes)
+            Ok((image, bytes))
+        })
+        .await
+    }
+
+    /// Prepares bytes already in memory (a photo moved out of the database), within the decode
+    /// budget.
+    pub async fn prepare_bytes(
+        &self,
+        image: ImageType,
+        bytes: Vec<u8>,
+    ) -> Result<Prepared, PhotoError> {
+        let len = bytes.len() as u64;
+        let (cost, bytes) = self
+            .run_io(move || {
+                let cost = match decode_cost(image, Cursor::new(&bytes), len) {
+                    Err(PhotoError::TooManyPixels { .. }) => {
+                        Err(oversized_or_not_an_image(image, bytes.clone()))
+                    }
+                    other => other,
+                };
+                (cost, bytes)
+            })
+            .await?;
+        self.prepare_within_budget(cost?, move || Ok((image, bytes)))
+            .await
+    }
+
+    /// Reserves `cost` bytes of the budget, then on a thread loads the file with `load` and
+    /// prepares it. The reservation is moved into the job and dropped when it ends: a request
+    /// dropped meanwhile (its client hung up) leaves it held until the decode is over.
+    async fn prepare_within_budget<F>(&self, cost: u64, load: F) -> Result<Prepared, PhotoError>
+    where
+        F: FnOnce() -> Result<(ImageType, Vec<u8>), PhotoError> + Send + 'static,
+    {
+        let reservation = self.budget.reserve(cost).await?;
+        let running = self.running.clone();
+        self.run(move || {
+            running.inc();
+            let prepared =
+                load().and_then(|(image, bytes)| prepare(image, bytes, reservation.bytes()));
+            running.dec();
+            drop(reservation);
+            prepared
         })
         .await?
+    }
+}
+
+/// The refusal of a file whose header claims more pixels than the bounds: a file that is not a
+/// well-formed container of its format is refused as not an image, whatever its header claims,
+/// as the decode would have refused it (docs/API.md, "Upload rules"). Only the container is
+/// walked (`strip.rs`), no pixel is decoded; the file is at most `MAX_PHOTO_BYTES`.
+fn oversized_or_not_an_image(image: ImageType, bytes: Vec<u8>) -> PhotoError {
+    match strip_metadata(image, bytes) {
+        Ok(_) => super::image_check::too_large(),
+        Err(_) => PhotoError::NotAnImage,
     }
 }

@@ -18,6 +18,7 @@ pub use photos::{PhotoLimits, PhotoView};
 
 use crate::db::DbPool;
 use crate::error::ApiError;
+use actix_web::middleware::from_fn;
 use actix_web::web;
 use diesel::PgConnection;
 use uuid::Uuid;
@@ -40,7 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/photos")
                 .route(web::get().to(photos::handlers::list))
-                .route(web::post().to(photos::upload::upload)),
+                .route(
+                    web::post()
+                        .to(photos::upload::upload)
+                        .wrap(from_fn(photos::upload_body::guard_upload_body)),
+                ),
         )
         .service(
             web::resource("/photos/{id}")

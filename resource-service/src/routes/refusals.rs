@@ -24,6 +24,11 @@ impl From<PhotoError> for ApiError {
                 max_pixels,
                 max_side,
             },
+            PhotoError::DecodeTooLarge { needed, budget } => {
+                ApiError::DecodeTooLarge { needed, budget }
+            }
+            PhotoError::InstanceBusy { limit } => ApiError::UploadsBusy { limit },
+            PhotoError::UserBusy { limit } => ApiError::TooManyUploads { limit },
             PhotoError::Thumbnail(error) => ApiError::internal(error),
             PhotoError::Spool(error) => ApiError::internal(error),
             PhotoError::WorkerLost => ApiError::internal("a photo worker thread went away"),

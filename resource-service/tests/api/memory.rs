@@ -1,7 +1,7 @@
-//! The real binary's memory under load, under 64 MB (the peak resident set, `VmHWM`, read from
-//! /proc): streamed bodies it must refuse, whatever is sent, and sixteen 5 MiB uploads and
-//! sixteen downloads at once. `RESOURCE_SERVICE_BIN=target/release/resource-service` measures
-//! the release build.
+//! The real binary's memory under load (the peak resident set, `VmHWM`, read from /proc): under
+//! 64 MB with streamed bodies it must refuse, whatever is sent, and with sixteen 5 MiB uploads and
+//! sixteen downloads at once; under 512 MB with eight 49-megapixel PNGs decoded on sixteen
+//! threads. `RESOURCE_SERVICE_BIN=target/release/resource-service` measures the release build.
 
 use crate::helpers::{TestPhotoStore, TestUser};
 use crate::shutdown::{free_port, start_binary, token, wait_until_healthy};
@@ -213,4 +213,48 @@ async fn sixteen_uploads_and_sixteen_downloads_of_5_mib_at_once_stay_under_64_mb
         jpeg.len()
     );
     assert!(peak < LIMIT_KB, "peak RSS {peak} kB is over {LIMIT_KB} kB");
+}
+
+/// Eight 49-megapixel PNGs at once (196 MB of pixels each once decoded), with sixteen photo
+/// threads: the decode budget, not the thread count, bounds what the decodes hold together.
+/// Every answer is below 500 and the process stays under 512 MB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eight_uploads_of_49_megapixel_pngs_at_once_stay_under_512_mb_with_sixteen_threads() {
+    let (db, store, port) = (
+        TestDatabase::create(),
+        TestPhotoStore::directory(),
+        free_port(),
+    );
+    let mut vars = service_vars(&db, &store, port);
+    vars.push(("MALLOC_ARENA_MAX", "2".to_owned()));
+    vars.push(("PHOTO_WORKERS", "16".to_owned()));
+    let (mut running, log) = start_binary(&vars);
+    wait_until_healthy(port, &mut running, &log);
+    let png = crate::upload_floods::png_49_megapixels();
+    let before = peak_rss_kb(running.0.id());
+
+    let client = reqwest::Client::new();
+    let uploads = (0..8).map(|n| {
+        let token = token(&vars, &TestUser::new(&format!("flooder{n}")));
+        let part = reqwest::multipart::Part::bytes(png.clone()).file_name("big.png");
+        let sent = client
+            .post(format!("http://127.0.0.1:{port}/photos"))
+            .bearer_auth(token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send();
+        async move { sent.await.unwrap().status() }
+    });
+    let statuses = futures_util::future::join_all(uploads).await;
+    let peak = peak_rss_kb(running.0.id());
+    println!(
+        "resource-service peak RSS: {before} kB before, {peak} kB after 8 uploads of a \
+         7000x7000 PNG ({} bytes) at once with 16 photo threads; answers {statuses:?}",
+        png.len()
+    );
+    assert!(statuses.iter().all(|s| s.as_u16() < 500), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == reqwest::StatusCode::CREATED),
+        "each fits the budget alone: {statuses:?}"
+    );
+    assert!(peak < 512 * 1024, "peak RSS {peak} kB is over 512 MB");
 }

@@ -7,6 +7,7 @@ mod conditional;
 pub(super) mod handlers;
 mod list_query;
 pub(super) mod upload;
+pub(super) mod upload_body;
 mod upload_form;
 mod view;
 

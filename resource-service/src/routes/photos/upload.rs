@@ -1,22 +1,24 @@
-//! `POST /photos`: the upload. How the body is read, bounded as it streams, is in
-//! `upload_form.rs`; the metadata stripping, decode check and thumbnail are
-//! `crate::photos::prepare`, the objects, the quota and the row `crate::photos::store`.
+//! `POST /photos`: the upload. Its place among the uploads under way is asked for before the
+//! body is read (`crate::photos::UploadAdmission`); how the body is read, bounded as it streams,
+//! is in `upload_form.rs`, and cut when it stalls in `upload_body.rs`; the metadata stripping,
+//! decode check and thumbnail, within the decode budget, are `crate::photos::PrepareWorkers`, the
+//! objects, the quota and the row `crate::photos::store`.
 
 use super::upload_form::read_upload;
 use super::view::PhotoView;
+use crate::config::UploadSettings;
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::ResourceMetrics;
-use crate::photos::{self, PrepareWorkers};
+use crate::photos::{self, PrepareWorkers, UploadAdmission};
 use crate::routes::schemas::PhotoUpload;
 use crate::storage::PhotoStore;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
-use service_kit::openapi_responses::{ServerErrors, Unauthorized};
+use service_kit::openapi_responses::Unauthorized;
 use shared_tokens::Authenticated;
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use std::time::Duration;
 
 /// Upload limits, registered as app data.
 #[derive(Debug, Clone)]
@@ -24,23 +26,28 @@ pub struct PhotoLimits {
     pub max_bytes: usize,
     /// `MAX_PHOTOS_PER_USER`.
     pub max_photos_per_user: i64,
-    /// How many uploads are prepared (stripped, decoded, thumbnailed) and written at once. A
-    /// decode may hold up to the decoder's allocation cap (`photos::image_check`), so this bounds
-    /// memory as well as CPU: the uploads past it wait their turn, spooled on disk.
-    pub decodes: Arc<Semaphore>,
-    /// Where they are prepared.
+    /// `UPLOADS_IN_FLIGHT` and `UPLOADS_IN_FLIGHT_PER_USER`, asked before the body is read.
+    pub admission: UploadAdmission,
+    /// `UPLOAD_STALL_TIMEOUT`: how long the body may send nothing (`upload_body.rs`).
+    pub stall_timeout: Duration,
+    /// Where uploads are prepared, all decodes together within `UPLOAD_DECODE_MEMORY`.
     pub workers: PrepareWorkers,
     /// `REQUIRE_VERIFIED_EMAIL`: only accounts whose token says `email_verified` may upload.
     pub require_verified_email: bool,
 }
 
 impl PhotoLimits {
-    pub fn new(max_bytes: usize, max_photos_per_user: i64, workers: PrepareWorkers) -> Self {
-        // As many as there are workers: more would only queue while holding their memory.
+    pub fn new(
+        max_bytes: usize,
+        max_photos_per_user: i64,
+        uploads: &UploadSettings,
+        workers: PrepareWorkers,
+    ) -> Self {
         Self {
             max_bytes,
             max_photos_per_user,
-            decodes: Arc::new(Semaphore::new(workers.threads())),
+            admission: UploadAdmission::new(uploads.in_flight, uploads.in_flight_per_user),
+            stall_timeout: uploads.stall_timeout,
             workers,
             require_verified_email: false,
         }
@@ -86,9 +93,16 @@ impl PhotoLimits {
         (
             status = 413,
             description = "`payload_too_large`: larger than `MAX_PHOTO_BYTES`, however the body is \
-                           framed, or more than 50 megapixels or 16384 pixels on a side (read \
-                           from the header, before decoding); or `quota_exceeded`: the account \
-                           already has `MAX_PHOTOS_PER_USER` photos",
+                           framed, or more than 50 megapixels or 16384 pixels on a side, or \
+                           needing more than `UPLOAD_DECODE_MEMORY` to decode (read from the \
+                           header, before decoding); or `quota_exceeded`: the account already \
+                           has `MAX_PHOTOS_PER_USER` photos",
+            body = ApiErrorBody
+        ),
+        (
+            status = 408,
+            description = "`request_timeout`: the body sent nothing for `UPLOAD_STALL_TIMEOUT`; \
+                           the connection is closed",
             body = ApiErrorBody
         ),
         (
@@ -97,7 +111,21 @@ impl PhotoLimits {
                            decodes completely as the format its first bytes claim",
             body = ApiErrorBody
         ),
-        ServerErrors,
+        (
+            status = 429,
+            description = "`too_many_requests`: the account already has \
+                           `UPLOADS_IN_FLIGHT_PER_USER` uploads under way (before the body is read)",
+            body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))
+        ),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (
+            status = 503,
+            description = "`unavailable`: the database does not answer, or this instance already \
+                           has `UPLOADS_IN_FLIGHT` uploads under way (before the body is read)",
+            body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))
+        ),
     ),
     security(("bearer" = []), ("access_cookie" = []))
 )]
@@ -114,10 +142,9 @@ pub async fn upload(
     if limits.require_verified_email && !auth.claims.email_verified {
         return Err(ApiError::EmailNotVerified);
     }
+    // Held until the answer: N uploads at once count as N.
+    let _place = limits.admission.admit(auth.claims.sub)?;
     let upload = read_upload(&req, payload, limits.max_bytes, &limits.workers).await?;
-    // Preparing is CPU work: on the photo workers, holding no connection, and no more at once
-    // than `decodes` allows.
-    let _turn = limits.decodes.acquire().await.map_err(ApiError::internal)?;
     let prepared = limits
         .workers
         .prepare_upload(upload.image, upload.file)

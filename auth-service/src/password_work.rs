@@ -3,13 +3,23 @@
 //! and a request beyond that is refused at once with 503 and `Retry-After`, never left to pile up
 //! on the blocking pool where it would stall every other user's login and refresh.
 //!
+//! A password re-check on an authenticated route is also bounded per account: at most
+//! [`PER_ACCOUNT`] of one account's re-checks are admitted at once, so one account (or a stolen
+//! token) flooding re-checks from any number of addresses holds at most that many slots, and
+//! everyone else's logins find the rest.
+//!
 //! A request is admitted before anything is counted against it (the login throttle, a mail
 //! budget), so a refusal for load costs the caller nothing. Both permits move into the blocking
 //! task: a client that hangs up does not free a slot while its bcrypt still runs.
 
 use crate::password_hashing::PasswordHasher;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use uuid::Uuid;
+
+/// One account's password re-checks admitted at once.
+pub const PER_ACCOUNT: usize = 1;
 
 /// `PASSWORD_HASH_CONCURRENCY` and `PASSWORD_HASH_QUEUE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +51,27 @@ pub struct PasswordWork {
     /// Running and waiting together.
     admitted: Arc<Semaphore>,
     running: Arc<Semaphore>,
+    /// Re-checks admitted per account; an account leaves the map when it has none.
+    accounts: Arc<Mutex<HashMap<Uuid, usize>>>,
+}
+
+/// One of an account's [`PER_ACCOUNT`] places, given back when dropped.
+pub struct AccountPlace {
+    accounts: Arc<Mutex<HashMap<Uuid, usize>>>,
+    account: Uuid,
+}
+
+impl Drop for AccountPlace {
+    fn drop(&mut self) {
+        if let Ok(mut accounts) = self.accounts.lock() {
+            if let Some(n) = accounts.get_mut(&self.account) {
+                *n -= 1;
+                if *n == 0 {
+                    accounts.remove(&self.account);
+                }
+            }
+        }
+    }
 }
 
 /// A place among the admitted: the right to one bcrypt, once a running slot is free.
@@ -48,6 +79,7 @@ pub struct Admission {
     hasher: PasswordHasher,
     running: Arc<Semaphore>,
     permit: OwnedSemaphorePermit,
+    account: Option<AccountPlace>,
 }
 
 impl PasswordWork {
@@ -56,6 +88,7 @@ impl PasswordWork {
             hasher,
             admitted: Arc::new(Semaphore::new(limits.concurrency + limits.queue)),
             running: Arc::new(Semaphore::new(limits.concurrency)),
+            accounts: Arc::default(),
         }
     }
 
@@ -74,7 +107,37 @@ impl PasswordWork {
             hasher: self.hasher.clone(),
             running: self.running.clone(),
             permit,
+            account: None,
         })
+    }
+
+    /// One of `account`'s places among the password re-checks, or [`Busy`] when it already
+    /// holds [`PER_ACCOUNT`]. Taken from memory alone, so a route can refuse a flood before it
+    /// reads anything from the database.
+    pub fn place_for(&self, account: Uuid) -> Result<AccountPlace, Busy> {
+        let mut accounts = self.accounts.lock().map_err(|_| Busy)?;
+        let n = accounts.entry(account).or_default();
+        if *n >= PER_ACCOUNT {
+            return Err(Busy);
+        }
+        *n += 1;
+        Ok(AccountPlace {
+            accounts: self.accounts.clone(),
+            account,
+        })
+    }
+
+    /// A place for one bcrypt that also holds the account's `place` until the bcrypt ends.
+    pub fn admit_holding(&self, place: AccountPlace) -> Result<Admission, Busy> {
+        let mut admission = self.admit()?;
+        admission.account = Some(place);
+        Ok(admission)
+    }
+
+    /// A place for one password re-check of `account`: [`Busy`] also when the account already
+    /// has [`PER_ACCOUNT`] admitted.
+    pub fn admit_for(&self, account: Uuid) -> Result<Admission, Busy> {
+        self.admit_holding(self.place_for(account)?)
     }
 }
 
@@ -91,10 +154,10 @@ impl Admission {
             .acquire_owned()
             .await
             .map_err(|e| e.to_string())?;
-        let (hasher, admitted) = (self.hasher, self.permit);
+        let (hasher, admitted, account) = (self.hasher, self.permit, self.account);
         tokio::task::spawn_blocking(move || {
             let answer = work(&hasher);
-            drop((running, admitted));
+            drop((running, admitted, account));
             answer
         })
         .await
@@ -158,6 +221,25 @@ mod tests {
             }
         }
         assert!(freed, "the slot comes back once the bcrypt ends");
+    }
+
+    #[tokio::test]
+    async fn one_account_holds_at_most_its_own_places_and_gives_them_back() {
+        let work = PasswordWork::new(
+            PasswordHasher::new(4),
+            PasswordWorkLimits {
+                concurrency: 2,
+                queue: 8,
+            },
+        );
+        let (flooder, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let held = work.admit_for(flooder).unwrap();
+        assert_eq!(work.admit_for(flooder).err(), Some(Busy));
+        assert!(work.admit_for(other).is_ok(), "another account is admitted");
+        assert!(work.admit().is_ok(), "and so is a login");
+        held.verify("x".into(), None).await.unwrap();
+        assert!(work.admit_for(flooder).is_ok(), "its place came back");
+        assert!(work.accounts.lock().unwrap().is_empty());
     }
 
     #[test]

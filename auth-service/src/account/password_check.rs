@@ -6,6 +6,7 @@ use super::{AccountError, Accounts};
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::{self, sessions, users};
 use crate::domain::{ClientInfo, FieldErrors, InvalidFields, Password};
+use crate::password_work::AccountPlace;
 use crate::sessions::throttle;
 use crate::sessions::{self as session_store, Reserved};
 use chrono::Utc;
@@ -53,7 +54,27 @@ impl Accounts {
         password: String,
         client: &ClientInfo,
     ) -> Result<(), AccountError> {
-        let admission = self.admit()?;
+        let place = self
+            .work
+            .place_for(user_id)
+            .map_err(|_| AccountError::Busy)?;
+        self.confirm_password_holding(place, user_id, password, client)
+            .await
+    }
+
+    /// [`Accounts::confirm_password`] for a caller that already took the account's place
+    /// among the re-checks.
+    pub(super) async fn confirm_password_holding(
+        &self,
+        place: AccountPlace,
+        user_id: Uuid,
+        password: String,
+        client: &ClientInfo,
+    ) -> Result<(), AccountError> {
+        let admission = self
+            .work
+            .admit_holding(place)
+            .map_err(|_| AccountError::Busy)?;
         let (ip, policy) = (client.throttle_key(), self.throttle);
         let subject = throttle::reauth_subject(user_id);
         let (key, first_subject) = (ip.clone(), subject.clone());

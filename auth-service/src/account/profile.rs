@@ -73,21 +73,31 @@ impl Accounts {
     ) -> Result<UserRow, AccountError> {
         let ProfileChanges(mut changes) = changes;
         let new_email = changes.email.take();
+        // The account's place among password re-checks is taken before its row is read, from
+        // memory: a flood of email changes from one account is refused at no database cost
+        // (docs/SECURITY.md, Password hashing under load).
         let current = match &new_email {
-            Some(_) => Some(self.profile(user_id).await?),
+            Some(_) => {
+                let place = self
+                    .work
+                    .place_for(user_id)
+                    .map_err(|_| AccountError::Busy)?;
+                Some((place, self.profile(user_id).await?))
+            }
             None => None,
         };
         let wanted = match (new_email, current) {
-            (Some(email), Some(user)) if email == user.email => EmailWish::Keep,
-            (Some(email), Some(user)) if user.pending_email.as_ref() == Some(&email) => {
+            (Some(email), Some((_, user))) if email == user.email => EmailWish::Keep,
+            (Some(email), Some((_, user))) if user.pending_email.as_ref() == Some(&email) => {
                 EmailWish::StillPending(email)
             }
-            (Some(email), Some(user)) => {
+            (Some(email), Some((place, user))) => {
                 recent_login.ok_or(AccountError::ReauthRequired)?;
                 let password = current_password.ok_or_else(|| {
                     InvalidFields::one("current_password", "is required to change the email")
                 })?;
-                self.confirm_password(user_id, password, &client).await?;
+                self.confirm_password_holding(place, user_id, password, &client)
+                    .await?;
                 self.allow_mail(&email, Some(user_id), &client)?;
                 EmailWish::Change(email, Box::new(user))
             }

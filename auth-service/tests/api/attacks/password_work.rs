@@ -21,17 +21,9 @@ async fn flood_app(concurrency: &str, queue: &str) -> TestApp {
 async fn password_work_beyond_the_running_and_waiting_slots_is_refused_at_once() {
     let app = flood_app("1", "1").await;
     let user = app.register_user("mallory").await;
-    let tokens = app.login_as(&user).await;
-    let body = json!({"email": "elsewhere@example.com", "current_password": "not it at all"});
+    let body = json!({"username": user.username, "password": "not it at all"});
     let flood = (0..16).map(|_| async {
-        let response = app
-            .send_json(
-                reqwest::Method::PATCH,
-                "/auth/me",
-                &body,
-                Some(&tokens.access),
-            )
-            .await;
+        let response = app.login(&body).await;
         let retry_after = response.headers().get("retry-after").cloned();
         (response.status(), retry_after)
     });
@@ -42,7 +34,7 @@ async fn password_work_beyond_the_running_and_waiting_slots_is_refused_at_once()
         .collect();
     let checked = answers
         .iter()
-        .filter(|(status, _)| *status == StatusCode::FORBIDDEN)
+        .filter(|(status, _)| *status == StatusCode::UNAUTHORIZED)
         .count();
     assert!(refused.len() >= 10, "{answers:?}");
     assert_eq!(refused.len() + checked, 16, "{answers:?}");
@@ -50,18 +42,44 @@ async fn password_work_beyond_the_running_and_waiting_slots_is_refused_at_once()
         refused.iter().all(|(_, retry)| retry.is_some()),
         "{answers:?}"
     );
-    // A request refused for load was not counted against the caller by the throttle.
+    // Logins get their turn again as soon as the flood is answered.
+    let other = app.register_user("olivia").await;
+    app.login_as(&other).await;
+}
+
+#[actix_web::test]
+async fn one_accounts_rechecks_hold_one_slot_whatever_addresses_they_come_from() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("BCRYPT_COST".into(), "11".into());
+        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+    })
+    .await;
+    let user = app.register_user("mallory").await;
+    let tokens = app.login_as(&user).await;
+    let body = json!({"email": "elsewhere@example.com", "current_password": "not it at all"});
+    let flood = (0..8).map(|i| {
+        let request = app
+            .request(reqwest::Method::PATCH, "/auth/me")
+            .bearer_auth(&tokens.access)
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .json(&body);
+        async move { request.send().await.unwrap().status() }
+    });
+    let statuses = futures_util::future::join_all(flood).await;
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SERVICE_UNAVAILABLE)
+        .count();
+    assert!(refused >= 6, "{statuses:?}");
+    // A refusal for load was not counted against the caller by the throttle.
     assert_eq!(
         app.count(
             "SELECT coalesce(sum(failures), 0)::int AS n FROM login_failures \
              WHERE subject = 'reauth:' || $1::text",
             user.id
         ),
-        checked as i32
+        (8 - refused) as i32
     );
-    // Logins get their turn again as soon as the flood is answered.
-    let other = app.register_user("olivia").await;
-    app.login_as(&other).await;
 }
 
 #[actix_web::test]

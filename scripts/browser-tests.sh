@@ -10,9 +10,10 @@
 #   bash scripts/browser-tests.sh web/tests/tabs.test.mjs        # some
 #
 # Needs node 20 or newer with npm. CHROMIUM (default /usr/bin/chromium) names another Chromium;
-# BROWSER_TEST_TOKEN_SECONDS (4) is ACCESS_TOKEN_EXPIRY. Ports, chosen to run beside a plain
-# scripts/dev.sh: DEV_WEB_PORT 3100, DEV_AUTH_PORT 18080, DEV_RESOURCE_PORT 18081, DEV_PG_PORT
-# 54339, metrics 19090 and 19091 (each DEV_* variable overrides its port).
+# BROWSER_TEST_TOKEN_SECONDS (4) is ACCESS_TOKEN_EXPIRY, BROWSER_TEST_REAUTH_SECONDS (6)
+# REAUTH_WINDOW. Ports, chosen to run beside a plain scripts/dev.sh: DEV_WEB_PORT 3100,
+# DEV_AUTH_PORT 18080, DEV_RESOURCE_PORT 18081, DEV_PG_PORT 54339, metrics 19090 and 19091 (each
+# DEV_* variable overrides its port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -43,11 +44,15 @@ export DEV_RESOURCE_PORT=${DEV_RESOURCE_PORT:-18081} DEV_PG_PORT=${DEV_PG_PORT:-
 export DEV_AUTH_METRICS_PORT=${DEV_AUTH_METRICS_PORT:-19090}
 export DEV_RESOURCE_METRICS_PORT=${DEV_RESOURCE_METRICS_PORT:-19091}
 export BROWSER_TEST_TOKEN_SECONDS=${BROWSER_TEST_TOKEN_SECONDS:-4}
+export BROWSER_TEST_REAUTH_SECONDS=${BROWSER_TEST_REAUTH_SECONDS:-6}
 # Short-lived access tokens, verified without leeway, so that the tests see several expiries a
 # minute. The per-address rate limit is off: every test browser is 127.0.0.1, and the tests
 # would otherwise throttle each other (the 429 message is tested with a stubbed answer).
 export ACCESS_TOKEN_EXPIRY=${BROWSER_TEST_TOKEN_SECONDS}s JWT_LEEWAY=0 BCRYPT_COST=4
 export RATE_LIMIT_PER_IP=off LOGIN_MAX_FAILURES=100 RUST_LOG=${RUST_LOG:-warn}
+# A login counts as recent for a few seconds only (docs/TOKENS.md, Recent login), so that the
+# tests meet reauth_required; the app proves the password again and retries.
+export REAUTH_WINDOW=${BROWSER_TEST_REAUTH_SECONDS}s
 
 # A fresh database each run, unless a cluster left running there (an interrupted run) is in use.
 case "$DEV_DIR" in /*) dir=$DEV_DIR ;; *) dir=$ROOT/$DEV_DIR ;; esac
@@ -69,7 +74,7 @@ TESTS=("$@")
 if [ ${#TESTS[@]} -eq 0 ]; then
   TESTS=(web/tests/journey.test.mjs web/tests/photos.test.mjs web/tests/errors.test.mjs
     web/tests/lifetimes.test.mjs web/tests/tabs.test.mjs web/tests/revocation.test.mjs
-    web/tests/foreign-origin.test.mjs web/tests/recovery.test.mjs)
+    web/tests/foreign-origin.test.mjs web/tests/recovery.test.mjs web/tests/reauth.test.mjs)
 fi
 
 log "building both services"

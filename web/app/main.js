@@ -8,6 +8,7 @@ import { photosView } from './views/photos.js';
 import { profileView } from './views/profile.js';
 import { sessionsView } from './views/sessions.js';
 import { forgotPasswordView, resetPasswordView, verifyEmailView } from './views/recovery.js';
+import { cancelEmailChangeView } from './views/email_change.js';
 import { h } from './dom.js';
 
 const VIEWS = {
@@ -16,6 +17,7 @@ const VIEWS = {
   'forgot-password': forgotPasswordView,
   'reset-password': resetPasswordView,
   'verify-email': verifyEmailView,
+  'cancel-email-change': cancelEmailChangeView,
   photos: photosView,
   profile: profileView,
   sessions: sessionsView,
@@ -26,6 +28,7 @@ const TITLES = {
   'forgot-password': 'Forgot password',
   'reset-password': 'New password',
   'verify-email': 'Verify email',
+  'cancel-email-change': 'Cancel email change',
   photos: 'Photos',
   profile: 'Profile',
   sessions: 'Sessions',
@@ -33,7 +36,7 @@ const TITLES = {
 /** Only without a session: a logged-in person is sent to the photos. */
 const PUBLIC = new Set(['login', 'register', 'forgot-password']);
 /** With or without a session: the views that mailed links open. */
-const OPEN = new Set(['reset-password', 'verify-email']);
+const OPEN = new Set(['reset-password', 'verify-email', 'cancel-email-change']);
 
 const $ = (id) => document.getElementById(id);
 const main = $('view');

@@ -324,6 +324,22 @@ export function createClient({ authUrl = '', apiUrl, channel = 'photo-auth' } = 
       return user;
     },
 
+    /** Proves the password again in this session (docs/TOKENS.md, Recent login), after an action
+     * was refused with `reauth_required`: the session's login becomes recent, this tab and the
+     * others take the new access token, and the action can be retried. The refresh cookie stays
+     * as it is. A wrong password is an `ApiError` `forbidden`. */
+    async reauthenticate(password) {
+      const response = await authorized(`${authBase}/auth/reauthenticate`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ password }),
+      });
+      if (!response.ok) throw await readError(response);
+      adopt(fromBody(await response.json()));
+      sync.post({ type: 'session', session });
+      return session.user;
+    },
+
     /** Asks for a password-reset mail; the answer is the same whether or not an account uses
      * the address. */
     async forgotPassword(email) {
@@ -365,6 +381,20 @@ export function createClient({ authUrl = '', apiUrl, channel = 'photo-auth' } = 
         await refresh(session.accessToken).catch(() => {});
       }
       return user;
+    },
+
+    /** Uses the token of the link in an email-change notice: cancels the change, or undoes it if
+     * it was made; needs no session. Every session of that account ends, this one too when it is
+     * that account's. Resolves to `cancelled`, `reverted` or `nothing_pending`. */
+    async cancelEmailChange(token) {
+      const answer = await json(
+        await send(`${authBase}/auth/email/change/cancel`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ token }),
+        }),
+      );
+      return answer.outcome;
     },
 
     /** Mails a new verification link for the address waiting to be verified. */

@@ -131,6 +131,8 @@ export function describeError(error, { maxPhotoBytes } = {}) {
       return wait
         ? `That password is not right. Please wait ${wait} before trying again.`
         : 'You are not allowed to do that.';
+    case 'reauth_required':
+      return 'For your safety, this needs your password again. Enter it and try once more.';
     case 'csrf_rejected':
       return 'The request was refused because it did not come from this site.';
     case 'not_found':

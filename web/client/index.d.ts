@@ -93,9 +93,16 @@ export interface Client {
    * user, which also becomes `user` when it is this session's (with a new access token). Rejects
    * with a 400 `invalid_token`, or 409 `conflict` when the address was taken meanwhile. */
   verifyEmail(token: string): Promise<User>;
+  /** Uses the token of the link in an email-change notice (`#/cancel-email-change?token=...`,
+   * mailed to the address being replaced): cancels the change, or undoes it once made, and ends
+   * every session of the account; needs no session. Rejects with a 400 `invalid_token`, or 409
+   * `conflict` when the old address was taken meanwhile. */
+  cancelEmailChange(token: string): Promise<'cancelled' | 'reverted' | 'nothing_pending'>;
   /** Mails the verification link again (needs the session); 409 `conflict` when nothing waits
    * for verification. */
   resendVerification(): Promise<void>;
+  /** Proves the password again after a `reauth_required` refusal; the retried action then passes. */
+  reauthenticate(password: string): Promise<User>;
 
   /**
    * `fetch` for the resource API: a path (`/photos`) is taken relative to `apiUrl`, the bearer

@@ -293,7 +293,7 @@ export function parseMail(raw) {
   return { to: decodeWords(headers.to ?? ''), subject: decodeWords(headers.subject ?? ''), parts: textParts(raw) };
 }
 
-const LINK = /https?:\/\/[^\s"'<>]*#\/(?:reset-password|verify-email)\?token=[A-Za-z0-9_-]+/;
+const LINK = /https?:\/\/[^\s"'<>]*#\/(?:reset-password|verify-email|cancel-email-change)\?token=[A-Za-z0-9_-]+/;
 /** Mails already handed to a test: each is returned once. */
 const takenMails = new Set();
 

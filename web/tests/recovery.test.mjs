@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   API,
+  AUTH,
+  accessTokenByApi,
   PASSWORD,
   WEB,
   assertNoPageErrors,
@@ -32,7 +34,7 @@ before(async () => {
 after(() => browser?.close());
 
 const NEW_PASSWORD = 'a brand new passphrase';
-const LINK_SHAPE = /^https?:\/\/[^#]+\/#\/(reset-password|verify-email)\?token=[A-Za-z0-9_-]{16,}$/;
+const LINK_SHAPE = /^https?:\/\/[^#]+\/#\/(reset-password|verify-email|cancel-email-change)\?token=[A-Za-z0-9_-]{16,}$/;
 
 /** A mailed link, opened on the app under test (its address may name another port). */
 function onWeb(link) {
@@ -247,6 +249,37 @@ test('403 email_not_verified: an upload refused until the address is verified sa
     'Verify your email address first: open the link we mailed you, or use Resend at the top of the page for a new one.',
   );
   await banner(page).getByRole('button', { name: 'Resend', exact: true }).waitFor();
+  assertNoPageErrors(page);
+  await context.close();
+});
+
+test('a change of address asked by someone else is taken back by the link mailed to the old address', async () => {
+  const owner = newUser('olga', 'Olga Owner');
+  await registerByApi(owner);
+  // Someone with the password asks to move the account to their own address.
+  const thiefsToken = await accessTokenByApi(owner);
+  const thiefsAddress = `${owner.username}.thief@evil.example`;
+  const asked = await fetch(`${AUTH}/auth/me`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${thiefsToken}` },
+    body: JSON.stringify({ email: thiefsAddress, current_password: owner.password }),
+  });
+  assert.equal(asked.status, 200, await asked.text());
+
+  const cancelLink = await waitForMailLink(owner.email, 'is about to change');
+  const context = await newContext(browser);
+  const page = await newPage(context);
+  await page.goto(onWeb(cancelLink));
+  await page.getByRole('heading', { name: 'Change cancelled' }).waitFor();
+  assertNoToken(page);
+  assert.ok((await page.locator('.auth-card').textContent()).includes('logged out'));
+  await screenshot(page, 'cancel-email-change');
+  await page.getByRole('link', { name: 'Choose a new password' }).click();
+  await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+
+  // The owner still logs in with the old address; the thief's session is over.
+  const me = await fetch(`${AUTH}/auth/me`, { headers: { Authorization: `Bearer ${thiefsToken}` } });
+  assert.equal(me.status, 401);
   assertNoPageErrors(page);
   await context.close();
 });

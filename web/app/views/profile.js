@@ -4,6 +4,21 @@ import { readError } from '../../client/index.js';
 import { field, h } from '../dom.js';
 import { formatDate, formatDay, imageLoader, initials } from './shared.js';
 
+/**
+ * Runs `action`; when it is refused because the login is too old (`reauth_required`,
+ * docs/TOKENS.md, Recent login), proves `password` again and runs it once more. The form already
+ * asked for the password, so the person is not asked twice.
+ */
+async function withRecentLogin(client, password, action) {
+  try {
+    return await action();
+  } catch (error) {
+    if (error?.code !== 'reauth_required') throw error;
+    await client.reauthenticate(password);
+    return action();
+  }
+}
+
 export function profileView(ctx) {
   const { client } = ctx;
   const aborter = new AbortController();
@@ -84,7 +99,9 @@ export function profileView(ctx) {
         event.preventDefault();
         changeEmail.disabled = true;
         await ctx.act(async () => {
-          const updated = await client.updateMe({ email: newEmail.value.trim(), currentPassword: emailPassword.value });
+          const updated = await withRecentLogin(client, emailPassword.value, () =>
+            client.updateMe({ email: newEmail.value.trim(), currentPassword: emailPassword.value }),
+          );
           newEmail.value = '';
           emailPassword.value = '';
           showEmail(updated);

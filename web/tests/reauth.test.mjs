@@ -79,6 +79,7 @@ test('a wrong password after the login has aged changes nothing and says so', as
 
   await changeEmail(page, `${newUser('lise2').username}@example.org`, 'not the password');
   await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /That password is not right/);
   await screenshot(page, 'profile-email-reauthentication-refused');
   assert.equal(await page.locator('.email-line.pending').count(), 0, 'nothing waits for verification');
   const patches = traffic.responses.filter((r) => r.method === 'PATCH' && path(r) === '/auth/me');

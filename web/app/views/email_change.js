@@ -5,6 +5,7 @@
 import { describeError } from '../../client/index.js';
 import { h } from '../dom.js';
 import { hero } from './login.js';
+import { spendLinkToken } from './shared.js';
 
 const DONE = {
   cancelled: ['Change cancelled', 'The change of your email address was cancelled; the account keeps this address.'],
@@ -53,26 +54,7 @@ export function cancelEmailChangeView(ctx) {
     }
   }
 
-  async function cancel() {
-    const token = route.token;
-    route.pending ??= client
-      .cancelEmailChange(token)
-      .then((outcome) => {
-        route.outcome = outcome;
-        route.token = null;
-      })
-      .catch((error) => {
-        route.failure = error;
-        if (error?.code === 'invalid_token') route.token = null;
-      })
-      .finally(() => {
-        route.pending = null;
-      });
-    show();
-    await route.pending;
-    show();
-    ctx.refreshChrome();
-  }
+  const cancel = () => spendLinkToken(ctx, 'outcome', (token) => client.cancelEmailChange(token), show);
 
   if (!route.outcome && !route.failure) {
     if (route.token) cancel();

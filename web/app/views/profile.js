@@ -13,10 +13,20 @@ async function withRecentLogin(client, password, action) {
   try {
     return await action();
   } catch (error) {
-    if (error?.code !== 'reauth_required') throw error;
-    await client.reauthenticate(password);
-    return action();
+    if (error?.code !== 'reauth_required') throw plainRefusal(error);
+    await client.reauthenticate(password).catch((refused) => {
+      throw plainRefusal(refused);
+    });
+    return action().catch((refused) => {
+      throw plainRefusal(refused);
+    });
   }
+}
+
+/** On a form that sends the password, a bare `forbidden` is that password refused: said so,
+ * rather than as a missing permission (with `Retry-After`, describeError already says it). */
+function plainRefusal(error) {
+  return error?.code === 'forbidden' && error.retryAfter === null ? 'That password is not right.' : error;
 }
 
 export function profileView(ctx) {

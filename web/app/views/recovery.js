@@ -6,6 +6,7 @@
 import { describeError } from '../../client/index.js';
 import { field, h } from '../dom.js';
 import { hero } from './login.js';
+import { spendLinkToken } from './shared.js';
 
 const INVALID_LINK = 'This link is invalid or has expired; ask for a new one.';
 
@@ -193,27 +194,7 @@ export function verifyEmailView(ctx) {
     return resend;
   }
 
-  async function verify() {
-    const token = route.token;
-    route.pending ??= client
-      .verifyEmail(token)
-      .then((user) => {
-        route.verified = user;
-        route.token = null;
-      })
-      .catch((error) => {
-        route.failure = error;
-        if (error?.code === 'invalid_token') route.token = null;
-      })
-      .finally(() => {
-        route.pending = null;
-      });
-    show();
-    await route.pending;
-    show();
-    ctx.refreshChrome();
-  }
-
+  const verify = () => spendLinkToken(ctx, 'verified', (token) => client.verifyEmail(token), show);
   if (!route.verified && !route.failure) {
     if (route.token) verify();
     else route.failure = { code: 'missing' };

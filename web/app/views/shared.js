@@ -81,3 +81,29 @@ export function initials(name) {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? parts.at(-1)[0] : '')).toUpperCase() || '?';
 }
+
+/**
+ * Spends the token of a mailed link that `ctx.route` holds, once: `spend(token)` resolves to
+ * what the view shows, kept as `route[key]`; a failure is kept as `route.failure`, and one that
+ * says the token is no good forgets the token. A render while the call is under way joins it
+ * rather than sending the token again. `show` renders the route's state before and after.
+ */
+export async function spendLinkToken(ctx, key, spend, show) {
+  const { route } = ctx;
+  route.pending ??= spend(route.token)
+    .then((value) => {
+      route[key] = value;
+      route.token = null;
+    })
+    .catch((error) => {
+      route.failure = error;
+      if (error?.code === 'invalid_token') route.token = null;
+    })
+    .finally(() => {
+      route.pending = null;
+    });
+  show();
+  await route.pending;
+  show();
+  ctx.refreshChrome();
+}

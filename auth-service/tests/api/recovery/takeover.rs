@@ -31,6 +31,20 @@ async fn cancel(app: &TestApp, token: &str) -> reqwest::Response {
     .await
 }
 
+/// A password reset as the owner of `email` makes it: asked for, and the mailed link followed.
+async fn reset_through_the_mailbox(app: &TestApp, smtp: &SmtpServer, email: &str) {
+    app.post_json("/auth/password/forgot", &json!({ "email": email }), None)
+        .await;
+    let reset = smtp
+        .wait_for(email, "Reset your password", WAIT)
+        .await
+        .token(RESET_LINK)
+        .unwrap();
+    let body = json!({"token": reset, "new_password": NEW_PASSWORD});
+    let response = app.post_json("/auth/password/reset", &body, None).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
 /// The owner's address as the account has it now.
 async fn address_of(app: &TestApp, user: &crate::helpers::TestUser) -> Value {
     let tokens = app
@@ -71,25 +85,7 @@ async fn a_reset_ends_a_thiefs_pending_email_change() {
         .unwrap();
 
     // The owner resets the password through their own mailbox.
-    app.post_json(
-        "/auth/password/forgot",
-        &json!({"email": owner.email}),
-        None,
-    )
-    .await;
-    let reset = smtp
-        .wait_for(&owner.email, "Reset your password", WAIT)
-        .await
-        .token(RESET_LINK)
-        .unwrap();
-    let response = app
-        .post_json(
-            "/auth/password/reset",
-            &json!({"token": reset, "new_password": NEW_PASSWORD}),
-            None,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    reset_through_the_mailbox(&app, &smtp, &owner.email).await;
 
     assert_error(
         verify(&app, &thiefs_link).await,
@@ -244,25 +240,7 @@ async fn the_notices_link_undoes_a_change_the_thief_already_verified() {
         json!({"outcome": "reverted"})
     );
     // The address is the owner's again, so a reset reaches the owner and not the thief.
-    app.post_json(
-        "/auth/password/forgot",
-        &json!({"email": owner.email}),
-        None,
-    )
-    .await;
-    let reset = smtp
-        .wait_for(&owner.email, "Reset your password", WAIT)
-        .await
-        .token(RESET_LINK)
-        .unwrap();
-    let response = app
-        .post_json(
-            "/auth/password/reset",
-            &json!({"token": reset, "new_password": NEW_PASSWORD}),
-            None,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    reset_through_the_mailbox(&app, &smtp, &owner.email).await;
     let me = address_of(&app, &owner).await;
     assert_eq!(me["email"], owner.email);
     assert_eq!(me["email_verified"], true);

@@ -13,6 +13,7 @@ import json
 import os
 import struct
 import uuid
+import zlib
 
 CURRENT_SECRET = b"fuzz-current-secret-0123456789abcdef"
 PREVIOUS_SECRET = b"fuzz-previous-secret-0123456789abcdef"
@@ -135,6 +136,48 @@ def image_seeds() -> None:
         write("upload_sniff", name, data)
 
 
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def riff_chunk(kind: bytes, data: bytes) -> bytes:
+    return kind + struct.pack("<I", len(data)) + data + (b"\0" if len(data) % 2 else b"")
+
+
+def jpeg_segment(marker: int, data: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(data) + 2) + data
+
+
+def container_seeds() -> None:
+    """Whole containers for image_prepare: each carries what stripping removes (text, a
+    suggested palette, JFIF thumbnails, reserved markers, chunks inside animation frames) and
+    a header the decode's price is read from. Their pixel data need not decode."""
+    rows = b"".join(b"\0" + bytes([200, 30, 30, 255]) * 2 for _ in range(2))
+    png = (b"\x89PNG\r\n\x1a\n"
+           + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 6, 0, 0, 0))
+           + png_chunk(b"tEXt", b"Comment\0secret")
+           + png_chunk(b"sPLT", b"name\0" + bytes([8]) + bytes(6))
+           + png_chunk(b"IDAT", zlib.compress(rows))
+           + png_chunk(b"IEND", b""))
+    gif = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff"
+           b"\x21\xfe\x06secret\x00"
+           b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b")
+    jfif = b"JFIF\0\x01\x01\x00\x00\x01\x00\x01\x01\x01" + bytes(3)
+    sof = bytes([8]) + struct.pack(">HH", 16, 16) + bytes([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1])
+    jpeg = (b"\xff\xd8" + jpeg_segment(0xE0, jfif) + jpeg_segment(0xE0, b"JFXX\0\x10thumb")
+            + jpeg_segment(0xF0, b"reserved bytes") + jpeg_segment(0xFE, b"comment")
+            + jpeg_segment(0xDB, bytes([0]) + bytes(range(1, 65)))
+            + jpeg_segment(0xC2, sof) + b"\xff\xd9")
+    frame = struct.pack("<6s", bytes(6)) + struct.pack("<6s", bytes(6)) + bytes(4)
+    anmf = frame + riff_chunk(b"XMP ", b"<x>secret</x>") + riff_chunk(b"VP8L", b"\x2f" + bytes(4))
+    body = (b"WEBP" + riff_chunk(b"VP8X", bytes([0x02]) + bytes(3) + bytes(6))
+            + riff_chunk(b"ANIM", bytes(6)) + riff_chunk(b"ANMF", anmf))
+    webp = b"RIFF" + struct.pack("<I", len(body)) + body
+    for name, data in {"png": png, "gif": gif, "jpeg": jpeg, "webp": webp}.items():
+        write("image_prepare", name, data)
+
+
 def cursor(micros: int, ident: str) -> bytes:
     return b64(struct.pack(">q", micros) + uuid.UUID(ident).bytes).encode()
 
@@ -155,4 +198,5 @@ def cursor_seeds() -> None:
 if __name__ == "__main__":
     token_seeds()
     image_seeds()
+    container_seeds()
     cursor_seeds()

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 log() { echo "fuzz: $*" >&2; }
 
 seconds=${FUZZ_SECONDS:-30}
-targets=${FUZZ_TARGETS:-"token_verify upload_sniff cursor_parse"}
+targets=${FUZZ_TARGETS:-"token_verify upload_sniff cursor_parse image_prepare"}
 sanitizer=${FUZZ_SANITIZER:-address}
 started=$SECONDS
 

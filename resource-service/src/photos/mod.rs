@@ -35,6 +35,7 @@ pub use cleanup::{drain_deletions, spawn_cleanup, sweep_orphans, CleanupReport};
 pub use content::{find_content, read_content, Content, ContentBody, Source, Which};
 pub use content_cache::{ContentCache, ServingCaches};
 pub use decode_budget::{DecodeBudget, Reservation};
+pub use decode_cost::decode_cost;
 pub use error::PhotoError;
 pub use hot_objects::HotObjects;
 pub use image_check::{decode_check, Decoded, MAX_PIXELS, MAX_SIDE};

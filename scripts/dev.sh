@@ -309,7 +309,7 @@ $WEB_LINE
   secrets           $SECRETS
   mail              ${SMTP_URL:+sent through SMTP_URL}${SMTP_URL:-$MAIL_DIR  (.eml files: open them to follow verification and reset links)}
 
-  Try: curl -s localhost:$AUTH_PORT/readyz   (README's walkthrough works from its second block)
+  Try: curl -s localhost:$AUTH_PORT/readyz   (docs/WALKTHROUGH.md works from its second block)
   Ctrl-C stops the services, the web app and the cluster.
 
 EOF

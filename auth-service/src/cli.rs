@@ -1,5 +1,5 @@
 //! The auth-service binary's command line: `serve` (the default), `healthcheck`, and the
-//! operator subcommands `grant-role`, `gen-secret` and `gen-keypair` (README, Operations).
+//! operator subcommands `grant-role`, `gen-secret` and `gen-keypair` (docs/OPERATIONS.md).
 //! `--help` and `--version` need no configuration; a bad command line or configuration exits 2.
 
 use crate::config::Settings;

@@ -48,7 +48,7 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// `METRICS_ADDR`: where `/metrics` is served, apart from the public port; `None` is off.
     pub metrics_addr: Option<String>,
-    /// Account-recovery mail: delivery, sender, links, lifetimes (docs/CONFIGURATION.md, Mail).
+    /// Account-recovery mail: delivery, sender, links, lifetimes (docs/CONFIGURATION.md, All variables).
     pub mail: MailSettings,
 }
 

@@ -1,5 +1,5 @@
 //! `ApiError`: every way an auth-service request can fail, and the one place each failure is
-//! mapped to its status, code and headers (docs/API.md, Errors).
+//! mapped to its status, code and headers (docs/API.md, Error body).
 //!
 //! The application layer returns its own errors ([`AccountError`], [`SessionError`]) and knows
 //! nothing of HTTP; they convert into `ApiError` here. A database outage is the shared

@@ -1,6 +1,6 @@
 //! `auth-service gen-keypair`: a fresh Ed25519 key pair for `ACCESS_TOKEN_ALG=EdDSA`
-//! (README, Rotating keys). The private key goes to a file created for the owner alone when one
-//! is named, so it never passes through a terminal or a shell history.
+//! (docs/OPERATIONS.md, Key rotation). The private key goes to a file created for the owner
+//! alone when one is named, so it never passes through a terminal or a shell history.
 
 use shared_tokens::ed25519::PrivateKey;
 use std::io::Write;

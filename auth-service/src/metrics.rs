@@ -20,7 +20,7 @@ pub enum RefreshOutcome {
     Rejected,
 }
 
-/// What became of one attempt to send a queued mail (docs/RECOVERY.md, Delivery).
+/// What became of one attempt to send a queued mail (docs/RECOVERY.md, Mail delivery).
 #[derive(Debug, Clone, Copy)]
 pub enum MailOutcome {
     Sent,

@@ -118,8 +118,8 @@ pub fn update(
 }
 
 /// Erases everything `user_id` owns here: photos (with their bytes and the likes they got), the
-/// likes they gave, the profile. The first step of deleting an account (README, "Deleting an
-/// account"); running it again is harmless.
+/// likes they gave, the profile. The first step of deleting an account (docs/OPERATIONS.md,
+/// "Deleting an account"); running it again is harmless.
 pub fn erase(conn: &mut PgConnection, user_id: Uuid) -> QueryResult<()> {
     let erased = everything_of(conn, user_id)?;
     log::info!(

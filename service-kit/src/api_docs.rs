@@ -1,4 +1,4 @@
-//! The interactive API page at `/docs` (README, Operations): Swagger UI over the service's own
+//! The interactive API page at `/docs` (docs/OPERATIONS.md): Swagger UI over the service's own
 //! `GET /openapi.json`, for development only. The page's files are compiled in from a crates.io
 //! package (`utoipa-swagger-ui`'s `vendored` feature), so neither the build nor a browser viewing
 //! the page fetches anything from elsewhere.

@@ -1,5 +1,5 @@
 //! How both services reach their database at start: a lazy r2d2 pool, then "migrate when
-//! ready" (README, Outages; docs/CONFIGURATION.md, `DATABASE_URL`).
+//! ready" (docs/OPERATIONS.md, Outages; docs/CONFIGURATION.md, `DATABASE_URL`).
 //!
 //! The pool connects on demand, so building it never fails: a service starts before its
 //! database (compose may start them together) and recovers after an outage without a restart.
@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 pub type PgPool = Pool<PgManager>;
 
 /// How long a request waits for a pooled connection while the pool holds some: short, so an
-/// outage answers 503 within seconds (README, Outages). An empty pool fails faster still
-/// ([`crate::blocking::FAST_FAIL`]).
+/// outage answers 503 within seconds (docs/OPERATIONS.md, Outages). An empty pool fails faster
+/// still ([`crate::blocking::FAST_FAIL`]).
 pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// How long a start keeps trying to reach the database before it gives up.

@@ -1,4 +1,4 @@
-//! The `.env` files a service reads at start (docs/CONFIGURATION.md; README, Configuration):
+//! The `.env` files a service reads at start (docs/CONFIGURATION.md, Files for a local run):
 //! `.env.<service>` for what differs between the services (`DATABASE_URL` above all: each has its
 //! own database), then `.env` for what they share. A variable already set is never overwritten,
 //! so the process environment wins over both files, and `.env.<service>` over `.env`.

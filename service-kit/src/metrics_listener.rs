@@ -1,7 +1,7 @@
 //! `GET /metrics` on a listener of its own (`METRICS_ADDR`), never on the public port: the
 //! exposition tells anyone who reads it how much traffic each route gets, and a scraper is the
 //! only client it is for. The default is loopback; a deployment opens it to its scraper's
-//! network only (see the README's metrics section).
+//! network only (docs/OPERATIONS.md, Metrics).
 
 use crate::metrics::{endpoint, Metrics};
 use actix_web::dev::{Server, ServerHandle};

@@ -1,6 +1,6 @@
 //! The error responses many operations of both services share, each written once. An operation
 //! lists the ones it can give in its `responses(...)` next to its own; utoipa inlines them, so
-//! the document reads as if each were written out there (docs/API.md, Errors).
+//! the document reads as if each were written out there (docs/API.md, Error body).
 
 use crate::openapi::ApiErrorBody;
 use utoipa::IntoResponses;

@@ -7,7 +7,7 @@
 //! working for [`TRUST_FOR`] (the database may have restarted meanwhile). A dead connection that
 //! is still trusted fails one request with a 503, is then checked and dropped: after a database
 //! restart, each connection used in the last [`TRUST_FOR`] costs at most one such request
-//! (README, Outages).
+//! (docs/OPERATIONS.md, Outages).
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::pg::PgConnection;

@@ -1,5 +1,5 @@
 //! What a database call can fail with, classified once for both services: each service's error
-//! type maps these four cases to the same answers (docs/API.md, Errors): 404, 409, 503 with
+//! type maps these four cases to the same answers (docs/API.md, Error body): 404, 409, 503 with
 //! `Retry-After`, and a bare 500 whose cause goes only to the log.
 
 use actix_web::error::BlockingError;

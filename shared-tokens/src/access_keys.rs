@@ -1,4 +1,4 @@
-//! `ACCESS_TOKEN_ALG` and the keys of each mode (docs/CONFIGURATION.md, Access-token keys):
+//! `ACCESS_TOKEN_ALG` and the keys of each mode (docs/TOKENS.md, Keys):
 //! HS256 with a shared secret, or EdDSA where auth-service alone holds the private key and every
 //! verifier holds public keys only.
 

@@ -1,4 +1,5 @@
-//! A fresh PostgreSQL database per test, dropped when the test ends (README, Two commands).
+//! A fresh PostgreSQL database per test, dropped when the test ends (CONTRIBUTING.md, The whole
+//! suite).
 //!
 //! The server comes from `TEST_DATABASE_URL` (default
 //! `postgres://postgres:postgres@localhost:5432/postgres`). When no server answers, the test fails

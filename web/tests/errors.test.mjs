@@ -63,7 +63,7 @@ test('401: a wrong password; 429: the wait, from Retry-After', async () => {
   assert.equal(await alertText(page), 'Wrong username, email or password.');
 
   // A real 429 needs the per-address limit exhausted, which the other tests share; the answer
-  // is given here in the exact shape auth-service sends (docs/API.md, Errors).
+  // is given here in the exact shape auth-service sends (docs/API.md, Error body).
   await page.route('**/auth/login', (route) =>
     route.fulfill({
       status: 429,

@@ -19,7 +19,7 @@ pub(super) const NOTICE_LIFETIME: TimeDelta = TimeDelta::days(2);
 
 impl Accounts {
     /// Queues the verification mail of `email` for the account, inside the caller's transaction;
-    /// its link is made when it is sent (docs/RECOVERY.md, Delivery).
+    /// its link is made when it is sent (docs/RECOVERY.md, Mail delivery).
     pub(super) fn queue_verification(
         &self,
         conn: &mut PgConnection,

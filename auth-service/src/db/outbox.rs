@@ -1,7 +1,7 @@
 //! Queries on `mail_outbox`: mails written with the change they report, sent by the mail worker
 //! (`crate::mail`), deleted once a mail server accepted them.
 //!
-//! Two sorts of rows (docs/RECOVERY.md, Delivery). A notice (no link in it) is stored rendered.
+//! Two sorts of rows (docs/RECOVERY.md, Mail delivery). A notice (no link in it) is stored rendered.
 //! A mail that carries a link is stored as a request only, with an empty body: the worker makes
 //! its token and renders it when it sends it, so no row ever holds a usable link.
 

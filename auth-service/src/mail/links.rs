@@ -1,4 +1,4 @@
-//! Link mails are made when they are sent (docs/RECOVERY.md, Delivery): the outbox holds only
+//! Link mails are made when they are sent (docs/RECOVERY.md, Mail delivery): the outbox holds only
 //! the request (kind, recipient, account), and the worker makes the token, stores its hash and
 //! renders the mail in memory right before handing it to the mail server. A copy of the outbox
 //! opens nothing; a link mail whose purpose is gone (the change cancelled, the password reset

@@ -1,4 +1,4 @@
-//! The mail settings (docs/CONFIGURATION.md, Mail): where mails go, who they are from, what
+//! The mail settings (docs/CONFIGURATION.md, All variables): where mails go, who they are from, what
 //! their links point at, and how long those links live.
 
 use crate::http::rate_limit::RateLimit;

@@ -1,5 +1,5 @@
 //! The mails' words: each kind in plain text and in HTML, with the product name and the link
-//! base from the settings (docs/RECOVERY.md, Mails). The HTML is a single column with inline
+//! base from the settings (docs/RECOVERY.md, The mails). The HTML is a single column with inline
 //! styles, which the common mail clients render alike; every value put into it is escaped.
 
 use super::settings::MailSettings;

@@ -1,5 +1,5 @@
 //! The mail workers: take due mails from the outbox, send them, and on failure try again later
-//! with a doubling wait (docs/RECOVERY.md, Delivery). Two run on every instance, one per lane:
+//! with a doubling wait (docs/RECOVERY.md, Mail delivery). Two run on every instance, one per lane:
 //! reset links go out on their own, so they never wait behind other mail. Rows are claimed with
 //! `SKIP LOCKED` and a lease, so two instances never send one mail at the same time, and a mail
 //! claimed by an instance that died is sent by another once the lease ends.

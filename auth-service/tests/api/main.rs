@@ -1,5 +1,5 @@
 //! auth-service integration tests: the real app on port 0, a fresh PostgreSQL database per test,
-//! HTTP in and out (README, Two commands).
+//! HTTP in and out (CONTRIBUTING.md, The whole suite).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;

@@ -1,5 +1,5 @@
-//! Erasing everything one user owns here: the first step of deleting an account (README,
-//! "Deleting an account").
+//! Erasing everything one user owns here: the first step of deleting an account
+//! (docs/OPERATIONS.md, "Deleting an account").
 
 use crate::db::schema::{known_users, photo_likes, photos, profiles};
 use diesel::prelude::*;

@@ -1,6 +1,7 @@
-//! The example `.env` files (README, Configuration), read in the order the services read them
-//! (`service_kit::dotenv::files`) and parsed by each service's own configuration parser: each
-//! service gets its own database, and both the same access-token settings.
+//! The example `.env` files (docs/CONFIGURATION.md, Files for a local run), read in the order the
+//! services read them (`service_kit::dotenv::files`) and parsed by each service's own
+//! configuration parser: each service gets its own database, and both the same access-token
+//! settings.
 
 use secrecy::ExposeSecret;
 use std::collections::HashMap;

@@ -71,9 +71,9 @@ pub async fn patch_profile(
 }
 
 /// Erases everything the caller owns here: photos (with their bytes and the likes they got),
-/// the likes the caller gave, the profile. The first step of deleting an account (README,
-/// "Deleting an account"); running it again is harmless. Needs a recent login (docs/TOKENS.md,
-/// Recent login): a token stolen earlier cannot erase anything.
+/// the likes the caller gave, the profile. The first step of deleting an account
+/// (docs/OPERATIONS.md, "Deleting an account"); running it again is harmless. Needs a recent
+/// login (docs/TOKENS.md, Recent login): a token stolen earlier cannot erase anything.
 #[utoipa::path(
     delete,
     path = "/profile",

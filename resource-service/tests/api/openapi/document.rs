@@ -113,7 +113,7 @@ async fn the_committed_document_is_the_served_document() {
     test_support::openapi::assert_matches_committed("resource-service", &served);
 }
 
-/// The interactive page over this document (README, Operations): served in development only.
+/// The interactive page over this document (docs/OPERATIONS.md): served in development only.
 #[tokio::test]
 async fn the_api_page_is_served_in_development_and_is_404_in_production() {
     let development = spawn_app().await;

@@ -1,23 +1,41 @@
-//! A real SMTP server for tests (docs/RECOVERY.md, Tests): `scripts/smtp-sink.sh` runs Python's
-//! aiosmtpd (installed from PyPI into `target/` on first use), which keeps every message it
-//! accepts as an `.eml` file. A test can stop it and start it again on the same port, and read
-//! what was delivered as a mail client would.
+//! A real SMTP server for tests (docs/RECOVERY.md, Tests), in the test's own process: the
+//! `mailin` crate speaks SMTP, this module listens and keeps every message it accepts as an
+//! `.eml` file, which a test reads back as a mail client would. A test can stop it (connections
+//! refused, those open cut) and start it again on the same port. `cargo test` needs nothing
+//! but PostgreSQL for it.
 
 use mail_parser::MessageParser;
-use std::io::{BufRead, BufReader};
+use mailin::{Action, Handler, Response, SessionBuilder};
+use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// How long the first start may take: it installs aiosmtpd.
-const FIRST_START: Duration = Duration::from_secs(180);
+/// How often a waiting connection or the listener looks whether the server was stopped.
+const POLL: Duration = Duration::from_millis(20);
 
 pub struct SmtpServer {
     port: u16,
     inbox: tempfile::TempDir,
-    child: Option<Child>,
-    /// Extra options of `scripts/smtp_sink.py` (`--delay SECONDS`, `--reject`).
-    options: Vec<String>,
+    behaviour: Behaviour,
+    running: Option<Running>,
+}
+
+/// How the server answers.
+#[derive(Debug, Clone, Copy, Default)]
+struct Behaviour {
+    /// Each message is accepted only this long after it arrived: a slow server.
+    delay: Duration,
+    /// Every recipient is deferred with a 450 reply that quotes the address.
+    reject: bool,
+}
+
+struct Running {
+    stop: Arc<AtomicBool>,
+    listener: JoinHandle<()>,
 }
 
 /// A delivered mail, decoded.
@@ -50,24 +68,36 @@ impl Delivered {
 
 impl SmtpServer {
     pub fn start() -> Self {
-        Self::start_with(&[])
+        Self::start_as(Behaviour::default())
     }
 
-    /// A server that behaves as `options` say: `["--delay", "0.2"]` accepts each message only
-    /// after that many seconds; `["--reject"]` defers every recipient with a 450 reply that
-    /// quotes the address.
-    pub fn start_with(options: &[&str]) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+    /// A server that accepts each message only `delay` after it arrived.
+    pub fn slow(delay: Duration) -> Self {
+        Self::start_as(Behaviour {
+            delay,
+            ..Behaviour::default()
+        })
+    }
+
+    /// A server that defers every recipient with a 450 reply quoting the address, as real
+    /// servers' refusals do.
+    pub fn deferring() -> Self {
+        Self::start_as(Behaviour {
+            reject: true,
+            ..Behaviour::default()
+        })
+    }
+
+    fn start_as(behaviour: Behaviour) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("the port").port();
         let mut server = Self {
             port,
             inbox: tempfile::tempdir().expect("an inbox directory"),
-            child: None,
-            options: options.iter().map(|o| (*o).to_owned()).collect(),
+            behaviour,
+            running: None,
         };
-        server.resume();
+        server.listen(listener);
         server
     }
 
@@ -76,47 +106,43 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
-    /// Stops the server: connections are refused until [`SmtpServer::resume`].
+    /// Stops the server: open connections are cut, and new ones refused until
+    /// [`SmtpServer::resume`].
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Some(running) = self.running.take() {
+            running.stop.store(true, Ordering::SeqCst);
+            let _ = running.listener.join();
         }
     }
 
-    /// Starts the server (again) on its port, and returns once it accepts connections.
+    /// Starts the server again on its port, and returns once it accepts connections.
     pub fn resume(&mut self) {
-        assert!(self.child.is_none(), "the SMTP server is running already");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/smtp-sink.sh");
-        let mut child = Command::new("bash")
-            .arg(&script)
-            .arg("--port")
-            .arg(self.port.to_string())
-            .arg("--dir")
-            .arg(self.inbox.path())
-            .args(&self.options)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        let stdout = child.stdout.take().expect("the server's stdout");
-        let (ready, wait) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut first = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut first);
-            let _ = ready.send(first);
-        });
-        match wait.recv_timeout(FIRST_START) {
-            Ok(line) if line.contains("listening") => {}
-            other => {
-                let _ = child.kill();
-                panic!(
-                    "the SMTP server (scripts/smtp-sink.sh: python3 with aiosmtpd from PyPI) did \
-                     not start: {other:?}"
-                );
+        assert!(self.running.is_none(), "the SMTP server is running already");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", self.port)) {
+                Ok(listener) => break listener,
+                Err(_) if Instant::now() < deadline => std::thread::sleep(POLL),
+                Err(e) => panic!("the SMTP server cannot listen on {} again: {e}", self.port),
             }
-        }
-        self.child = Some(child);
+        };
+        self.listen(listener);
+    }
+
+    fn listen(&mut self, listener: TcpListener) {
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let stop = Arc::new(AtomicBool::new(false));
+        let keep = Keep {
+            dir: self.inbox.path().to_owned(),
+            behaviour: self.behaviour,
+            numbers: Arc::default(),
+            message: Vec::new(),
+        };
+        let watched = Arc::clone(&stop);
+        let listener = std::thread::spawn(move || accept(&listener, &keep, &watched));
+        self.running = Some(Running { stop, listener });
     }
 
     /// Every mail delivered so far, oldest first.
@@ -172,6 +198,120 @@ impl Drop for SmtpServer {
     }
 }
 
+/// Accepts connections until `stop`, each served on a thread of its own; then waits for those
+/// threads, which end their connections at once.
+fn accept(listener: &TcpListener, keep: &Keep, stop: &Arc<AtomicBool>) {
+    let mut connections = Vec::new();
+    while !stop.load(Ordering::SeqCst) {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let (keep, stop) = (keep.clone(), Arc::clone(stop));
+                connections.push(std::thread::spawn(move || {
+                    let _ = serve(stream, keep, &stop);
+                }));
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => std::thread::sleep(POLL),
+            Err(_) => std::thread::sleep(POLL),
+        }
+    }
+    for connection in connections {
+        let _ = connection.join();
+    }
+}
+
+/// One SMTP session: each line the client sends goes to `mailin`, and its answer back.
+fn serve(stream: TcpStream, keep: Keep, stop: &AtomicBool) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(POLL))?;
+    let mut session = SessionBuilder::new("smtp-sink").build(stream.peer_addr()?.ip(), keep);
+    let mut writer = stream.try_clone()?;
+    session.greeting().write_to(&mut writer)?;
+    let mut reader = BufReader::new(stream);
+    let mut line = Vec::new();
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        // On a timeout the bytes read so far stay in `line`, and the read goes on.
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => return Ok(()),
+            Ok(_) if !line.ends_with(b"\n") => {}
+            Ok(_) => {
+                let response = session.process(&line);
+                line.clear();
+                match response.action {
+                    Action::Reply => response.write_to(&mut writer)?,
+                    Action::NoReply => {}
+                    Action::Close | Action::UpgradeTls => {
+                        response.write_to(&mut writer)?;
+                        return Ok(());
+                    }
+                }
+                writer.flush()?;
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Keeps every message it accepts as an `.eml` file in `dir`, written under a temporary name and
+/// renamed, so a reader never sees half a file.
+#[derive(Clone)]
+struct Keep {
+    dir: PathBuf,
+    behaviour: Behaviour,
+    /// Numbers the files of messages accepted in the same nanosecond.
+    numbers: Arc<AtomicU64>,
+    /// The message being received.
+    message: Vec<u8>,
+}
+
+impl Handler for Keep {
+    fn rcpt(&mut self, to: &str) -> Response {
+        if self.behaviour.reject {
+            // A refusal for now that quotes the recipient, as real servers' replies do.
+            return Response::custom(
+                450,
+                format!("4.2.1 <{to}>: Recipient address deferred: mailbox {to} busy"),
+            );
+        }
+        mailin::response::OK
+    }
+
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        _to: &[String],
+    ) -> Response {
+        self.message.clear();
+        mailin::response::OK
+    }
+
+    fn data(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.message.extend_from_slice(line);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        std::thread::sleep(self.behaviour.delay);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let number = self.numbers.fetch_add(1, Ordering::SeqCst);
+        let name = format!("{nanos:020}-{number:06}.eml");
+        let partial = self.dir.join(format!(".{name}.partial"));
+        let kept = std::fs::write(&partial, &self.message)
+            .and_then(|()| std::fs::rename(&partial, self.dir.join(&name)));
+        self.message.clear();
+        match kept {
+            Ok(()) => Response::custom(250, "Message accepted for delivery".to_owned()),
+            Err(_) => mailin::response::INTERNAL_ERROR,
+        }
+    }
+}
 /// Reads one `.eml` file as a mail client would: headers decoded, the text and HTML parts
 /// decoded from their transfer encoding.
 pub fn parse(file: &Path) -> Delivered {

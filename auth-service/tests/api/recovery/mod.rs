@@ -1,6 +1,6 @@
-//! Account recovery through a real SMTP server (docs/RECOVERY.md): aiosmtpd, started by
-//! `test_support::smtp` for each test, receives what the mail worker sends, and the tests follow
-//! the links in the delivered mails as a person would.
+//! Account recovery through a real SMTP server (docs/RECOVERY.md, Tests): `test_support::smtp`
+//! runs one in process for each test, it receives what the mail worker sends over SMTP, and the
+//! tests follow the links in the delivered mails as a person would.
 
 mod delivery;
 mod relay;

@@ -116,7 +116,7 @@ async fn a_stranger_cannot_spend_the_owners_budget_for_their_own_address() {
 #[actix_web::test]
 async fn a_reset_mail_does_not_wait_behind_other_mail() {
     // A slow mail server (0.4 s a message) and twelve verification mails queued first.
-    let smtp = SmtpServer::start_with(&["--delay", "0.4"]);
+    let smtp = SmtpServer::slow(Duration::from_millis(400));
     let app = app_sending_to(&smtp, &[]).await;
     let owner = app.register_user("rosa").await;
     for n in 0..12 {
@@ -212,7 +212,7 @@ async fn the_outbox_holds_no_usable_link_while_the_mail_server_is_down() {
 
 #[actix_web::test]
 async fn a_mail_servers_refusal_is_kept_without_the_recipients_address() {
-    let smtp = SmtpServer::start_with(&["--reject"]);
+    let smtp = SmtpServer::deferring();
     let app = app_sending_to(&smtp, &[]).await;
     let user = app.register_user("rosa.secret").await;
     until_count(

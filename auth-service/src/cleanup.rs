@@ -8,7 +8,7 @@ use crate::sessions::throttle;
 use actix_web::web;
 use chrono::{TimeDelta, Utc};
 use diesel::PgConnection;
-use service_kit::{Background, StopSignal, StoreError};
+use service_kit::{Background, DbError, StopSignal};
 use std::time::Duration;
 
 const BATCH: i64 = 500;
@@ -39,12 +39,12 @@ async fn drain(
     delete: BatchDelete,
     older_than: Duration,
     stop: Option<&StopSignal>,
-) -> Result<usize, StoreError> {
+) -> Result<usize, DbError> {
     let before = Utc::now() - TimeDelta::seconds(older_than.as_secs() as i64);
     let mut total = 0;
     loop {
         let deleted = db::blocking(pool, move |conn| {
-            Ok::<_, StoreError>(delete(conn, before, BATCH)?)
+            Ok::<_, DbError>(delete(conn, before, BATCH)?)
         })
         .await?;
         total += deleted;
@@ -56,7 +56,7 @@ async fn drain(
 }
 
 /// One full pass. Safe to run on several instances at once.
-pub async fn run_once(pool: &PgPool, retention: Retention) -> Result<Report, StoreError> {
+pub async fn run_once(pool: &PgPool, retention: Retention) -> Result<Report, DbError> {
     run_pass(pool, retention, None).await
 }
 
@@ -64,7 +64,7 @@ async fn run_pass(
     pool: &PgPool,
     retention: Retention,
     stop: Option<&StopSignal>,
-) -> Result<Report, StoreError> {
+) -> Result<Report, DbError> {
     let keep = retention.sessions_and_tokens;
     Ok(Report {
         sessions: drain(pool, cleanup::dead_sessions, keep, stop).await?,

@@ -3,7 +3,7 @@
 //!
 //! The application layer returns its own errors ([`AccountError`], [`SessionError`]) and knows
 //! nothing of HTTP; they convert into `ApiError` here. A database outage is the shared
-//! [`StoreError`]: 503 with `Retry-After`; an unexpected error is a bare 500 whose cause goes only
+//! [`DbError`]: 503 with `Retry-After`; an unexpected error is a bare 500 whose cause goes only
 //! to the log.
 
 use crate::account::AccountError;
@@ -13,7 +13,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use service_kit::request_errors::{RequestError, MAX_JSON_BYTES};
-use service_kit::StoreError;
+use service_kit::DbError;
 use shared_tokens::{AuthError, ErrorBody};
 use std::collections::BTreeMap;
 
@@ -38,7 +38,7 @@ pub enum ApiError {
     #[error("payload too large")]
     PayloadTooLarge,
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] DbError),
 }
 
 impl ApiError {
@@ -83,7 +83,7 @@ fn with_invalid_token_challenge(mut response: HttpResponse) -> HttpResponse {
 }
 
 fn internal(cause: &dyn std::fmt::Display) -> HttpResponse {
-    StoreError::Internal(cause.to_string()).error_response()
+    DbError::Internal(cause.to_string()).error_response()
 }
 
 impl ResponseError for ApiError {

@@ -1,7 +1,7 @@
 //! The one error type of this service's HTTP layer, rendered as the error bodies of docs/API.md.
 //!
 //! Handlers and the database helper return [`ApiError`]. Client mistakes carry a short message.
-//! What the database says is classified once, by `service_kit::StoreError` (the same for both
+//! What the database says is classified once, by `service_kit::DbError` (the same for both
 //! services): a database that cannot be reached is 503 `unavailable` with `Retry-After`, a missing
 //! row 404; anything unexpected is logged with its cause and answered with a bare 500 `internal`.
 
@@ -9,7 +9,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::Error as DieselError;
-use service_kit::StoreError;
+use service_kit::DbError;
 use shared_tokens::{AuthError, ErrorBody};
 use std::collections::BTreeMap;
 
@@ -58,9 +58,9 @@ pub enum ApiError {
     QuotaExceeded { limit: i64 },
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(&'static str),
-    /// The database refused or could not be reached, as `StoreError` classified it.
+    /// The database refused or could not be reached, as `DbError` classified it.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] DbError),
     /// Something other than the database went wrong.
     #[error("internal error: {0}")]
     Internal(#[source] BoxError),
@@ -146,7 +146,7 @@ impl ResponseError for ApiError {
             )
             .respond(status),
             // This service's own 404 sentence, whoever found nothing.
-            Self::NotFound | Self::Store(StoreError::NotFound) => {
+            Self::NotFound | Self::Store(DbError::NotFound) => {
                 ErrorBody::new("not_found", "Nothing was found here.").respond(status)
             }
             Self::Store(store) => store.error_response(),
@@ -266,7 +266,7 @@ mod tests {
 
     #[actix_web::test]
     async fn an_unreachable_database_is_a_503_asking_to_retry() {
-        let error = ApiError::from(StoreError::Unavailable("down".into()));
+        let error = ApiError::from(DbError::Unavailable("down".into()));
         let response = error.error_response();
         assert!(response.headers().contains_key("retry-after"));
         let (status, body) = body_of(error).await;

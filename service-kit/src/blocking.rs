@@ -1,7 +1,7 @@
 //! Database work off the async workers.
 
+use crate::db_error::DbError;
 use crate::request_id;
-use crate::store::StoreError;
 use actix_web::web;
 use r2d2::{ManageConnection, Pool, PooledConnection};
 use std::time::Duration;
@@ -27,24 +27,24 @@ fn checkout<M: ManageConnection>(pool: &Pool<M>) -> Result<PooledConnection<M>, 
 /// Runs `f` with a pooled connection on actix's blocking thread pool, so a slow or absent
 /// database never stalls the async workers, and with the request's id, so its log lines carry
 /// it. A connection that cannot be had within the pool's timeout is
-/// [`StoreError::Unavailable`] (503 in both services), in the caller's error type.
+/// [`DbError::Unavailable`] (503 in both services), in the caller's error type.
 pub async fn with_connection<M, T, E, F>(pool: &Pool<M>, f: F) -> Result<T, E>
 where
     M: ManageConnection,
     F: FnOnce(&mut M::Connection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
-    E: From<StoreError> + Send + 'static,
+    E: From<DbError> + Send + 'static,
 {
     let pool = pool.clone();
     let id = request_id::current();
     web::block(move || {
         request_id::in_blocking(id, || {
-            let mut conn = checkout(&pool).map_err(StoreError::from)?;
+            let mut conn = checkout(&pool).map_err(DbError::from)?;
             f(&mut conn)
         })
     })
     .await
-    .map_err(StoreError::from)?
+    .map_err(DbError::from)?
 }
 
 #[cfg(test)]
@@ -76,7 +76,7 @@ mod tests {
         let (seen, thread) = request_id::scope(
             id.clone(),
             with_connection(&pool, |_conn| {
-                Ok::<_, StoreError>((request_id::current(), std::thread::current().id()))
+                Ok::<_, DbError>((request_id::current(), std::thread::current().id()))
             }),
         )
         .await

@@ -7,8 +7,8 @@
 //! its pending embedded migrations while holding a PostgreSQL advisory lock, so instances
 //! starting together take turns instead of racing on the schema.
 
+use crate::db_error::DbError;
 use crate::pooled::{PgManager, PooledPg};
-use crate::store::StoreError;
 use diesel::migration::{Migration, MigrationSource};
 use diesel::pg::{Pg, PgConnection};
 use diesel::r2d2::Pool;
@@ -147,24 +147,24 @@ pub async fn with_pg<T, E, F>(pool: &PgPool, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
-    E: From<StoreError> + Send + 'static,
+    E: From<DbError> + Send + 'static,
 {
     crate::blocking::with_connection(pool, move |conn: &mut PooledPg| f(conn)).await
 }
 
 /// Whether the database answers `SELECT 1` within [`crate::blocking::READY_WITHIN`]: what
 /// `GET /readyz` reports on both services, as a 503 with `Retry-After` when it does not.
-pub async fn ready(pool: &PgPool) -> Result<(), StoreError> {
+pub async fn ready(pool: &PgPool) -> Result<(), DbError> {
     let ping = with_pg(pool, |conn| {
         diesel::sql_query("SELECT 1")
             .execute(conn)
             .map(|_| ())
-            .map_err(StoreError::from)
+            .map_err(DbError::from)
     });
     // A probe wants an answer within its own timeout, whatever the database does.
     actix_web::rt::time::timeout(crate::blocking::READY_WITHIN, ping)
         .await
-        .map_err(|_| StoreError::Unavailable("readiness check timed out".into()))?
+        .map_err(|_| DbError::Unavailable("readiness check timed out".into()))?
 }
 
 #[cfg(test)]
@@ -215,7 +215,7 @@ mod tests {
         assert!(again.is_empty(), "nothing left to apply: {again:?}");
         ready(&a).await.unwrap();
         db.set_available(false);
-        assert!(matches!(ready(&a).await, Err(StoreError::Unavailable(_))));
+        assert!(matches!(ready(&a).await, Err(DbError::Unavailable(_))));
     }
 
     #[actix_web::test]

@@ -3,7 +3,7 @@
 
 use crate::domain::InvalidFields;
 use crate::sessions::SessionError;
-use service_kit::StoreError;
+use service_kit::DbError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -35,7 +35,7 @@ pub enum AccountError {
     #[error(transparent)]
     Session(#[from] SessionError),
     #[error(transparent)]
-    Store(StoreError),
+    Store(DbError),
     /// This instance has as much password work in flight as it takes.
     #[error("too much password work in flight")]
     Busy,
@@ -43,8 +43,8 @@ pub enum AccountError {
     Hashing(String),
 }
 
-impl From<StoreError> for AccountError {
-    fn from(error: StoreError) -> Self {
+impl From<DbError> for AccountError {
+    fn from(error: DbError) -> Self {
         if error.is_conflict_on("email") {
             Self::Taken("email")
         } else if error.is_conflict_on("username") {
@@ -57,6 +57,6 @@ impl From<StoreError> for AccountError {
 
 impl From<diesel::result::Error> for AccountError {
     fn from(error: diesel::result::Error) -> Self {
-        StoreError::from(error).into()
+        DbError::from(error).into()
     }
 }

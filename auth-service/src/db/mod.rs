@@ -16,7 +16,7 @@ use diesel::pg::PgConnection;
 use diesel::{QueryResult, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 use service_kit::database::Migrations;
-use service_kit::StoreError;
+use service_kit::DbError;
 
 pub use service_kit::database::PgPool;
 
@@ -30,12 +30,12 @@ pub const SCHEMA: Migrations = Migrations {
 };
 
 /// Runs `f` with a pooled connection on the blocking thread pool; a connection that cannot be
-/// had is [`StoreError::Unavailable`], in the caller's error type.
+/// had is [`DbError::Unavailable`], in the caller's error type.
 pub async fn blocking<T, E, F>(pool: &PgPool, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
-    E: From<StoreError> + Send + 'static,
+    E: From<DbError> + Send + 'static,
 {
     service_kit::database::with_pg(pool, f).await
 }

@@ -8,7 +8,7 @@ use super::{Mail, Outbox};
 use crate::db::outbox::{QueuedMail, CHANGE_NOTICE_REQUEST, RESET_REQUEST, VERIFICATION_REQUEST};
 use crate::db::{self, email_tokens, PgPool};
 use crate::domain::LinkToken;
-use service_kit::StoreError;
+use service_kit::DbError;
 
 /// A link mail ready to go, and the hash of its token, retired if the mail does not go out.
 pub struct LinkMail {
@@ -27,7 +27,7 @@ pub async fn render(
     pool: &PgPool,
     outbox: &Outbox,
     row: &QueuedMail,
-) -> Result<Option<LinkMail>, StoreError> {
+) -> Result<Option<LinkMail>, DbError> {
     let settings = outbox.settings();
     let lifetime = match row.kind.as_str() {
         RESET_REQUEST => settings.reset_lifetime,
@@ -40,7 +40,7 @@ pub async fn render(
     let hash = token_hash.clone();
     let expires_at = super::expiry(lifetime);
     let minted = db::blocking(pool, move |conn| {
-        Ok::<_, StoreError>(email_tokens::mint(
+        Ok::<_, DbError>(email_tokens::mint(
             conn, &kind, &recipient, user_id, &hash, expires_at,
         )?)
     })

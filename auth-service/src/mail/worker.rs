@@ -11,7 +11,7 @@ use crate::db::outbox::{self, Lane, QueuedMail};
 use crate::db::{self, email_tokens, PgPool};
 use crate::metrics::{AuthMetrics, MailOutcome};
 use chrono::{TimeDelta, Utc};
-use service_kit::{Background, StopSignal, StoreError};
+use service_kit::{Background, DbError, StopSignal};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -98,12 +98,12 @@ impl Worker {
     }
 
     /// Drops expired mails, then sends the due ones of `lane`; how many were taken.
-    async fn round(&self, lane: Lane, stop: &StopSignal) -> Result<usize, StoreError> {
+    async fn round(&self, lane: Lane, stop: &StopSignal) -> Result<usize, DbError> {
         let now = Utc::now();
         let (expired, due) = db::blocking(&self.pool, move |conn| {
             let expired = outbox::drop_expired(conn, now)?;
             let due = outbox::claim_due(conn, lane, now, now + LEASE, BATCH)?;
-            Ok::<_, StoreError>((expired, due))
+            Ok::<_, DbError>((expired, due))
         })
         .await?;
         for kind in expired {
@@ -122,7 +122,7 @@ impl Worker {
     }
 
     /// Sends one claimed mail: a notice as stored, a link mail made now.
-    async fn deliver(&self, row: QueuedMail) -> Result<(), StoreError> {
+    async fn deliver(&self, row: QueuedMail) -> Result<(), DbError> {
         let (id, attempts) = (row.id, row.attempts);
         let (mail, token_hash) = if links::is_link(&row.kind) {
             match links::render(&self.pool, &self.outbox, &row).await? {
@@ -172,7 +172,7 @@ impl Worker {
                 self.metrics.mail(MailOutcome::Dropped);
                 db::blocking(&self.pool, move |conn| {
                     retire(conn)?;
-                    Ok::<_, StoreError>(outbox::delivered(conn, id).map(|_| ())?)
+                    Ok::<_, DbError>(outbox::delivered(conn, id).map(|_| ())?)
                 })
                 .await
             }
@@ -187,7 +187,7 @@ impl Worker {
                 let next = Utc::now() + TimeDelta::from_std(wait).unwrap_or(LEASE);
                 db::blocking(&self.pool, move |conn| {
                     retire(conn)?;
-                    Ok::<_, StoreError>(outbox::failed(conn, id, next, &message).map(|_| ())?)
+                    Ok::<_, DbError>(outbox::failed(conn, id, next, &message).map(|_| ())?)
                 })
                 .await
             }
@@ -195,16 +195,16 @@ impl Worker {
     }
 
     /// The row is done with: sent, refused for good, or no longer wanted.
-    async fn forget(&self, id: i64) -> Result<(), StoreError> {
+    async fn forget(&self, id: i64) -> Result<(), DbError> {
         db::blocking(&self.pool, move |conn| {
-            Ok::<_, StoreError>(outbox::delivered(conn, id).map(|_| ())?)
+            Ok::<_, DbError>(outbox::delivered(conn, id).map(|_| ())?)
         })
         .await
     }
 
     /// Updates the outbox gauges; a failed read leaves them as they were.
     async fn read_gauges(&self) {
-        let read = db::blocking(&self.pool, |conn| Ok::<_, StoreError>(outbox::depth(conn)?));
+        let read = db::blocking(&self.pool, |conn| Ok::<_, DbError>(outbox::depth(conn)?));
         match read.await {
             Ok((depth, oldest)) => {
                 let age = oldest.map_or(0, |at| (Utc::now() - at).num_seconds().max(0));

@@ -2,7 +2,7 @@ use crate::db::PgPool;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 use service_kit::openapi_responses::ServerErrors;
-use service_kit::StoreError;
+use service_kit::DbError;
 
 /// The service's name and version.
 #[utoipa::path(
@@ -37,7 +37,7 @@ pub async fn healthz() -> HttpResponse {
     tag = "health",
     responses((status = 200, description = "The database answers"), ServerErrors)
 )]
-pub async fn readyz(pool: web::Data<PgPool>) -> Result<HttpResponse, StoreError> {
+pub async fn readyz(pool: web::Data<PgPool>) -> Result<HttpResponse, DbError> {
     service_kit::database::ready(&pool).await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready"})))
 }

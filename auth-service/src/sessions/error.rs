@@ -1,7 +1,7 @@
 //! How starting, rotating or ending a session can fail; `crate::error` maps each case to its
 //! answer once (docs/API.md, Error body).
 
-use service_kit::StoreError;
+use service_kit::DbError;
 use shared_tokens::token::SignError;
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ pub enum SessionError {
     #[error("the session has ended")]
     Ended,
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] DbError),
     #[error("token signing failed: {0}")]
     Signing(#[from] SignError),
 }

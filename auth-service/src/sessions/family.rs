@@ -12,7 +12,7 @@ use crate::domain::ClientInfo;
 use crate::issuer::{token_hash, Issuer};
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
-use service_kit::StoreError;
+use service_kit::DbError;
 use shared_tokens::RefreshClaims;
 use uuid::Uuid;
 
@@ -227,7 +227,7 @@ fn refused(outcome: &str) -> SessionError {
 
 /// An answer of the function that the code does not expect: a schema out of step with it.
 fn malformed(outcome: &str) -> SessionError {
-    SessionError::Store(StoreError::Internal(format!(
+    SessionError::Store(DbError::Internal(format!(
         "rotate_refresh_token answered {outcome:?} without what goes with it"
     )))
 }

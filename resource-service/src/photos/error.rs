@@ -1,6 +1,6 @@
 use crate::storage::StorageError;
 use diesel::result::Error as DieselError;
-use service_kit::StoreError;
+use service_kit::DbError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PhotoError {
@@ -31,7 +31,7 @@ pub enum PhotoError {
     #[error("a photo worker thread went away")]
     WorkerLost,
     #[error(transparent)]
-    Database(StoreError),
+    Database(DbError),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -45,10 +45,10 @@ impl From<DieselError> for PhotoError {
     }
 }
 
-impl From<StoreError> for PhotoError {
-    fn from(error: StoreError) -> Self {
+impl From<DbError> for PhotoError {
+    fn from(error: DbError) -> Self {
         match error {
-            StoreError::NotFound => Self::NotFound,
+            DbError::NotFound => Self::NotFound,
             other => Self::Database(other),
         }
     }

@@ -2,7 +2,7 @@ use crate::db::DbPool;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use service_kit::openapi_responses::ServerErrors;
-use service_kit::StoreError;
+use service_kit::DbError;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -58,7 +58,7 @@ pub async fn healthz() -> HttpResponse {
         ServerErrors,
     )
 )]
-pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, StoreError> {
+pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, DbError> {
     service_kit::database::ready(&pool).await?;
     Ok(HttpResponse::Ok().json(Status { status: "ready" }))
 }

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::photos::PhotoError;
 use crate::profile::ProfileError;
 use crate::storage::StorageError;
-use service_kit::StoreError;
+use service_kit::DbError;
 
 impl From<PhotoError> for ApiError {
     fn from(error: PhotoError) -> Self {
@@ -37,7 +37,7 @@ impl From<PhotoError> for ApiError {
                 ApiError::internal("a photo's object is missing from the photo store")
             }
             PhotoError::Storage(StorageError::Failed(error)) => {
-                ApiError::Store(StoreError::Unavailable(format!("photo store: {error}")))
+                ApiError::Store(DbError::Unavailable(format!("photo store: {error}")))
             }
         }
     }

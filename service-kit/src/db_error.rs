@@ -1,6 +1,7 @@
-//! What a database call can fail with, classified once for both services: each service's error
-//! type maps these four cases to the same answers (docs/API.md, Error body): 404, 409, 503 with
-//! `Retry-After`, and a bare 500 whose cause goes only to the log.
+//! What a database call can fail with, classified once for both services (the photo store has
+//! an error of its own): each service's error type maps these four cases to the same answers
+//! (docs/API.md, Error body): 404, 409, 503 with `Retry-After`, and a bare 500 whose cause goes
+//! only to the log.
 
 use actix_web::error::BlockingError;
 use actix_web::http::header::{self, HeaderValue};
@@ -14,7 +15,7 @@ use shared_tokens::ErrorBody;
 pub const RETRY_AFTER_SECONDS: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
+pub enum DbError {
     /// The row asked for is not there.
     #[error("not found")]
     NotFound,
@@ -30,14 +31,14 @@ pub enum StoreError {
     Internal(String),
 }
 
-impl StoreError {
+impl DbError {
     /// Whether the refused value was the one a constraint whose name contains `column` guards.
     pub fn is_conflict_on(&self, column: &str) -> bool {
         matches!(self, Self::Conflict { constraint } if constraint.contains(column))
     }
 }
 
-impl ResponseError for StoreError {
+impl ResponseError for DbError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -76,7 +77,7 @@ impl ResponseError for StoreError {
     }
 }
 
-impl From<DieselError> for StoreError {
+impl From<DieselError> for DbError {
     fn from(error: DieselError) -> Self {
         match error {
             DieselError::NotFound => Self::NotFound,
@@ -108,13 +109,13 @@ fn is_connection_loss(message: &str) -> bool {
         || message.contains("no connection to the server")
 }
 
-impl From<r2d2::Error> for StoreError {
+impl From<r2d2::Error> for DbError {
     fn from(error: r2d2::Error) -> Self {
         Self::Unavailable(error.to_string())
     }
 }
 
-impl From<BlockingError> for StoreError {
+impl From<BlockingError> for DbError {
     fn from(error: BlockingError) -> Self {
         Self::Internal(error.to_string())
     }
@@ -149,7 +150,7 @@ mod tests {
         }
     }
 
-    fn database(kind: DatabaseErrorKind, message: &'static str) -> StoreError {
+    fn database(kind: DatabaseErrorKind, message: &'static str) -> DbError {
         DieselError::DatabaseError(kind, Box::new(Info(message))).into()
     }
 
@@ -168,7 +169,7 @@ mod tests {
             ),
         ] {
             assert!(
-                matches!(database(kind, message), StoreError::Unavailable(_)),
+                matches!(database(kind, message), DbError::Unavailable(_)),
                 "{message}"
             );
         }
@@ -176,13 +177,13 @@ mod tests {
 
     #[test]
     fn an_outage_is_a_503_asking_to_retry_and_an_internal_error_hides_its_cause() {
-        let response = StoreError::Unavailable("down".into()).error_response();
+        let response = DbError::Unavailable("down".into()).error_response();
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
             response.headers().get(header::RETRY_AFTER),
             Some(&HeaderValue::from(RETRY_AFTER_SECONDS))
         );
-        let response = StoreError::Internal("relation \"users\" does not exist".into());
+        let response = DbError::Internal("relation \"users\" does not exist".into());
         let body =
             actix_web::body::MessageBody::try_into_bytes(response.error_response().into_body());
         let body = body
@@ -199,11 +200,11 @@ mod tests {
         assert!(!conflict.is_conflict_on("username"));
         assert!(matches!(
             database(DatabaseErrorKind::CheckViolation, "check"),
-            StoreError::Internal(_)
+            DbError::Internal(_)
         ));
         assert!(matches!(
-            StoreError::from(DieselError::NotFound),
-            StoreError::NotFound
+            DbError::from(DieselError::NotFound),
+            DbError::NotFound
         ));
     }
 }

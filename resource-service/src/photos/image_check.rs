@@ -107,7 +107,7 @@ pub(super) fn limits(max_alloc: u64) -> Limits {
     limits
 }
 
-pub(super) fn too_large() -> PhotoError {
+fn too_large() -> PhotoError {
     PhotoError::TooManyPixels {
         max_pixels: MAX_PIXELS,
         max_side: MAX_SIDE,

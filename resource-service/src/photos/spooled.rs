@@ -95,11 +95,16 @@ impl SpooledFile {
     }
 
     /// Everything written, read back into memory. Blocking: call it on a worker.
-    pub fn into_bytes(mut self) -> std::io::Result<Vec<u8>> {
+    pub fn read_all(&mut self) -> std::io::Result<Vec<u8>> {
         self.file.seek(SeekFrom::Start(0))?;
         let mut bytes = Vec::with_capacity(self.len);
-        self.file.take(self.len as u64).read_to_end(&mut bytes)?;
+        (&self.file).take(self.len as u64).read_to_end(&mut bytes)?;
         Ok(bytes)
+    }
+
+    /// [`SpooledFile::read_all`], for the last read of the file.
+    pub fn into_bytes(mut self) -> std::io::Result<Vec<u8>> {
+        self.read_all()
     }
 }
 

@@ -16,7 +16,7 @@ use super::strip::strip_metadata;
 use super::PhotoError;
 use crate::domain::ImageType;
 use prometheus::IntGauge;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -106,17 +106,7 @@ impl PrepareWorkers {
                     .header()
                     .map_err(PhotoError::Spool)
                     .and_then(|header| decode_cost(image, header, len));
-                let cost = match cost {
-                    Err(PhotoError::TooManyPixels { .. }) => {
-                        let mut bytes = Vec::with_capacity(file.len());
-                        match file.header().and_then(|mut h| h.read_to_end(&mut bytes)) {
-                            Ok(_) => Err(oversized_or_not_an_image(image, bytes)),
-                            Err(error) => Err(PhotoError::Spool(error)),
-                        }
-                    }
-                    other => other,
-                };
-                (cost, file)
+                (priced(image, cost, || file.read_all()), file)
             })
             .await?;
         self.prepare_within_budget(cost?, move || {
@@ -136,13 +126,8 @@ impl PrepareWorkers {
         let len = bytes.len() as u64;
         let (cost, bytes) = self
             .run_io(move || {
-                let cost = match decode_cost(image, Cursor::new(&bytes), len) {
-                    Err(PhotoError::TooManyPixels { .. }) => {
-                        Err(oversized_or_not_an_image(image, bytes.clone()))
-                    }
-                    other => other,
-                };
-                (cost, bytes)
+                let cost = decode_cost(image, Cursor::new(&bytes), len);
+                (priced(image, cost, || Ok(bytes.clone())), bytes)
             })
             .await?;
         self.prepare_within_budget(cost?, move || Ok((image, bytes)))
@@ -170,13 +155,22 @@ impl PrepareWorkers {
     }
 }
 
-/// The refusal of a file whose header claims more pixels than the bounds: a file that is not a
-/// well-formed container of its format is refused as not an image, whatever its header claims,
-/// as the decode would have refused it (docs/API.md, "Upload rules"). Only the container is
-/// walked (`strip.rs`), no pixel is decoded; the file is at most `MAX_PHOTO_BYTES`.
-fn oversized_or_not_an_image(image: ImageType, bytes: Vec<u8>) -> PhotoError {
+/// The decode's price as `decode_cost` read it, except for a header that claims more pixels
+/// than the bounds: the file, read whole with `whole`, is then refused as not an image when it
+/// is not a well-formed container of its format, as the decode would have refused it
+/// (docs/API.md, "Upload rules"). Only the container is walked (`strip.rs`), no pixel is
+/// decoded; the file is at most `MAX_PHOTO_BYTES`.
+fn priced(
+    image: ImageType,
+    cost: Result<u64, PhotoError>,
+    whole: impl FnOnce() -> std::io::Result<Vec<u8>>,
+) -> Result<u64, PhotoError> {
+    let Err(too_large @ PhotoError::TooManyPixels { .. }) = cost else {
+        return cost;
+    };
+    let bytes = whole().map_err(PhotoError::Spool)?;
     match strip_metadata(image, bytes) {
-        Ok(_) => super::image_check::too_large(),
-        Err(_) => PhotoError::NotAnImage,
+        Ok(_) => Err(too_large),
+        Err(_) => Err(PhotoError::NotAnImage),
     }
 }

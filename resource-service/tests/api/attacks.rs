@@ -239,15 +239,7 @@ async fn metrics_are_not_public_and_made_up_methods_add_no_series() {
         404
     );
     let scrape = || async {
-        let text = app
-            .client
-            .get(format!("{}/metrics", app.metrics_address))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = app.metrics_text().await;
         text.lines()
             .filter(|l| l.starts_with("http_requests_total{"))
             .map(str::to_owned)

@@ -151,6 +151,13 @@ pub async fn spawn_app_on(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
+    /// What `GET /metrics` on the metrics listener answers now.
+    pub async fn metrics_text(&self) -> String {
+        let url = format!("{}/metrics", self.metrics_address);
+        let response = self.client.get(url).send().await.unwrap();
+        response.text().await.unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

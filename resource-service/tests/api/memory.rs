@@ -4,7 +4,7 @@
 //! threads. `RESOURCE_SERVICE_BIN=target/release/resource-service` measures the release build.
 
 use crate::helpers::{TestPhotoStore, TestUser};
-use crate::shutdown::{free_port, start_binary, token, wait_until_healthy};
+use crate::shutdown::{free_port, start_binary, token, wait_until_healthy, Running};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -78,18 +78,51 @@ fn service_vars(
     .collect()
 }
 
+/// The binary running on a database and a photo directory of its own, killed when dropped.
+struct Binary {
+    port: u16,
+    vars: Vec<(&'static str, String)>,
+    running: Running,
+    _db: TestDatabase,
+    _store: TestPhotoStore,
+}
+
+impl Binary {
+    /// Started with [`service_vars`] and `extra`, once it answers.
+    fn start(extra: &[(&'static str, &str)]) -> Binary {
+        let (db, store, port) = (
+            TestDatabase::create(),
+            TestPhotoStore::directory(),
+            free_port(),
+        );
+        let mut vars = service_vars(&db, &store, port);
+        vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        let (mut running, log) = start_binary(&vars);
+        wait_until_healthy(port, &mut running, &log);
+        Binary {
+            port,
+            vars,
+            running,
+            _db: db,
+            _store: store,
+        }
+    }
+
+    fn peak_rss_kb(&self) -> u64 {
+        peak_rss_kb(self.running.0.id())
+    }
+
+    fn token(&self, user: &TestUser) -> String {
+        token(&self.vars, user)
+    }
+}
+
 #[test]
 fn endless_uploads_keep_the_process_under_64_mb() {
-    let (db, store, port) = (
-        TestDatabase::create(),
-        TestPhotoStore::directory(),
-        free_port(),
-    );
-    let vars = service_vars(&db, &store, port);
-    let (mut running, log) = start_binary(&vars);
-    wait_until_healthy(port, &mut running, &log);
-    let token = token(&vars, &TestUser::new("streamer"));
-    let before = peak_rss_kb(running.0.id());
+    let binary = Binary::start(&[]);
+    let port = binary.port;
+    let token = binary.token(&TestUser::new("streamer"));
+    let before = binary.peak_rss_kb();
 
     // Four clients at once, each streaming 64 MiB: two never send a boundary line at all, two
     // open a PNG part that never ends.
@@ -114,7 +147,7 @@ fn endless_uploads_keep_the_process_under_64_mb() {
         let status = client.join().unwrap();
         assert!(status.starts_with("HTTP/1.1 413"), "{status}");
     }
-    let peak = peak_rss_kb(running.0.id());
+    let peak = binary.peak_rss_kb();
     println!("resource-service peak RSS: {before} kB at start, {peak} kB after 4 x 64 MiB streams");
     assert!(peak < LIMIT_KB, "peak RSS {peak} kB is over {LIMIT_KB} kB");
 }
@@ -139,16 +172,9 @@ fn five_mib_jpeg() -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_uploads_and_sixteen_downloads_of_5_mib_at_once_stay_under_64_mb() {
-    let (db, store, port) = (
-        TestDatabase::create(),
-        TestPhotoStore::directory(),
-        free_port(),
-    );
-    let mut vars = service_vars(&db, &store, port);
     // As the image and scripts/dev.sh run it (docs/PHOTOS.md, Memory).
-    vars.push(("MALLOC_ARENA_MAX", "2".to_owned()));
-    let (mut running, log) = start_binary(&vars);
-    wait_until_healthy(port, &mut running, &log);
+    let binary = Binary::start(&[("MALLOC_ARENA_MAX", "2")]);
+    let port = binary.port;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     let jpeg = five_mib_jpeg();
@@ -165,21 +191,21 @@ async fn sixteen_uploads_and_sixteen_downloads_of_5_mib_at_once_stay_under_64_mb
             .multipart(reqwest::multipart::Form::new().part("file", part))
             .send()
     };
-    let first = upload(token(&vars, &TestUser::new("first")), jpeg.clone())
+    let first = upload(binary.token(&TestUser::new("first")), jpeg.clone())
         .await
         .unwrap();
     assert_eq!(first.status(), reqwest::StatusCode::CREATED);
     let photo: serde_json::Value = first.json().await.unwrap();
     let content = format!("{base}{}", photo["content_url"].as_str().unwrap());
     let size = photo["size_bytes"].as_u64().unwrap();
-    let before = peak_rss_kb(running.0.id());
+    let before = binary.peak_rss_kb();
 
     let uploads = (0..16).map(|n| {
-        let token = token(&vars, &TestUser::new(&format!("uploader{n}")));
+        let token = binary.token(&TestUser::new(&format!("uploader{n}")));
         let sent = upload(token, jpeg.clone());
         async move { sent.await.unwrap().status() }
     });
-    let reader = token(&vars, &TestUser::new("reader"));
+    let reader = binary.token(&TestUser::new("reader"));
     let downloads = (0..16).map(|_| {
         let request = client.get(&content).bearer_auth(&reader).send();
         async move {
@@ -206,7 +232,7 @@ async fn sixteen_uploads_and_sixteen_downloads_of_5_mib_at_once_stay_under_64_mb
         received.iter().all(|r| *r == size),
         "{received:?} of {size}"
     );
-    let peak = peak_rss_kb(running.0.id());
+    let peak = binary.peak_rss_kb();
     println!(
         "resource-service peak RSS: {before} kB before, {peak} kB after 16 uploads and 16 \
          downloads of {} bytes at once",
@@ -220,22 +246,14 @@ async fn sixteen_uploads_and_sixteen_downloads_of_5_mib_at_once_stay_under_64_mb
 /// Every answer is below 500 and the process stays under 512 MB.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_uploads_of_49_megapixel_pngs_at_once_stay_under_512_mb_with_sixteen_threads() {
-    let (db, store, port) = (
-        TestDatabase::create(),
-        TestPhotoStore::directory(),
-        free_port(),
-    );
-    let mut vars = service_vars(&db, &store, port);
-    vars.push(("MALLOC_ARENA_MAX", "2".to_owned()));
-    vars.push(("PHOTO_WORKERS", "16".to_owned()));
-    let (mut running, log) = start_binary(&vars);
-    wait_until_healthy(port, &mut running, &log);
+    let binary = Binary::start(&[("MALLOC_ARENA_MAX", "2"), ("PHOTO_WORKERS", "16")]);
+    let port = binary.port;
     let png = crate::upload_floods::png_49_megapixels();
-    let before = peak_rss_kb(running.0.id());
+    let before = binary.peak_rss_kb();
 
     let client = reqwest::Client::new();
     let uploads = (0..8).map(|n| {
-        let token = token(&vars, &TestUser::new(&format!("flooder{n}")));
+        let token = binary.token(&TestUser::new(&format!("flooder{n}")));
         let part = reqwest::multipart::Part::bytes(png.clone()).file_name("big.png");
         let sent = client
             .post(format!("http://127.0.0.1:{port}/photos"))
@@ -245,7 +263,7 @@ async fn eight_uploads_of_49_megapixel_pngs_at_once_stay_under_512_mb_with_sixte
         async move { sent.await.unwrap().status() }
     });
     let statuses = futures_util::future::join_all(uploads).await;
-    let peak = peak_rss_kb(running.0.id());
+    let peak = binary.peak_rss_kb();
     println!(
         "resource-service peak RSS: {before} kB before, {peak} kB after 8 uploads of a \
          7000x7000 PNG ({} bytes) at once with 16 photo threads; answers {statuses:?}",

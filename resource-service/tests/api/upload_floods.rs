@@ -48,15 +48,7 @@ async fn a_client_that_hangs_up_during_its_decode_keeps_the_decode_memory_until_
     let png = png_49_megapixels();
     assert!(png.len() < 1 << 20, "{}", png.len());
     let gauges = || async {
-        let text = app
-            .client
-            .get(format!("{}/metrics", app.metrics_address))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = app.metrics_text().await;
         let running = metric(&text, "photo_prepares_running").unwrap();
         let reserved = metric(&text, "photo_decode_memory_reserved_bytes").unwrap();
         (running, reserved)

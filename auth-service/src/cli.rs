@@ -4,7 +4,7 @@
 
 use crate::config::Settings;
 use crate::db;
-use crate::startup::Application;
+use crate::startup;
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
 use std::process::ExitCode;
@@ -54,7 +54,10 @@ pub async fn run(cli: Cli) -> ExitCode {
             Err(code) => code,
         },
         Command::Serve => match settings() {
-            Ok(settings) => serve(settings).await,
+            Ok(settings) => {
+                service_kit::server::serve_until_stopped("auth-service", startup::build(settings))
+                    .await
+            }
             Err(code) => code,
         },
     }
@@ -82,20 +85,6 @@ fn report(result: Result<String, String>) -> ExitCode {
     }
 }
 
-async fn serve(settings: Settings) -> ExitCode {
-    let served = match Application::build(settings).await {
-        Ok(app) => app.run_until_stopped().await.map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("auth-service: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
 /// `auth-service grant-role <username> <role>`: adds a role without SQL. Returns the line to print.
 pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<String, String> {
     let role = role.trim();
@@ -110,7 +99,7 @@ pub fn grant_role(settings: &Settings, username: &str, role: &str) -> Result<Str
         ));
     }
     let username = crate::domain::Username::normalise(username);
-    let pool = service_kit::database::pool(settings.database_url.expose_secret(), 1);
+    let pool = service_kit::database::pool(settings.server.database_url.expose_secret(), 1);
     let mut conn = pool.get().map_err(|e| format!("DATABASE_URL: {e}"))?;
     service_kit::database::migrate(&mut conn, db::SCHEMA)
         .map_err(|e| format!("DATABASE_URL: the database migrations failed: {e}"))?;

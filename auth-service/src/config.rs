@@ -3,10 +3,10 @@
 use crate::http::rate_limit::RateLimit;
 use crate::mail::MailSettings;
 use crate::password_work::PasswordWorkLimits;
-use secrecy::SecretString;
-use shared_tokens::config::Env;
+use service_kit::server::{Defaults, ServerSettings};
+use service_kit::{ConfigError, Env};
 use shared_tokens::TrustedProxies;
-use shared_tokens::{AccessConfig, ConfigError, Role, Secret};
+use shared_tokens::{AccessConfig, Role, Secret};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -14,10 +14,9 @@ use std::time::Duration;
 /// type whose `Debug` is redacted, so printing the settings prints none of them.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub database_url: SecretString,
-    pub bind_addr: String,
-    /// `APP_ENV=production`: the development conveniences (the `/docs` page) are off.
-    pub production: bool,
+    /// `DATABASE_URL`, `BIND_ADDR`, `APP_ENV`, `DB_POOL_SIZE`, `SHUTDOWN_TIMEOUT`, `METRICS_ADDR`:
+    /// read as resource-service reads them.
+    pub server: ServerSettings,
     pub access: AccessConfig,
     pub refresh_secret: Secret,
     pub refresh_previous_secrets: Vec<Secret>,
@@ -30,7 +29,6 @@ pub struct Settings {
     pub bcrypt_cost: u32,
     /// bcrypt comparisons and hashes running and waiting at most (docs/CONFIGURATION.md).
     pub password_work: PasswordWorkLimits,
-    pub db_pool_size: u32,
     /// Per-address limit on login, register and refresh; `None` when switched off.
     pub rate_limit: Option<RateLimit>,
     /// `RATE_LIMIT_BURST`: requests one address may send at once on a limited route.
@@ -44,10 +42,6 @@ pub struct Settings {
     pub cleanup_retention: Duration,
     /// How long audit events are kept.
     pub audit_retention: Duration,
-    /// How long a stopping service lets in-flight requests finish.
-    pub shutdown_timeout: Duration,
-    /// `METRICS_ADDR`: where `/metrics` is served, apart from the public port; `None` is off.
-    pub metrics_addr: Option<String>,
     /// Account-recovery mail: delivery, sender, links, lifetimes (docs/CONFIGURATION.md, All variables).
     pub mail: MailSettings,
 }
@@ -61,9 +55,18 @@ impl Settings {
 
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Env::new(lookup);
+        let server = ServerSettings::from_env(
+            &env,
+            &Defaults {
+                bind_addr: "0.0.0.0:8080",
+                metrics_addr: "127.0.0.1:9090",
+                database: "auth",
+            },
+        )?;
         let access = AccessConfig::from_env(&env, Role::Issuer)?;
-        let refresh_secret = env.secret("REFRESH_TOKEN_SECRET")?;
-        let refresh_previous_secrets = env.secrets("REFRESH_TOKEN_PREVIOUS_SECRETS")?;
+        let refresh_secret = shared_tokens::config::secret(&env, "REFRESH_TOKEN_SECRET")?;
+        let refresh_previous_secrets =
+            shared_tokens::config::secrets(&env, "REFRESH_TOKEN_PREVIOUS_SECRETS")?;
         let access_secrets = access.keys.secrets();
         if std::iter::once(&refresh_secret)
             .chain(&refresh_previous_secrets)
@@ -96,13 +99,6 @@ impl Settings {
             ));
         }
         let password_work = password_work_limits(&env)?;
-        let db_pool_size = env.number("DB_POOL_SIZE", 10u32, "a whole number from 1 to 1000")?;
-        if !(1..=1000).contains(&db_pool_size) {
-            return Err(ConfigError::new(
-                "DB_POOL_SIZE",
-                "a whole number from 1 to 1000",
-            ));
-        }
         let rate_limit = RateLimit::parse(&env.string_or("RATE_LIMIT_PER_IP", "20/min"))
             .map_err(|e| ConfigError::new("RATE_LIMIT_PER_IP", e))?;
         let burst_default = rate_limit.map_or(NonZeroU32::MIN, |r| r.default_burst());
@@ -134,8 +130,7 @@ impl Settings {
                 "a duration longer than zero",
             ));
         }
-        let production = env.is_production()?;
-        let mail = MailSettings::from_env(&env, production)?;
+        let mail = MailSettings::from_env(&env, server.production)?;
         env.https_in_production(
             "PUBLIC_URL",
             &mail.public_url,
@@ -150,13 +145,7 @@ impl Settings {
             cleanup_interval,
             cleanup_retention: env.duration("CLEANUP_RETENTION", "7d")?,
             audit_retention: env.duration("AUDIT_RETENTION", "90d")?,
-            shutdown_timeout: env.duration("SHUTDOWN_TIMEOUT", "30s")?,
-            metrics_addr: service_kit::metrics_listener::metrics_addr(&env, "127.0.0.1:9090")?,
-            database_url: env
-                .required("DATABASE_URL", "a postgres:// connection URL")?
-                .into(),
-            bind_addr: env.string_or("BIND_ADDR", "0.0.0.0:8080"),
-            production,
+            server,
             access,
             refresh_secret,
             refresh_previous_secrets,
@@ -165,7 +154,6 @@ impl Settings {
             refresh_reuse_grace: env.duration("REFRESH_REUSE_GRACE", "10s")?,
             bcrypt_cost,
             password_work,
-            db_pool_size,
         })
     }
 }
@@ -221,14 +209,14 @@ mod tests {
     #[test]
     fn defaults_match_the_spec() {
         let s = read(&[]).unwrap();
-        assert_eq!(s.bind_addr, "0.0.0.0:8080");
+        assert_eq!(s.server.bind_addr, "0.0.0.0:8080");
         assert_eq!(s.refresh_expiry, Duration::from_secs(7 * 86_400));
         assert_eq!(s.session_max_lifetime, Duration::from_secs(30 * 86_400));
         assert_eq!(s.refresh_reuse_grace, Duration::from_secs(10));
         assert_eq!(s.bcrypt_cost, 12);
-        assert_eq!(s.db_pool_size, 10);
+        assert_eq!(s.server.db_pool_size, 10);
         assert_eq!(s.login_max_failures, 5);
-        assert_eq!(s.metrics_addr.as_deref(), Some("127.0.0.1:9090"));
+        assert_eq!(s.server.metrics_addr.as_deref(), Some("127.0.0.1:9090"));
         assert_eq!(s.rate_limit_burst.get(), 5);
         assert_eq!(s.mail.reset_lifetime, Duration::from_secs(1800));
         assert_eq!(s.mail.verification_lifetime, Duration::from_secs(86_400));

@@ -14,7 +14,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use service_kit::request_errors::{RequestError, MAX_JSON_BYTES};
 use service_kit::DbError;
-use shared_tokens::{AuthError, ErrorBody};
+use service_kit::ErrorBody;
+use shared_tokens::AuthError;
 use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]

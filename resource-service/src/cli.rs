@@ -2,7 +2,7 @@
 //! `--help` and `--version` need no configuration; a bad command line or configuration exits 2.
 
 use crate::config::Settings;
-use crate::startup::Application;
+use crate::startup;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -37,37 +37,5 @@ async fn serve() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let app = match Application::build(settings).await {
-        Ok(app) => app,
-        Err(error) => {
-            eprintln!("resource-service: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    log::info!("resource-service listening on port {}", app.port());
-    match app.run_until_stopped().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("resource-service: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn the_command_line_is_well_formed() {
-        Cli::command().debug_assert();
-        let parse = |args: &[&str]| Cli::try_parse_from(args).map(|cli| cli.command);
-        assert!(matches!(parse(&["resource-service"]), Ok(None)));
-        assert!(matches!(
-            parse(&["resource-service", "healthcheck"]),
-            Ok(Some(Command::Healthcheck))
-        ));
-        assert!(parse(&["resource-service", "grant-role", "a", "b"]).is_err());
-    }
+    service_kit::server::serve_until_stopped("resource-service", startup::build(settings)).await
 }

@@ -5,9 +5,9 @@ mod uploads;
 pub use uploads::{default_workers, UploadSettings, DEFAULT_DECODE_MEMORY};
 
 use crate::storage::StoreLocation;
-use secrecy::SecretString;
-use shared_tokens::config::Env;
-use shared_tokens::{AccessConfig, ConfigError, Role};
+use service_kit::server::{Defaults, ServerSettings};
+use service_kit::{ConfigError, Env};
+use shared_tokens::{AccessConfig, Role};
 use std::time::Duration;
 
 /// The default upload limit: 5 MiB.
@@ -17,12 +17,9 @@ pub const DEFAULT_MAX_PHOTO_BYTES: usize = 5_242_880;
 /// is a type whose `Debug` is redacted, so printing the settings prints none of them.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// `DATABASE_URL`: this service's own database.
-    pub database_url: SecretString,
-    /// `BIND_ADDR`, default `0.0.0.0:8081`; tests pass `127.0.0.1:0`.
-    pub bind_addr: String,
-    /// `APP_ENV=production`: the development conveniences (the `/docs` page) are off.
-    pub production: bool,
+    /// `DATABASE_URL`, `BIND_ADDR`, `APP_ENV`, `DB_POOL_SIZE`, `SHUTDOWN_TIMEOUT`, `METRICS_ADDR`:
+    /// read as auth-service reads them.
+    pub server: ServerSettings,
     /// Access-token, cookie and origin settings, read exactly as auth-service reads them.
     pub access: AccessConfig,
     /// `JWKS_REFRESH_INTERVAL`, default 5m: how often keys are fetched from `JWKS_URL`.
@@ -34,20 +31,12 @@ pub struct Settings {
     pub max_photo_bytes: usize,
     /// `MAX_PHOTOS_PER_USER`, default 1000: how many photos one account may keep.
     pub max_photos_per_user: i64,
-    /// `DB_POOL_SIZE`, default 10.
-    pub db_pool_size: u32,
-    /// `SHUTDOWN_TIMEOUT`, default 30s: how long a stopping service lets in-flight requests
-    /// (an upload, say) finish.
-    pub shutdown_timeout: Duration,
     /// `PHOTO_STORE`, default the directory `data/photos` (relative to the working directory):
     /// where photo bytes are kept.
     pub photo_store: StoreLocation,
     /// `PHOTO_ORPHAN_GRACE`, default 1h: how old an object no photo names must be before the
     /// sweep removes it (an upload in progress writes its objects before its row).
     pub photo_orphan_grace: Duration,
-    /// `METRICS_ADDR`, default `127.0.0.1:9091`: where `/metrics` is served, apart from the
-    /// public port; `None` is off.
-    pub metrics_addr: Option<String>,
     /// `REQUIRE_VERIFIED_EMAIL`, default false: uploads need an access token whose
     /// `email_verified` is true (docs/RECOVERY.md).
     pub require_verified_email: bool,
@@ -61,26 +50,14 @@ impl Settings {
     /// environment.
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
         let env = Env::new(lookup);
-        let database_url = env.required(
-            "DATABASE_URL",
-            "a PostgreSQL URL like postgres://user:password@host:5432/resources (it is not set)",
+        let server = ServerSettings::from_env(
+            &env,
+            &Defaults {
+                bind_addr: "0.0.0.0:8081",
+                metrics_addr: "127.0.0.1:9091",
+                database: "resources",
+            },
         )?;
-        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(ConfigError::new(
-                "DATABASE_URL",
-                "a PostgreSQL URL like postgres://user:password@host:5432/resources",
-            ));
-        }
-        let bind_addr = env.string_or("BIND_ADDR", "0.0.0.0:8081").trim().to_owned();
-        let port_ok = bind_addr
-            .rsplit_once(':')
-            .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
-        if !port_ok {
-            return Err(ConfigError::new(
-                "BIND_ADDR",
-                "host:port, for example 0.0.0.0:8081",
-            ));
-        }
         let access = AccessConfig::from_env(&env, Role::Verifier)?;
         let jwks_refresh_interval = env.duration("JWKS_REFRESH_INTERVAL", "5m")?;
         let jwks_min_refetch_interval = env.duration("JWKS_MIN_REFETCH_INTERVAL", "30s")?;
@@ -114,14 +91,6 @@ impl Settings {
                 "a whole number of photos greater than zero, like 1000",
             ));
         }
-        let db_pool_size = env.number("DB_POOL_SIZE", 10u32, "a whole number from 1 to 1000")?;
-        if !(1..=1000).contains(&db_pool_size) {
-            return Err(ConfigError::new(
-                "DB_POOL_SIZE",
-                "a whole number from 1 to 1000",
-            ));
-        }
-        let shutdown_timeout = env.duration("SHUTDOWN_TIMEOUT", "30s")?;
         let photo_store = StoreLocation::parse(&env.string_or("PHOTO_STORE", "data/photos"))
             .map_err(|expected| ConfigError::new("PHOTO_STORE", expected))?;
         let photo_orphan_grace = env.duration("PHOTO_ORPHAN_GRACE", "1h")?;
@@ -132,19 +101,14 @@ impl Settings {
             ));
         }
         Ok(Settings {
-            metrics_addr: service_kit::metrics_listener::metrics_addr(&env, "127.0.0.1:9091")?,
-            shutdown_timeout,
+            server,
             photo_store,
             photo_orphan_grace,
-            database_url: database_url.into(),
-            bind_addr,
-            production: env.is_production()?,
             access,
             jwks_refresh_interval,
             jwks_min_refetch_interval,
             max_photo_bytes,
             max_photos_per_user,
-            db_pool_size,
             require_verified_email: env.bool("REQUIRE_VERIFIED_EMAIL", false)?,
             uploads: UploadSettings::from_env(&env)?,
         })
@@ -182,9 +146,9 @@ mod tests {
     #[test]
     fn defaults_apply_when_only_required_variables_are_set() {
         let settings = read(&minimal()).unwrap();
-        assert_eq!(settings.bind_addr, "0.0.0.0:8081");
+        assert_eq!(settings.server.bind_addr, "0.0.0.0:8081");
         assert_eq!(settings.max_photo_bytes, 5_242_880);
-        assert_eq!(settings.db_pool_size, 10);
+        assert_eq!(settings.server.db_pool_size, 10);
         assert_eq!(settings.access.audience, "resource-service");
         let uploads = &settings.uploads;
         assert_eq!((uploads.in_flight, uploads.in_flight_per_user), (32, 4));

@@ -10,7 +10,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::Error as DieselError;
 use service_kit::DbError;
-use shared_tokens::{AuthError, ErrorBody};
+use service_kit::ErrorBody;
+use shared_tokens::AuthError;
 use std::collections::BTreeMap;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

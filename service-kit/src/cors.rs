@@ -1,12 +1,12 @@
 //! CORS, the same for both services (docs/COOKIES.md, CORS): origins listed in
 //! `ALLOWED_ORIGINS` may call with credentials; every other origin gets no CORS headers, so
 //! browsers keep the answers from its scripts. Such origins are not blocked here: the origin check
-//! (`shared_tokens::origin::check_origin`) answers their unsafe cookie requests with
+//! of docs/COOKIES.md answers their unsafe cookie requests with
 //! `csrf_rejected` where it matters.
 
+use crate::origin::normalise_origin;
 use actix_cors::Cors;
 use actix_web::http::header::{self, HeaderName};
-use shared_tokens::origin::normalise_origin;
 
 /// How long a browser may cache a preflight answer, in seconds.
 const PREFLIGHT_MAX_AGE: usize = 3600;

@@ -3,12 +3,12 @@
 //! (docs/API.md, Error body): 404, 409, 503 with `Retry-After`, and a bare 500 whose cause goes
 //! only to the log.
 
+use crate::ErrorBody;
 use actix_web::error::BlockingError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use shared_tokens::ErrorBody;
 
 /// What a 503 asks the client to wait, in seconds: long enough for a database restart or a
 /// failover to finish, short enough that a user does not give up.

@@ -1,4 +1,6 @@
-//! What both services do the same way, so they cannot drift apart: the database pool and
+//! What both services do the same way, so they cannot drift apart. It is the floor of the
+//! workspace and knows nothing of tokens: the error body of docs/API.md, the environment reader
+//! and durations of docs/CONFIGURATION.md, origin normalising, the database pool and
 //! migrations at start, the classification of database errors, CORS, the answers to requests
 //! refused before a handler runs (400, 404, 405, 413, 415), request ids and the access log,
 //! Prometheus metrics, security headers, the development-only API page, the `healthcheck`
@@ -11,6 +13,9 @@ pub mod cors;
 pub mod database;
 pub mod db_error;
 pub mod dotenv;
+pub mod duration;
+pub mod env;
+pub mod error_body;
 pub mod headers;
 pub mod healthcheck;
 pub mod logging;
@@ -20,14 +25,18 @@ pub mod metrics_listener;
 pub mod observe;
 pub mod openapi;
 pub mod openapi_responses;
+pub mod origin;
 pub mod pooled;
 pub mod request_errors;
 pub mod request_id;
+pub mod server;
 pub mod text;
 
 pub use background::{Background, StopSignal};
 pub use cors::cors;
 pub use db_error::DbError;
+pub use env::{ConfigError, Env};
+pub use error_body::ErrorBody;
 pub use method_not_allowed::method_not_allowed;
 pub use metrics::Metrics;
 pub use metrics_listener::MetricsListener;

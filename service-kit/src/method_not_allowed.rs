@@ -9,11 +9,11 @@
 //! puts the method guard on the resource itself, and a wrong method then falls through to the 404
 //! of the default service instead.
 
+use crate::ErrorBody;
 use actix_web::body::{BodySize, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
-use shared_tokens::ErrorBody;
 
 /// The code of the body.
 pub const CODE: &str = "method_not_allowed";

@@ -3,11 +3,10 @@
 //! only client it is for. The default is loopback; a deployment opens it to its scraper's
 //! network only (docs/OPERATIONS.md, Metrics).
 
+use crate::env::{ConfigError, Env};
 use crate::metrics::{endpoint, Metrics};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, App, HttpServer};
-use shared_tokens::config::Env;
-use shared_tokens::ConfigError;
 use std::net::TcpListener;
 
 /// Reads `METRICS_ADDR`: `host:port`, or `off` to serve no metrics at all.

@@ -9,8 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderName;
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage};
-use shared_tokens::TokenRejected;
+use actix_web::{web, HttpMessage, HttpRequest};
 use std::time::Instant;
 
 /// The route label of a request that matched no route: one series for all of them, whatever the
@@ -114,4 +113,14 @@ mod tests {
         }
         assert_eq!(method_label(&Method::TRACE), "other");
     }
+}
+
+/// Left in the request's extensions when a token was refused, with a short stable reason, so the
+/// metrics middleware can count refusals by reason without the token crate knowing about metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenRejected(pub &'static str);
+
+/// Records why a token of `req` was refused (see [`TokenRejected`]).
+pub fn record_rejection(req: &HttpRequest, reason: &'static str) {
+    req.extensions_mut().insert(TokenRejected(reason));
 }

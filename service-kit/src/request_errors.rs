@@ -5,10 +5,10 @@
 //! Register the configs as app data and [`not_found`] as the default service. No answer quotes
 //! the parser's own message: it may repeat the input, and the input may be a password.
 
+use crate::ErrorBody;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use shared_tokens::ErrorBody;
 
 /// The largest JSON body either service takes (docs/API.md, Limits).
 pub const MAX_JSON_BYTES: usize = 16 * 1024;

@@ -2,10 +2,10 @@
 //! HS256 with a shared secret, or EdDSA where auth-service alone holds the private key and every
 //! verifier holds public keys only.
 
-use crate::config::{ConfigError, Env};
 use crate::ed25519::{parse_public_keys, PrivateKey, PublicKey};
 use crate::keys::{KeyRing, Secret};
 use crate::signing::{Signer, VerifyingKeys};
+use service_kit::env::{ConfigError, Env};
 
 /// The `kid` of the development key pair in `deploy/dev-keys/`, which docker-compose.yml uses:
 /// `APP_ENV=production` refuses it, as it refuses the `dev-only-` secrets.
@@ -56,8 +56,8 @@ impl AccessKeys {
             alg if alg.eq_ignore_ascii_case("HS256") => {
                 refuse_set(env, &EDDSA_ONLY, "unset: it is for ACCESS_TOKEN_ALG=EdDSA")?;
                 Ok(Self::Hs256 {
-                    secret: env.secret("ACCESS_TOKEN_SECRET")?,
-                    previous: env.secrets("ACCESS_TOKEN_PREVIOUS_SECRETS")?,
+                    secret: crate::config::secret(env, "ACCESS_TOKEN_SECRET")?,
+                    previous: crate::config::secrets(env, "ACCESS_TOKEN_PREVIOUS_SECRETS")?,
                 })
             }
             alg if alg.eq_ignore_ascii_case("EdDSA") => {

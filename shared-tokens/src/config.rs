@@ -3,154 +3,38 @@
 //! [`AccessConfig`].
 
 use crate::access_keys::{AccessKeys, Role};
-use crate::duration::parse_duration;
 use crate::keys::Secret;
 use crate::proxies::TrustedProxies;
 use crate::recent_login::ReauthWindow;
+use service_kit::env::{ConfigError, Env, DEVELOPMENT_SECRET_PREFIX};
 use std::time::Duration;
 
-/// A bad or missing variable: names it and says what it expects, in one line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{var}: expected {expected}")]
-pub struct ConfigError {
-    pub var: &'static str,
-    pub expected: String,
+/// A signing secret from `var`, refused when it is short or, with `APP_ENV=production`, one of
+/// the development secrets.
+pub fn secret(env: &Env<'_>, var: &'static str) -> Result<Secret, ConfigError> {
+    let value = env.required(var, "a secret of at least 32 bytes (it is not set)")?;
+    checked_secret(env, var, &value)
 }
 
-impl ConfigError {
-    pub fn new(var: &'static str, expected: impl Into<String>) -> Self {
-        Self {
+/// A comma-separated list of secrets; empty when unset.
+pub fn secrets(env: &Env<'_>, var: &'static str) -> Result<Vec<Secret>, ConfigError> {
+    env.list(var)
+        .iter()
+        .map(|s| checked_secret(env, var, s))
+        .collect()
+}
+
+fn checked_secret(env: &Env<'_>, var: &'static str, value: &str) -> Result<Secret, ConfigError> {
+    let secret = Secret::parse(value).map_err(|e| ConfigError::new(var, e))?;
+    if env.is_production()? && value.trim().starts_with(DEVELOPMENT_SECRET_PREFIX) {
+        return Err(ConfigError::new(
             var,
-            expected: expected.into(),
-        }
+            "a real secret: APP_ENV=production refuses the development secrets of \
+             docker-compose.yml (generate one with `openssl rand -hex 32`)",
+        ));
     }
+    Ok(secret)
 }
-
-/// Reads variables through a lookup function, so tests can pass a map instead of the process
-/// environment.
-pub struct Env<'a> {
-    lookup: &'a dyn Fn(&str) -> Option<String>,
-}
-
-impl<'a> Env<'a> {
-    pub fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
-        Self { lookup }
-    }
-
-    /// The value, or `None` when unset or blank.
-    pub fn get(&self, var: &str) -> Option<String> {
-        (self.lookup)(var).filter(|v| !v.trim().is_empty())
-    }
-
-    pub fn string_or(&self, var: &str, default: &str) -> String {
-        self.get(var).unwrap_or_else(|| default.to_owned())
-    }
-
-    pub fn required(&self, var: &'static str, expected: &str) -> Result<String, ConfigError> {
-        self.get(var).ok_or_else(|| ConfigError::new(var, expected))
-    }
-
-    /// `APP_ENV`: `development` (default) or `production`.
-    pub fn is_production(&self) -> Result<bool, ConfigError> {
-        match self.string_or("APP_ENV", "development").trim() {
-            "development" => Ok(false),
-            "production" => Ok(true),
-            _ => Err(ConfigError::new("APP_ENV", "development or production")),
-        }
-    }
-
-    /// Refuses a plain-http `url` in `var` when `APP_ENV=production`, loopback included: `risk`
-    /// says what someone on the network path could do with it (docs/CONFIGURATION.md, APP_ENV).
-    pub fn https_in_production(
-        &self,
-        var: &'static str,
-        url: &str,
-        risk: &str,
-    ) -> Result<(), ConfigError> {
-        let https = url
-            .trim()
-            .get(..8)
-            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
-        if https || !self.is_production()? {
-            return Ok(());
-        }
-        Err(ConfigError::new(
-            var,
-            format!("an https:// URL: APP_ENV=production refuses plain http, over which {risk}"),
-        ))
-    }
-
-    pub fn secret(&self, var: &'static str) -> Result<Secret, ConfigError> {
-        let value = self.required(var, "a secret of at least 32 bytes (it is not set)")?;
-        self.checked_secret(var, &value)
-    }
-
-    /// A comma-separated list of secrets; empty when unset.
-    pub fn secrets(&self, var: &'static str) -> Result<Vec<Secret>, ConfigError> {
-        self.list(var)
-            .iter()
-            .map(|s| self.checked_secret(var, s))
-            .collect()
-    }
-
-    fn checked_secret(&self, var: &'static str, value: &str) -> Result<Secret, ConfigError> {
-        let secret = Secret::parse(value).map_err(|e| ConfigError::new(var, e))?;
-        if self.is_production()? && value.trim().starts_with(DEVELOPMENT_SECRET_PREFIX) {
-            return Err(ConfigError::new(
-                var,
-                "a real secret: APP_ENV=production refuses the development secrets of \
-                 docker-compose.yml (generate one with `openssl rand -hex 32`)",
-            ));
-        }
-        Ok(secret)
-    }
-
-    pub fn duration(&self, var: &'static str, default: &str) -> Result<Duration, ConfigError> {
-        let value = self.string_or(var, default);
-        parse_duration(&value)
-            .map_err(|e| ConfigError::new(var, format!("a duration like 15m, 7d or 10s: {e}")))
-    }
-
-    pub fn bool(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
-        match self.get(var).map(|v| v.trim().to_ascii_lowercase()) {
-            None => Ok(default),
-            Some(v) if matches!(v.as_str(), "true" | "1" | "yes" | "on") => Ok(true),
-            Some(v) if matches!(v.as_str(), "false" | "0" | "no" | "off") => Ok(false),
-            Some(_) => Err(ConfigError::new(var, "true or false")),
-        }
-    }
-
-    pub fn number<T: std::str::FromStr>(
-        &self,
-        var: &'static str,
-        default: T,
-        expected: &str,
-    ) -> Result<T, ConfigError> {
-        match self.get(var) {
-            None => Ok(default),
-            Some(v) => v
-                .trim()
-                .parse()
-                .map_err(|_| ConfigError::new(var, expected)),
-        }
-    }
-
-    pub fn list(&self, var: &str) -> Vec<String> {
-        self.get(var)
-            .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// Every development secret in `docker-compose.yml` and the `.env*.example` files starts with
-/// this, and a service started with `APP_ENV=production` refuses any secret that does.
-pub const DEVELOPMENT_SECRET_PREFIX: &str = "dev-only-";
 
 /// The longest clock skew allowed (docs/TOKENS.md, Verification).
 pub const MAX_LEEWAY: Duration = Duration::from_secs(30);
@@ -229,7 +113,7 @@ impl AccessConfig {
             .list("ALLOWED_ORIGINS")
             .into_iter()
             .map(|o| {
-                crate::origin::normalise_origin(&o).ok_or_else(|| {
+                service_kit::origin::normalise_origin(&o).ok_or_else(|| {
                     ConfigError::new(
                         "ALLOWED_ORIGINS",
                         "comma-separated origins like https://app.example.com",

@@ -16,6 +16,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, COOKIE};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::{Either, LocalBoxFuture};
+use service_kit::observe::{record_rejection, TokenRejected};
 use std::borrow::Cow;
 use std::fmt;
 use std::future::{ready, Ready};
@@ -145,16 +146,6 @@ fn cookie_values<'r>(req: &'r HttpRequest, name: &'r [u8]) -> impl Iterator<Item
         })
         .filter(move |(n, _)| *n == name)
         .map(|(_, value)| value)
-}
-
-/// Left in the request's extensions when a token was refused, with a short stable reason, so the
-/// metrics middleware can count refusals by reason without this crate knowing about metrics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TokenRejected(pub &'static str);
-
-/// Records why a token of `req` was refused (see [`TokenRejected`]).
-pub fn record_rejection(req: &HttpRequest, reason: &'static str) {
-    req.extensions_mut().insert(TokenRejected(reason));
 }
 
 /// The token of `req` and where it came from, refusing conflicting ones.

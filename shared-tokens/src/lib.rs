@@ -1,15 +1,13 @@
-//! The token contract both services share (docs/TOKENS.md; the error body of docs/API.md;
-//! docs/COOKIES.md).
+//! The token contract both services share (docs/TOKENS.md; docs/COOKIES.md).
 //!
 //! Everything that decides whether a token is good lives here, in one place, so the issuer and every
 //! verifier apply identical rules: claim types, the key ring, `sign`/`verify`, the browser origin
-//! check, the request extractor, the recent-login rule and the error body; the Ed25519 keys and
+//! check, the request extractor and the recent-login rule; the Ed25519 keys and
 //! the JWKS document. No database code and no service logic.
 
 pub mod access_keys;
 pub mod claims;
 pub mod config;
-pub mod duration;
 pub mod ed25519;
 pub mod error;
 pub mod extract;
@@ -23,9 +21,9 @@ pub mod token;
 
 pub use access_keys::{AccessKeys, Role};
 pub use claims::{AccessClaims, RefreshClaims};
-pub use config::{AccessConfig, ConfigError, CookieNames};
-pub use error::{AuthError, ErrorBody};
-pub use extract::{AccessPolicy, Authenticated, CredentialSource, TokenRejected};
+pub use config::{AccessConfig, CookieNames};
+pub use error::AuthError;
+pub use extract::{AccessPolicy, Authenticated, CredentialSource};
 pub use keys::{KeyRing, Secret};
 pub use proxies::TrustedProxies;
 pub use recent_login::{ReauthWindow, RecentLogin};

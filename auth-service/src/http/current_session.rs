@@ -6,7 +6,8 @@ use crate::sessions::Sessions;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use shared_tokens::extract::{authenticate, record_rejection};
+use service_kit::observe::record_rejection;
+use shared_tokens::extract::authenticate;
 use shared_tokens::{AccessClaims, AccessPolicy, AuthError, CredentialSource, RecentLogin};
 use uuid::Uuid;
 

@@ -20,7 +20,8 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use shared_tokens::extract::{record_rejection, unique_cookie};
+use service_kit::observe::record_rejection;
+use shared_tokens::extract::unique_cookie;
 use shared_tokens::origin::check_origin;
 use shared_tokens::AuthError;
 

@@ -7,8 +7,7 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::Tokio1Executor;
 use secrecy::{ExposeSecret, SecretString};
-use shared_tokens::config::Env;
-use shared_tokens::ConfigError;
+use service_kit::{ConfigError, Env};
 use std::path::PathBuf;
 use std::time::Duration;
 

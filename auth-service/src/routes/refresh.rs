@@ -6,9 +6,9 @@ use crate::http::{TokenDelivery, TokenDeliveryHeader};
 use crate::sessions::{PresentedRefreshToken, SessionError, Sessions};
 use crate::views::TokenResponse;
 use actix_web::{web, HttpRequest, HttpResponse};
+use service_kit::observe::record_rejection;
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{RateLimited, ServerErrors, TooLarge};
-use shared_tokens::extract::record_rejection;
 use shared_tokens::AccessPolicy;
 
 /// Rotates the refresh token (docs/TOKENS.md, Rotation).

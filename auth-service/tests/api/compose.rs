@@ -12,7 +12,7 @@ fn the_compose_environment_parses_with_the_config_loader() {
 #[test]
 fn compose_publishes_healthchecks_and_exposes_the_bound_port() {
     let settings = compose::settings("auth-service", Settings::from_lookup);
-    compose::check_ports("auth-service", &settings.bind_addr);
+    compose::check_ports("auth-service", &settings.server.bind_addr);
 }
 
 #[test]

@@ -122,7 +122,7 @@ async fn metrics_count_logins_refreshes_rejections_and_requests_by_route_templat
         ),
         (
             "db_pool_max_connections",
-            f64::from(app.settings.db_pool_size),
+            f64::from(app.settings.server.db_pool_size),
         ),
     ];
     for (series, value) in expect {

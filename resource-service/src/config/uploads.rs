@@ -2,8 +2,7 @@
 //! at once, how long a body may stall, how much memory all decodes together may take, and on how
 //! many threads photos are prepared.
 
-use shared_tokens::config::Env;
-use shared_tokens::ConfigError;
+use service_kit::{ConfigError, Env};
 use std::time::Duration;
 
 /// The default of `UPLOAD_DECODE_MEMORY`: 256 MiB for all decodes together, enough for one

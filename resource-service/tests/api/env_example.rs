@@ -31,11 +31,14 @@ fn the_example_env_files_give_each_service_its_own_database() {
         resource_service::config::Settings::from_lookup(&|k| resource.get(k).cloned()).unwrap();
 
     let database = |url: &str| url.rsplit('/').next().unwrap().to_owned();
-    assert_eq!(database(auth.database_url.expose_secret()), "auth");
-    assert_eq!(database(resource.database_url.expose_secret()), "resource");
-    assert_eq!(auth.bind_addr, "0.0.0.0:8080");
-    assert_eq!(resource.bind_addr, "0.0.0.0:8081");
-    assert_ne!(auth.metrics_addr, resource.metrics_addr);
+    assert_eq!(database(auth.server.database_url.expose_secret()), "auth");
+    assert_eq!(
+        database(resource.server.database_url.expose_secret()),
+        "resource"
+    );
+    assert_eq!(auth.server.bind_addr, "0.0.0.0:8080");
+    assert_eq!(resource.server.bind_addr, "0.0.0.0:8081");
+    assert_ne!(auth.server.metrics_addr, resource.server.metrics_addr);
     assert_eq!(
         auth.access.keys.verifying_keys().kids(),
         resource.access.keys.verifying_keys().kids()

@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use http_range_header::{parse_range_header, RangeUnsatisfiableError};
-use shared_tokens::ErrorBody;
+use service_kit::ErrorBody;
 use std::ops::Range;
 
 /// Bytes behind a store key never change, so a browser may keep them for a year without asking

@@ -9,7 +9,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
-use test_support::TestDatabase;
 
 /// Exit codes of docs/CLI.md.
 const USAGE: i32 = 2;
@@ -24,34 +23,23 @@ struct Services {
     api_url: String,
     /// auth-service's `MAIL_DIR`: one of its own for each test.
     mail: PathBuf,
-    _keep: (TestDatabase, TestDatabase, tempfile::TempDir),
+    _keep: test_harness::Both,
 }
 
 /// Both services; resource-service takes uploads from verified addresses only.
 async fn spawn_services() -> Services {
-    let (vars, auth_db) = test_support::services::auth_env();
-    let mail = PathBuf::from(&vars["MAIL_DIR"]);
-    let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let auth = auth_service::startup::Application::build(settings)
-        .await
-        .unwrap();
-    let auth_url = format!("http://127.0.0.1:{}", auth.port());
-    actix_web::rt::spawn(auth.run_until_stopped());
-
-    let (mut vars, resource_db, photos) = test_support::services::resource_env();
-    vars.insert("REQUIRE_VERIFIED_EMAIL", "true".into());
-    let settings =
-        resource_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let resource = resource_service::startup::Application::build(settings)
-        .await
-        .unwrap();
-    let api_url = format!("http://127.0.0.1:{}", resource.port());
-    actix_web::rt::spawn(resource.run_until_stopped());
+    let both = test_harness::start_both(
+        |_| {},
+        |vars| {
+            vars.insert("REQUIRE_VERIFIED_EMAIL".into(), "true".into());
+        },
+    )
+    .await;
     Services {
-        auth_url,
-        api_url,
-        mail,
-        _keep: (auth_db, resource_db, photos),
+        auth_url: both.auth.address.clone(),
+        api_url: both.resource.address.clone(),
+        mail: both.auth.mail_dir.path().to_owned(),
+        _keep: both,
     }
 }
 

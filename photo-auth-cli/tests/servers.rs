@@ -10,7 +10,6 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use test_support::TestDatabase;
 
 /// Exit codes of docs/CLI.md.
 const USAGE: i32 = 2;
@@ -21,30 +20,15 @@ const PASSWORD: &str = "correct horse battery";
 struct Services {
     auth_url: String,
     api_url: String,
-    _keep: (TestDatabase, TestDatabase, tempfile::TempDir),
+    _keep: test_harness::Both,
 }
 
 async fn spawn_services() -> Services {
-    let (vars, auth_db) = test_support::services::auth_env();
-    let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let auth = auth_service::startup::Application::build(settings)
-        .await
-        .unwrap();
-    let auth_url = format!("http://127.0.0.1:{}", auth.port());
-    actix_web::rt::spawn(auth.run_until_stopped());
-
-    let (vars, resource_db, photos) = test_support::services::resource_env();
-    let settings =
-        resource_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let resource = resource_service::startup::Application::build(settings)
-        .await
-        .unwrap();
-    let api_url = format!("http://127.0.0.1:{}", resource.port());
-    actix_web::rt::spawn(resource.run_until_stopped());
+    let both = test_harness::start_both(|_| {}, |_| {}).await;
     Services {
-        auth_url,
-        api_url,
-        _keep: (auth_db, resource_db, photos),
+        auth_url: both.auth.address.clone(),
+        api_url: both.resource.address.clone(),
+        _keep: both,
     }
 }
 

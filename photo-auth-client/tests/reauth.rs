@@ -2,21 +2,14 @@
 //! password proved again gives the session a new access token and keeps its refresh token.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use auth_service::config::Settings;
-use auth_service::startup::Application;
 use photo_auth_client::{ApiCode, Client, ClientError, FileStore, TokenStore};
 use secrecy::ExposeSecret;
-use test_support::TestDatabase;
 
 const PASSWORD: &str = "correct horse battery";
 
-async fn spawn_auth() -> (String, TestDatabase) {
-    let (vars, db) = test_support::services::auth_env();
-    let settings = Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let app = Application::build(settings).await.unwrap();
-    let url = format!("http://127.0.0.1:{}", app.port());
-    actix_web::rt::spawn(app.run_until_stopped());
-    (url, db)
+async fn spawn_auth() -> (String, test_harness::AuthInstance) {
+    let auth = test_harness::start_auth(|_| {}).await;
+    (auth.address.clone(), auth)
 }
 
 /// The access and refresh token the store holds.

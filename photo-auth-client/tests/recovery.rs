@@ -3,12 +3,9 @@
 //! person would open them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use auth_service::config::Settings;
-use auth_service::startup::Application;
 use photo_auth_client::{ApiCode, Client, ClientError};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use test_support::TestDatabase;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -17,23 +14,16 @@ struct Auth {
     metrics_url: String,
     /// auth-service's `MAIL_DIR`: one of its own for each test.
     mail: PathBuf,
-    _db: TestDatabase,
+    _keep: test_harness::AuthInstance,
 }
 
 async fn spawn_auth() -> Auth {
-    let (mut vars, db) = test_support::services::auth_env();
-    vars.insert("METRICS_ADDR", "127.0.0.1:0".into());
-    let mail = PathBuf::from(&vars["MAIL_DIR"]);
-    let settings = Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let app = Application::build(settings).await.unwrap();
-    let url = format!("http://127.0.0.1:{}", app.port());
-    let metrics_url = format!("http://127.0.0.1:{}/metrics", app.metrics_port().unwrap());
-    actix_web::rt::spawn(app.run_until_stopped());
+    let auth = test_harness::start_auth(|_| {}).await;
     Auth {
-        url,
-        metrics_url,
-        mail,
-        _db: db,
+        url: auth.address.clone(),
+        metrics_url: format!("{}/metrics", auth.metrics_address.as_deref().unwrap()),
+        mail: auth.mail_dir.path().to_owned(),
+        _keep: auth,
     }
 }
 

@@ -3,33 +3,26 @@
 //! session ended on the server surfaces as a typed error after one refresh attempt, never a loop.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use auth_service::config::Settings;
-use auth_service::startup::Application;
 use photo_auth_client::{ApiCode, Client, ClientError, FileStore, MemoryStore, TokenStore};
 use std::time::Duration;
-use test_support::TestDatabase;
 
 struct Auth {
     url: String,
     metrics_url: String,
-    _db: TestDatabase,
+    _keep: test_harness::AuthInstance,
 }
 
 /// auth-service with access tokens that live `lifetime` seconds and no clock leeway.
 async fn spawn_auth(lifetime: u64) -> Auth {
-    let (mut vars, db) = test_support::services::auth_env();
-    vars.insert("METRICS_ADDR", "127.0.0.1:0".into());
-    vars.insert("ACCESS_TOKEN_EXPIRY", format!("{lifetime}s"));
-    vars.insert("JWT_LEEWAY", "0s".into());
-    let settings = Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let app = Application::build(settings).await.unwrap();
-    let url = format!("http://127.0.0.1:{}", app.port());
-    let metrics_url = format!("http://127.0.0.1:{}/metrics", app.metrics_port().unwrap());
-    actix_web::rt::spawn(app.run_until_stopped());
+    let auth = test_harness::start_auth(|vars| {
+        vars.insert("ACCESS_TOKEN_EXPIRY".into(), format!("{lifetime}s"));
+        vars.insert("JWT_LEEWAY".into(), "0s".into());
+    })
+    .await;
     Auth {
-        url,
-        metrics_url,
-        _db: db,
+        url: auth.address.clone(),
+        metrics_url: format!("{}/metrics", auth.metrics_address.as_deref().unwrap()),
+        _keep: auth,
     }
 }
 

@@ -6,37 +6,19 @@ use bytes::Bytes;
 use futures_util::TryStreamExt;
 use photo_auth_client::{ApiCode, Client, Owner, Progress};
 use std::sync::{Arc, Mutex};
-use test_support::TestDatabase;
 
 struct Services {
     auth_url: String,
     api_url: String,
-    _dbs: (TestDatabase, TestDatabase),
-    _photos: tempfile::TempDir,
+    _keep: test_harness::Both,
 }
 
 async fn spawn_services() -> Services {
-    let (vars, auth_db) = test_support::services::auth_env();
-    let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let auth = auth_service::startup::Application::build(settings)
-        .await
-        .unwrap();
-    let auth_url = format!("http://127.0.0.1:{}", auth.port());
-    actix_web::rt::spawn(auth.run_until_stopped());
-
-    let (vars, resource_db, photos) = test_support::services::resource_env();
-    let settings =
-        resource_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let resource = resource_service::startup::Application::build(settings)
-        .await
-        .unwrap();
-    let api_url = format!("http://127.0.0.1:{}", resource.port());
-    actix_web::rt::spawn(resource.run_until_stopped());
+    let both = test_harness::start_both(|_| {}, |_| {}).await;
     Services {
-        auth_url,
-        api_url,
-        _dbs: (auth_db, resource_db),
-        _photos: photos,
+        auth_url: both.auth.address.clone(),
+        api_url: both.resource.address.clone(),
+        _keep: both,
     }
 }
 

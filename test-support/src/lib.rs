@@ -14,7 +14,6 @@ pub mod compose;
 pub mod openapi;
 pub mod raw_http;
 pub mod routes;
-pub mod services;
 pub mod smtp;
 
 use diesel::pg::PgConnection;

@@ -6,52 +6,6 @@
 use crate::helpers::{spawn_app, TestUser};
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use test_support::TestDatabase;
-
-/// auth-service on port 0 against its own fresh database; its address and the database.
-async fn spawn_auth() -> (String, TestDatabase) {
-    let db = TestDatabase::create();
-    let mut vars: HashMap<&str, String> = HashMap::from([
-        ("DATABASE_URL", db.url().to_owned()),
-        ("BIND_ADDR", "127.0.0.1:0".to_owned()),
-        ("METRICS_ADDR", "off".to_owned()),
-        (
-            "REFRESH_TOKEN_SECRET",
-            "consistency-refresh-secret-0123456789abcdef".to_owned(),
-        ),
-        ("BCRYPT_COST", "4".to_owned()),
-        ("RATE_LIMIT_PER_IP", "off".to_owned()),
-        (
-            "MAIL_DIR",
-            std::env::temp_dir()
-                .join("photo-auth-test-mail")
-                .join(db.name())
-                .to_string_lossy()
-                .into_owned(),
-        ),
-    ]);
-    vars.extend(test_support::access_keys::issuer_vars());
-    let settings = auth_service::config::Settings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let app = auth_service::startup::Application::build(settings)
-        .await
-        .unwrap();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    actix_web::rt::spawn(app.run_until_stopped());
-    let client = Client::new();
-    for _ in 0..200 {
-        if client
-            .get(format!("{address}/healthz"))
-            .send()
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    (address, db)
-}
 
 /// What an error answer says, in the terms both services must agree on.
 #[derive(Debug, PartialEq)]
@@ -79,7 +33,8 @@ async fn answer(request: RequestBuilder, header: Option<&str>) -> Answer {
 
 #[actix_web::test]
 async fn both_services_answer_the_same_bad_requests_the_same_way() {
-    let (auth, auth_db) = spawn_auth().await;
+    let auth_service = test_harness::start_auth(|_| {}).await;
+    let auth = auth_service.address.clone();
     let resource = spawn_app().await;
     let token = resource.mint_token(&TestUser::new("consistent"));
     let client = Client::new();
@@ -141,7 +96,7 @@ async fn both_services_answer_the_same_bad_requests_the_same_way() {
         ));
     }
 
-    auth_db.set_available(false);
+    auth_service.db.set_available(false);
     resource.db.set_available(false);
     answers.push((
         "the database is down",

@@ -5,63 +5,37 @@
 //! by hand as well, since replaying an old refresh token is what no client does.
 
 use crate::helpers::{spawn_app_with, PNG};
-use auth_service::config::Settings as AuthSettings;
-use auth_service::startup::Application as AuthApp;
 use photo_auth_client::{Client, Owner};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use test_harness::AuthInstance;
 use test_support::access_keys::{self, Mode};
-use test_support::TestDatabase;
 
-struct Auth {
-    address: String,
-    handle: actix_web::dev::ServerHandle,
-    _db: TestDatabase,
-}
-
-async fn spawn_auth() -> Auth {
+async fn spawn_auth() -> AuthInstance {
     spawn_auth_in(access_keys::mode()).await
 }
 
-async fn spawn_auth_in(mode: Mode) -> Auth {
+async fn spawn_auth_in(mode: Mode) -> AuthInstance {
     spawn_auth_with(mode, &[]).await
 }
 
-async fn spawn_auth_with(mode: Mode, extra: &[(&'static str, &str)]) -> Auth {
-    let db = TestDatabase::create();
-    let mut vars: HashMap<&str, String> = HashMap::from([
-        ("DATABASE_URL", db.url().to_owned()),
-        ("BIND_ADDR", "127.0.0.1:0".into()),
-        ("METRICS_ADDR", "127.0.0.1:0".into()),
-        (
-            "REFRESH_TOKEN_SECRET",
-            "e2e-refresh-secret-0123456789abcdef0123456789".into(),
-        ),
-        ("BCRYPT_COST", "4".into()),
-        ("REFRESH_REUSE_GRACE", "0".into()),
-        ("RATE_LIMIT_PER_IP", "off".into()),
-        (
-            "MAIL_DIR",
-            std::env::temp_dir()
-                .join("photo-auth-test-mail")
-                .join(db.name())
-                .to_string_lossy()
-                .into_owned(),
-        ),
-    ]);
-    vars.extend(access_keys::issuer_vars_in(mode));
-    vars.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    let settings = AuthSettings::from_lookup(&|k| vars.get(k).cloned()).unwrap();
-    let app = AuthApp::build(settings).await.unwrap();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.handle();
-    actix_web::rt::spawn(app.run_until_stopped());
-    Auth {
-        address,
-        handle,
-        _db: db,
-    }
+/// auth-service with the access keys of `mode`, replays refused at once, and `extra` on top.
+async fn spawn_auth_with(mode: Mode, extra: &[(&'static str, &str)]) -> AuthInstance {
+    test_harness::start_auth(|vars| {
+        vars.retain(|k, _| !access_keys::is_access_key_var(k));
+        vars.extend(
+            access_keys::issuer_vars_in(mode)
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v)),
+        );
+        vars.insert("REFRESH_REUSE_GRACE".into(), "0".into());
+        vars.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+    })
+    .await
 }
 
 /// `POST {url}` with a JSON body.

@@ -1,16 +1,13 @@
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
-use resource_service::config::Settings;
-use resource_service::startup::Application;
 use serde_json::Value;
 use shared_tokens::{now_unix, AccessClaims, AccessPolicy, Signer, ACCESS_TYP};
-use std::collections::HashMap;
 pub use test_support::access_keys::{is_access_key_var, verifier_vars, Key};
 use test_support::TestDatabase;
 
 pub use crate::stored_objects::TestPhotoStore;
 use uuid::Uuid;
 
-pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
+pub use test_harness::ALLOWED_ORIGIN;
 /// Small, so the size cap is cheap to cross.
 pub const MAX_PHOTO_BYTES: usize = 64 * 1024;
 
@@ -99,52 +96,31 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     spawn_app_on(TestDatabase::create(), extra).await
 }
 
-/// Starts the app on `db`, which may already hold data (and part of the schema).
+/// Starts the app on `db`, which may already hold data (and part of the schema), from the base
+/// variables of `test_harness::resource` with `extra` on top. A test that sets access-token keys
+/// of its own gets none of the defaults beside them.
 pub async fn spawn_app_on(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
-    let mut vars: HashMap<String, String> = [
-        ("DATABASE_URL", db.url()),
-        ("BIND_ADDR", "127.0.0.1:0"),
-        ("METRICS_ADDR", "127.0.0.1:0"),
-        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
-        ("DB_POOL_SIZE", "4"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    // A test that sets access-token keys of its own gets none of the defaults beside them.
-    if !extra.iter().any(|(k, _)| is_access_key_var(k)) {
-        vars.extend(verifier_vars().into_iter().map(|(k, v)| (k.to_owned(), v)));
-    }
-    vars.insert("MAX_PHOTO_BYTES".into(), MAX_PHOTO_BYTES.to_string());
     let photo_store = TestPhotoStore::new();
-    vars.insert("PHOTO_STORE".into(), photo_store.url.clone());
-    for (k, v) in extra {
-        vars.insert((*k).to_owned(), (*v).to_owned());
-    }
-    let settings = Settings::from_lookup(&|k: &str| vars.get(k).cloned()).expect("test settings");
-    let policy = AccessPolicy::from_config(&settings.access);
-    let app = Application::build(settings).await.expect("app builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let metrics_address = format!("http://127.0.0.1:{}", app.metrics_port().unwrap_or(0));
-    tokio::spawn(app.run_until_stopped());
-    // The server starts once its future is first polled: a test that goes straight to blocking
-    // socket calls (`test_support::raw_http`) would otherwise talk to nobody.
-    let probe = Client::new();
-    for _ in 0..200 {
-        if probe.get(format!("{address}/healthz")).send().await.is_ok() {
-            break;
+    let resource = test_harness::start_resource_on(db, |vars| {
+        if extra.iter().any(|(k, _)| is_access_key_var(k)) {
+            vars.retain(|k, _| !is_access_key_var(k));
         }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+        vars.insert("MAX_PHOTO_BYTES".into(), MAX_PHOTO_BYTES.to_string());
+        vars.insert("PHOTO_STORE".into(), photo_store.url.clone());
+        for (k, v) in extra {
+            vars.insert((*k).to_owned(), (*v).to_owned());
+        }
+    })
+    .await;
     TestApp {
-        address,
-        metrics_address,
+        address: resource.address.clone(),
+        metrics_address: resource.metrics_address.clone().unwrap_or_default(),
         client: Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
-        db,
-        policy,
+        policy: AccessPolicy::from_config(&resource.settings.access),
+        db: resource.db,
         signer: Key::Current.signer(),
         photo_store,
     }

@@ -7,7 +7,6 @@ mod requests;
 pub use answers::*;
 
 use auth_service::config::Settings;
-use auth_service::startup::Application;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use diesel::sql_types::{Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -21,41 +20,9 @@ use uuid::Uuid;
 
 /// The access secret in HS256 mode (`test_support::access_keys`).
 pub const ACCESS_SECRET: &str = "test-access-secret-0123456789abcdef0123456789";
-pub const REFRESH_SECRET: &str = "test-refresh-secret-0123456789abcdef0123456789";
-pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
+pub use test_harness::auth::{settings_from, REFRESH_SECRET};
+pub use test_harness::ALLOWED_ORIGIN;
 pub const FOREIGN_ORIGIN: &str = "https://evil.example";
-
-/// The environment every test app starts from; tests override single variables.
-pub fn base_vars(database_url: &str) -> HashMap<String, String> {
-    [
-        ("DATABASE_URL", database_url),
-        ("BIND_ADDR", "127.0.0.1:0"),
-        ("METRICS_ADDR", "127.0.0.1:0"),
-        ("REFRESH_TOKEN_SECRET", REFRESH_SECRET),
-        ("BCRYPT_COST", "4"),
-        ("DB_POOL_SIZE", "10"),
-        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
-        // Every test client is 127.0.0.1: per-address limits would make tests depend on each
-        // other's pace. The limits have their own tests, which switch them back on.
-        ("RATE_LIMIT_PER_IP", "off"),
-        ("LOGIN_MAX_FAILURES", "100"),
-        // Tests send parallel requests of their own; the bound on bcrypt work per instance has
-        // its own tests, which set it back.
-        ("PASSWORD_HASH_QUEUE", "10000"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .chain(
-        test_support::access_keys::issuer_vars()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v)),
-    )
-    .collect()
-}
-
-pub fn settings_from(vars: &HashMap<String, String>) -> Settings {
-    Settings::from_lookup(&|k| vars.get(k).cloned()).expect("test settings must be valid")
-}
 
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
@@ -114,57 +81,26 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
-/// Starts the app with the base variables changed by `configure`.
+/// Starts the app with the base variables of `test_harness::auth` changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
-    let db = TestDatabase::create();
-    let mail_dir = tempfile::tempdir().expect("a mail directory");
-    let mut vars = base_vars(db.url());
-    vars.insert(
-        "MAIL_DIR".to_owned(),
-        mail_dir.path().to_string_lossy().into_owned(),
-    );
-    configure(&mut vars);
-    let settings = settings_from(&vars);
-    let (port, metrics_port) = start(settings.clone()).await;
+    let auth = test_harness::start_auth(configure).await;
     TestApp {
-        address: format!("http://127.0.0.1:{port}"),
-        port,
-        metrics_address: format!("http://127.0.0.1:{}", metrics_port.unwrap_or(0)),
-        db,
+        address: auth.address.clone(),
+        port: auth.port,
+        metrics_address: auth.metrics_address.clone().unwrap_or_default(),
+        db: auth.db,
         client: http_client(),
-        settings,
-        vars,
-        mail_dir,
+        settings: auth.settings,
+        vars: auth.vars,
+        mail_dir: auth.mail_dir,
     }
 }
 
-/// Starts the app; returns its port and its metrics port.
-async fn start(settings: Settings) -> (u16, Option<u16>) {
-    let app = Application::build(settings)
+/// Starts another instance with `settings`; returns its address.
+async fn start(settings: Settings) -> String {
+    test_harness::serve(auth_service::startup::build(settings))
         .await
-        .expect("the application must start");
-    let ports = (app.port(), app.metrics_port());
-    actix_web::rt::spawn(app.run_until_stopped());
-    wait_until_serving(ports.0).await;
-    ports
-}
-
-/// The server starts once its future is first polled: a test that goes straight to blocking
-/// socket calls (`test_support::raw_http`) would otherwise talk to nobody.
-async fn wait_until_serving(port: u16) {
-    let client = http_client();
-    for _ in 0..200 {
-        if client
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
-            .is_ok()
-        {
-            return;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("the app on port {port} never answered");
+        .address
 }
 
 pub fn http_client() -> reqwest::Client {

@@ -6,8 +6,7 @@ impl TestApp {
     /// A second `Application` with the same settings against the SAME database; returns its
     /// address. It stops when the test's runtime ends.
     pub async fn spawn_second_instance(&self) -> String {
-        let (port, _) = start(settings_from(&self.vars)).await;
-        format!("http://127.0.0.1:{port}")
+        start(settings_from(&self.vars)).await
     }
 
     /// Another `Application` against the SAME database with this app's variables changed by
@@ -18,8 +17,7 @@ impl TestApp {
     ) -> String {
         let mut vars = self.vars.clone();
         configure(&mut vars);
-        let (port, _) = start(settings_from(&vars)).await;
-        format!("http://127.0.0.1:{port}")
+        start(settings_from(&vars)).await
     }
 
     pub fn url(&self, path: &str) -> String {

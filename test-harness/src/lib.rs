@@ -1,0 +1,94 @@
+//! Starts the services for a test (CONTRIBUTING.md, The whole suite): each on port 0, from one
+//! base environment per service, against a database of its own; it waits until the service
+//! answers `GET /healthz` and hands back its address, its settings and what must outlive it.
+//! Every test in the workspace that runs a real service starts it here, so a new variable or a
+//! changed start is made once.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+pub mod auth;
+pub mod resource;
+
+pub use auth::{start_auth, start_auth_on, AuthInstance};
+pub use resource::{start_resource, start_resource_on, ResourceInstance};
+
+use actix_web::dev::ServerHandle;
+use service_kit::server::Application;
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::future::Future;
+use std::time::Duration;
+
+/// A service's environment: variable to value. Tests change single variables before the start.
+pub type Vars = HashMap<String, String>;
+
+/// The origin the test instances allow (`ALLOWED_ORIGINS`).
+pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
+
+/// A service serving on loopback until the test's runtime ends or [`Self::handle`] stops it.
+pub struct Running {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    pub port: u16,
+    /// `http://127.0.0.1:<metrics port>`, when `METRICS_ADDR` is not `off`.
+    pub metrics_address: Option<String>,
+    /// Stops the server (a test of shutdown or of an outage).
+    pub handle: ServerHandle,
+}
+
+/// Serves what `built` builds and returns once it answers.
+pub async fn serve<E: Debug>(built: impl Future<Output = Result<Application, E>>) -> Running {
+    let app = built.await.expect("the service must start");
+    let port = app.port();
+    let running = Running {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        metrics_address: app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}")),
+        handle: app.handle(),
+    };
+    tokio::spawn(app.run_until_stopped());
+    wait_until_serving(&running.address).await;
+    running
+}
+
+/// The server starts once its future is first polled: a test that goes straight to blocking
+/// socket calls (`test_support::raw_http`) would otherwise talk to nobody.
+async fn wait_until_serving(address: &str) {
+    let client = reqwest::Client::new();
+    for _ in 0..500 {
+        if client
+            .get(format!("{address}/healthz"))
+            .send()
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the service at {address} never answered");
+}
+
+/// `pairs` as [`Vars`].
+fn vars<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Vars {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// Both services, as a client sees them: auth-service and a resource-service that accepts its
+/// tokens.
+pub struct Both {
+    pub auth: AuthInstance,
+    pub resource: ResourceInstance,
+}
+
+/// Starts auth-service, then resource-service, each from its base with a test's changes.
+pub async fn start_both(
+    configure_auth: impl FnOnce(&mut Vars),
+    configure_resource: impl FnOnce(&mut Vars),
+) -> Both {
+    Both {
+        auth: start_auth(configure_auth).await,
+        resource: start_resource(configure_resource).await,
+    }
+}

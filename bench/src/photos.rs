@@ -2,7 +2,7 @@
 //! thumbnail against nginx serving the same files straight from the photo store, then uploads
 //! (`uploads.rs`).
 
-use crate::args::Args;
+use crate::args::RunArgs;
 use crate::http::{self, Conn, Req};
 use crate::load::{self, VirtualUser};
 use crate::report::{Goal, Report, Unit};
@@ -35,24 +35,21 @@ pub struct PhotoConfig {
 impl PhotoConfig {
     /// `None` when no nginx is given: the photo part does not run.
     pub fn from_args(
-        args: &Args,
+        args: &RunArgs,
         resource: SocketAddr,
         resource_pid: u32,
         rounds: usize,
         round: Duration,
-    ) -> Result<Option<Self>, Error> {
-        if args.optional("nginx").is_none() {
-            return Ok(None);
-        }
-        Ok(Some(Self {
+    ) -> Option<Self> {
+        Some(Self {
             resource,
-            nginx: args.parsed("nginx")?,
+            nginx: args.nginx?,
             resource_pid,
             rounds,
             round,
-            conns: args.parsed_or("photo-conns", 16usize)?.max(1),
-            uploaders: args.parsed_or("uploaders", 4usize)?.max(1),
-        }))
+            conns: args.photo_conns.max(1),
+            uploaders: args.uploaders.max(1),
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! record file and `/proc`, the criterion micro-benchmark read back from its estimates, and the
 //! table.
 
-use crate::args::Args;
+use crate::args::{HammerArgs, Only, RunArgs};
 use crate::http::{self, Req};
 use crate::load::{self, Repeat, Round, VirtualUser};
 use crate::machine;
@@ -65,46 +65,42 @@ struct Config {
 }
 
 impl Config {
-    fn from_args(args: &Args) -> Result<Self, Error> {
-        let conns = args.parsed_or("conns", 64usize)?;
-        let log_dir = PathBuf::from(args.or("log-dir", "/tmp"));
-        let resource = args.parsed("resource")?;
-        let resource_pid = args.parsed("resource-pid")?;
-        let rounds = args.parsed_or("rounds", 3usize)?.max(1);
-        let round = Duration::from_secs_f64(args.parsed_or("secs", 6.0f64)?);
-        Ok(Self {
-            auth: args.parsed("auth")?,
-            resource,
-            bare: match args.optional("bare") {
-                Some(_) => Some(args.parsed("bare")?),
-                None => None,
-            },
-            auth_pid: args.parsed("auth-pid")?,
-            resource_pid,
-            record: PathBuf::from(args.required("record")?),
+    fn from_args(args: &RunArgs) -> Self {
+        let rounds = args.rounds.max(1);
+        Self {
+            auth: args.auth,
+            resource: args.resource,
+            bare: args.bare,
+            auth_pid: args.auth_pid,
+            resource_pid: args.resource_pid,
+            record: args.record.clone(),
             rounds,
-            round,
-            conns,
-            open_conns: args
-                .parsed_or("open-conns", open_loop::DEFAULT_CONNS)?
-                .max(1),
-            login_vus: args.parsed_or("login-vus", 4 * machine::cores())?,
-            bcrypt_cost: args.parsed_or("bcrypt-cost", 12u32)?,
-            criterion_dir: args.optional("criterion-dir").map(PathBuf::from),
+            round: args.secs,
+            conns: args.conns,
+            open_conns: args.open_conns.max(1),
+            login_vus: args.login_vus.unwrap_or_else(|| 4 * machine::cores()),
+            bcrypt_cost: args.bcrypt_cost,
+            criterion_dir: args.criterion_dir.clone(),
             pgbench: PgBench {
-                bin: args.or("pgbench", "pgbench").to_owned(),
-                host: args.or("pg-host", "127.0.0.1").to_owned(),
-                port: args.or("pg-port", "5432").to_owned(),
-                user: args.or("pg-user", "postgres").to_owned(),
-                database: args.required("pgbench-db")?.to_owned(),
-                script: PathBuf::from(args.required("pgbench-script")?),
-                minimal_script: PathBuf::from(args.required("pgbench-minimal-script")?),
-                clients: conns,
+                bin: args.pgbench.clone(),
+                host: args.pg_host.clone(),
+                port: args.pg_port.to_string(),
+                user: args.pg_user.clone(),
+                database: args.pgbench_db.clone(),
+                script: args.pgbench_script.clone(),
+                minimal_script: args.pgbench_minimal_script.clone(),
+                clients: args.conns,
                 threads: machine::cores(),
-                log_dir,
+                log_dir: args.log_dir.clone(),
             },
-            photos: PhotoConfig::from_args(args, resource, resource_pid, rounds, round)?,
-        })
+            photos: PhotoConfig::from_args(
+                args,
+                args.resource,
+                args.resource_pid,
+                rounds,
+                args.secs,
+            ),
+        }
     }
 }
 
@@ -114,8 +110,8 @@ struct TokenReply {
     refresh_token: String,
 }
 
-pub async fn run(args: &Args) -> Result<(), Error> {
-    let config = Config::from_args(args)?;
+pub async fn run(args: &RunArgs) -> Result<(), Error> {
+    let config = Config::from_args(args);
     let machine = machine::describe();
     let mut report = Report::default();
 
@@ -123,7 +119,7 @@ pub async fn run(args: &Args) -> Result<(), Error> {
     let resource_loaded = p1_verification(&config, &access_token, &mut report).await?;
     // `--only p1`: stateless verification alone, as the comparison of the two access-token
     // modes needs (docs/BENCHMARKS.md).
-    if args.optional("only") == Some("p1") {
+    if args.only == Some(Only::P1) {
         micro(&config, &mut report)?;
         println!("{}", report.markdown());
         return Ok(());
@@ -196,30 +192,26 @@ pub async fn run(args: &Args) -> Result<(), Error> {
 
 /// `bench hammer`: one endpoint under closed-loop GET load, or open-loop at `--rate`, to
 /// profile it in isolation.
-pub async fn hammer(args: &Args) -> Result<(), Error> {
-    let addr: SocketAddr = args.parsed("addr")?;
+pub async fn hammer(args: &HammerArgs) -> Result<(), Error> {
+    let addr = args.addr;
     // The path lives as long as the program: leaking this one string is how `Req` keeps it.
-    let path: &'static str = Box::leak(args.required("path")?.to_owned().into_boxed_str());
+    let path: &'static str = Box::leak(args.path.clone().into_boxed_str());
     let mut req = Req::get(path);
-    if let Some(token) = args.optional("bearer") {
+    if let Some(token) = &args.bearer {
         req = req.bearer(token)?;
     }
     let user = Repeat {
         req,
         expect: StatusCode::OK,
     };
-    let secs = Duration::from_secs_f64(args.parsed_or("secs", 10.0f64)?);
-    if args.optional("rate").is_some() {
-        let conns = args
-            .parsed_or("open-conns", open_loop::DEFAULT_CONNS)?
-            .max(1);
-        let rate: f64 = args.parsed("rate")?;
+    let secs = args.secs;
+    if let Some(rate) = args.rate {
+        let conns = args.open_conns.max(1);
         let (open, _) = open_loop::run(addr, vec![user; conns], rate, secs).await?;
         progress_open("hammer", 0, 1, path, &open);
         return Ok(());
     }
-    let conns = args.parsed_or("conns", 64usize)?;
-    let (round, _) = load::run(addr, vec![user; conns], secs).await?;
+    let (round, _) = load::run(addr, vec![user; args.conns], secs).await?;
     progress("hammer", 0, 1, path, &round);
     Ok(())
 }

@@ -1,12 +1,11 @@
 //! `bench start`: P5 (time from process start to `/readyz` 200) and P4's idle memory.
 
-use crate::args::Args;
+use crate::args::StartArgs;
 use crate::http::{self, Req};
 use crate::{machine, Error};
 use hyper::StatusCode;
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,14 +16,17 @@ const POLL_EVERY: Duration = Duration::from_millis(2);
 /// How long a fresh service sits idle before its memory is read.
 const SETTLE: Duration = Duration::from_secs(1);
 
-pub async fn start(args: &Args) -> Result<(), Error> {
-    let name = args.required("name")?;
-    let ready: SocketAddr = args.parsed("ready")?;
-    let log = args.required("log")?;
+pub async fn start(args: &StartArgs) -> Result<(), Error> {
+    let name = &args.name;
+    let ready = args.ready;
+    let log = args.log.display();
     let Some((binary, binary_args)) = args.command.split_first() else {
         return Err("start needs `-- BINARY [ARGS...]`".into());
     };
-    let log_file = OpenOptions::new().create(true).append(true).open(log)?;
+    let log_file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&args.log)?;
 
     let spawned = Instant::now();
     let mut child = Command::new(binary)
@@ -50,7 +52,7 @@ pub async fn start(args: &Args) -> Result<(), Error> {
     };
     let pid = child.id();
 
-    if let Some(record) = args.optional("record") {
+    if let Some(record) = &args.record {
         tokio::time::sleep(SETTLE).await;
         let rss_kb = machine::status_kb(pid, "VmRSS")?;
         let mut file = OpenOptions::new().create(true).append(true).open(record)?;

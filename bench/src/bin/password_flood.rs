@@ -17,6 +17,7 @@
 //! limit never refuses them. Prints the victim's latency (p50, p99, max) and the flood's
 //! answers by status per phase.
 
+use clap::Parser;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,32 +25,28 @@ use std::time::{Duration, Instant};
 
 type Statuses = Arc<Mutex<BTreeMap<u16, u64>>>;
 
+/// Another user's login latency while one account floods wrong password re-checks
+/// (docs/BENCHMARKS.md, Password flood).
+#[derive(Parser)]
+#[command(name = "password-flood", args_override_self = true)]
 struct Options {
+    /// auth-service's base URL; it must trust 127.0.0.1 as a proxy.
+    #[arg(long, value_name = "http://HOST:PORT", value_parser = base_url)]
     auth: String,
+    /// The attacker's flooding connections.
+    #[arg(long, value_name = "N", default_value_t = 256)]
     conns: usize,
+    /// Seconds each phase measures.
+    #[arg(long, value_name = "S", default_value_t = 20)]
     secs: u64,
 }
 
-fn options() -> Result<Options, String> {
-    let mut args = std::env::args().skip(1);
-    let mut options = Options {
-        auth: String::new(),
-        conns: 256,
-        secs: 20,
-    };
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--auth" => options.auth = value.trim_end_matches('/').to_owned(),
-            "--conns" => options.conns = value.parse().map_err(|_| "--conns: a number")?,
-            "--secs" => options.secs = value.parse().map_err(|_| "--secs: a number")?,
-            other => return Err(format!("unknown option {other}")),
-        }
+/// The base URL without its trailing slashes, as paths are appended to it; empty is refused.
+fn base_url(value: &str) -> Result<String, String> {
+    match value.trim_end_matches('/') {
+        "" => Err("an http://HOST:PORT address is needed".into()),
+        url => Ok(url.to_owned()),
     }
-    if options.auth.is_empty() {
-        return Err("--auth http://HOST:PORT is required".into());
-    }
-    Ok(options)
 }
 
 /// A forwarded address no other request of this run uses.
@@ -208,13 +205,8 @@ async fn phase(
 
 #[tokio::main]
 async fn main() {
-    let options = match options() {
-        Ok(options) => options,
-        Err(e) => {
-            eprintln!("password-flood: {e}");
-            std::process::exit(2);
-        }
-    };
+    // Bad flags end here, with clap's message and exit status 2.
+    let options = Options::parse();
     let ips = Arc::new(AtomicU64::new(1));
     let run = std::process::id();
     let (victim_name, attacker_name) = (format!("victim{run}"), format!("attacker{run}"));

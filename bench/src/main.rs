@@ -14,6 +14,7 @@
 //! script is the intended entry point; see docs/BENCHMARKS.md.
 
 mod args;
+mod hammer;
 mod http;
 mod jpeg;
 mod load;
@@ -40,7 +41,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Start(a) => start::start(&a).await,
         Command::Run(a) => run::run(&a).await,
-        Command::Hammer(a) => run::hammer(&a).await,
+        Command::Hammer(a) => hammer::hammer(&a).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,9 +1,12 @@
-//! The mails' words: each kind in plain text and in HTML, with the product name and the link
-//! base from the settings (docs/RECOVERY.md, The mails). The HTML is a single column with inline
-//! styles, which the common mail clients render alike; every value put into it is escaped.
+//! The mails (docs/RECOVERY.md, The mails): each kind in plain text and in HTML, with the
+//! product name and the link base from the settings. The words and markup live in
+//! `auth-service/templates/mail/`, compiled in by askama: `<kind>.txt` and `<kind>.html` extend
+//! `layout.txt` and `layout.html`. Askama escapes by file extension, so every value written
+//! into an `.html` template is HTML-escaped, in attributes too, and the `.txt` ones get the
+//! values as they are.
 
 use super::settings::MailSettings;
-use html_escape::{encode_double_quoted_attribute, encode_text};
+use askama::Template;
 use std::time::Duration;
 
 /// A rendered mail, ready for the outbox.
@@ -15,13 +18,63 @@ pub struct Mail {
     pub html: String,
 }
 
-/// One paragraph of a mail, with an optional button.
-struct Body<'a> {
-    greeting: &'a str,
-    lines: Vec<String>,
-    button: Option<(&'a str, &'a str)>,
-    after: Vec<String>,
+/// Declares a mail's two templates, `mail/<kind>.txt` and `mail/<kind>.html`, with the same
+/// fields; the HTML part is made from the text part's values, so the two cannot differ.
+macro_rules! mail_templates {
+    ($text:ident = $text_path:tt, $html:ident = $html_path:tt { $($field:ident: $ty:ty),* $(,)? }) => {
+        #[derive(Template)]
+        #[template(path = $text_path)]
+        struct $text<'a> {
+            $($field: $ty),*
+        }
+
+        #[derive(Template)]
+        #[template(path = $html_path)]
+        struct $html<'a> {
+            $($field: $ty),*
+        }
+
+        impl<'a> $text<'a> {
+            fn html(&self) -> $html<'a> {
+                $html { $($field: self.$field),* }
+            }
+        }
+    };
 }
+
+mail_templates!(PasswordResetText = "mail/password_reset.txt",
+    PasswordResetHtml = "mail/password_reset.html" {
+    product: &'a str,
+    link: &'a str,
+    lifetime: &'a str,
+});
+
+mail_templates!(EmailVerificationText = "mail/email_verification.txt",
+    EmailVerificationHtml = "mail/email_verification.html" {
+    product: &'a str,
+    link: &'a str,
+    lifetime: &'a str,
+});
+
+mail_templates!(EmailChangeRequestedText = "mail/email_change_requested.txt",
+    EmailChangeRequestedHtml = "mail/email_change_requested.html" {
+    product: &'a str,
+    new_email: &'a str,
+    link: &'a str,
+    lifetime: &'a str,
+});
+
+mail_templates!(PasswordChangedText = "mail/password_changed.txt",
+    PasswordChangedHtml = "mail/password_changed.html" {
+    product: &'a str,
+    login: &'a str,
+});
+
+mail_templates!(EmailChangedText = "mail/email_changed.txt",
+    EmailChangedHtml = "mail/email_changed.html" {
+    product: &'a str,
+    new_email: &'a str,
+});
 
 pub struct Templates<'a> {
     settings: &'a MailSettings,
@@ -41,44 +94,34 @@ impl<'a> Templates<'a> {
     pub fn password_reset(&self, token: &str) -> Mail {
         let link = self.link("reset-password", token);
         let product = &self.settings.product_name;
-        let minutes = minutes(self.settings.reset_lifetime);
-        self.render(
+        let lifetime = minutes(self.settings.reset_lifetime);
+        let text = PasswordResetText {
+            product,
+            link: &link,
+            lifetime: &lifetime,
+        };
+        mail(
             "password_reset",
             format!("Reset your password for {product}"),
-            Body {
-                greeting: "Hello,",
-                lines: vec![format!(
-                    "someone asked to reset the password of your {product} account. \
-                     To choose a new password, open this link within {minutes}:"
-                )],
-                button: Some(("Choose a new password", &link)),
-                after: vec![
-                    "The link works once. If you did not ask for it, ignore this mail: \
-                     your password stays as it is."
-                        .to_owned(),
-                ],
-            },
+            &text,
+            &text.html(),
         )
     }
 
     pub fn email_verification(&self, token: &str) -> Mail {
         let link = self.link("verify-email", token);
         let product = &self.settings.product_name;
-        let hours = minutes(self.settings.verification_lifetime);
-        self.render(
+        let lifetime = minutes(self.settings.verification_lifetime);
+        let text = EmailVerificationText {
+            product,
+            link: &link,
+            lifetime: &lifetime,
+        };
+        mail(
             "email_verification",
             format!("Verify your email address for {product}"),
-            Body {
-                greeting: "Hello,",
-                lines: vec![format!(
-                    "please confirm that this address belongs to your {product} account \
-                     by opening this link within {hours}:"
-                )],
-                button: Some(("Verify this address", &link)),
-                after: vec!["If you did not create an account or change your address, \
-                     ignore this mail."
-                    .to_owned()],
-            },
+            &text,
+            &text.html(),
         )
     }
 
@@ -87,127 +130,57 @@ impl<'a> Templates<'a> {
     pub fn email_change_requested(&self, new_email: &str, token: &str) -> Mail {
         let link = self.link("cancel-email-change", token);
         let product = &self.settings.product_name;
-        let days = minutes(self.settings.cancel_lifetime);
-        self.render(
+        let lifetime = minutes(self.settings.cancel_lifetime);
+        let text = EmailChangeRequestedText {
+            product,
+            new_email,
+            link: &link,
+            lifetime: &lifetime,
+        };
+        mail(
             "email_change_requested",
             format!("Your email address is about to change for {product}"),
-            Body {
-                greeting: "Hello,",
-                lines: vec![format!(
-                    "someone with the password of your {product} account asked to change its \
-                     email address from this one to {new_email}. If that was you, there is \
-                     nothing to do."
-                )],
-                button: Some(("This was not me: keep this address", &link)),
-                after: vec![format!(
-                    "If it was not you, open the link above within {days}: it cancels the \
-                     change, or undoes it if it was already made, and logs every device out. \
-                     Then choose a new password: someone else knows yours."
-                )],
-            },
+            &text,
+            &text.html(),
         )
     }
 
     pub fn password_changed(&self) -> Mail {
         let product = &self.settings.product_name;
         let login = format!("{}/#/forgot-password", self.settings.public_url);
-        self.render(
+        let text = PasswordChangedText {
+            product,
+            login: &login,
+        };
+        mail(
             "password_changed",
             format!("Your password was changed for {product}"),
-            Body {
-                greeting: "Hello,",
-                lines: vec![format!(
-                    "the password of your {product} account was just reset through a link \
-                     mailed to this address, and every device was logged out."
-                )],
-                button: None,
-                after: vec![format!(
-                    "If this was not you, reset your password again at {login} and check \
-                     who can read this mailbox."
-                )],
-            },
+            &text,
+            &text.html(),
         )
     }
 
     pub fn email_changed(&self, new_email: &str) -> Mail {
         let product = &self.settings.product_name;
-        self.render(
+        let text = EmailChangedText { product, new_email };
+        mail(
             "email_changed",
             format!("Your email address was changed for {product}"),
-            Body {
-                greeting: "Hello,",
-                lines: vec![format!(
-                    "the email address of your {product} account is now {new_email}; \
-                     mail for the account no longer comes here."
-                )],
-                button: None,
-                after: vec![
-                    "If this was not you, open the link in the mail we sent here when the \
-                     change was asked for: it undoes the change. Then reset your password."
-                        .to_owned(),
-                ],
-            },
+            &text,
+            &text.html(),
         )
     }
+}
 
-    fn render(&self, kind: &'static str, subject: String, body: Body<'_>) -> Mail {
-        let product = &self.settings.product_name;
-        let mut text = format!("{}\n\n", body.greeting);
-        for line in &body.lines {
-            text.push_str(&format!("{line}\n\n"));
-        }
-        if let Some((_, link)) = body.button {
-            text.push_str(&format!("{link}\n\n"));
-        }
-        for line in &body.after {
-            text.push_str(&format!("{line}\n\n"));
-        }
-        text.push_str(&format!("-- \n{product}\n"));
-
-        let paragraph = |line: &str| {
-            format!(
-                "<p style=\"margin:0 0 16px;line-height:1.5\">{}</p>",
-                encode_text(line)
-            )
-        };
-        let mut html = String::from(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width\"></head>\
-             <body style=\"margin:0;padding:24px;background:#f4f4f5;\
-             font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#18181b\">\
-             <div style=\"max-width:480px;margin:0 auto;background:#ffffff;padding:24px;\
-             border-radius:8px\">",
-        );
-        html.push_str(&format!(
-            "<h1 style=\"font-size:18px;margin:0 0 16px\">{}</h1>",
-            encode_text(product)
-        ));
-        html.push_str(&paragraph(body.greeting));
-        for line in &body.lines {
-            html.push_str(&paragraph(line));
-        }
-        if let Some((label, link)) = body.button {
-            html.push_str(&format!(
-                "<p style=\"margin:0 0 16px\"><a href=\"{href}\" style=\"display:inline-block;\
-                 background:#2563eb;color:#ffffff;padding:10px 16px;border-radius:6px;\
-                 text-decoration:none\">{label}</a></p>\
-                 <p style=\"margin:0 0 16px;font-size:13px;color:#52525b;word-break:break-all\">\
-                 Or paste this address into your browser: {text}</p>",
-                href = encode_double_quoted_attribute(link),
-                label = encode_text(label),
-                text = encode_text(link),
-            ));
-        }
-        for line in &body.after {
-            html.push_str(&paragraph(line));
-        }
-        html.push_str("</div></body></html>");
-        Mail {
-            kind,
-            subject,
-            text,
-            html,
-        }
+/// The subject is a header, not HTML: lettre encodes it, nothing escapes it.
+fn mail(kind: &'static str, subject: String, text: &impl Template, html: &impl Template) -> Mail {
+    // Through `Display`, as `format!` would: the values are strings, so writing them into a
+    // `String` cannot fail, and the mail functions stay infallible.
+    Mail {
+        kind,
+        subject,
+        text: text.to_string(),
+        html: html.to_string(),
     }
 }
 
@@ -250,24 +223,109 @@ mod tests {
         }
     }
 
+    fn every_mail(templates: &Templates<'_>, new_email: &str, token: &str) -> Vec<Mail> {
+        vec![
+            templates.password_reset(token),
+            templates.email_verification(token),
+            templates.email_change_requested(new_email, token),
+            templates.password_changed(),
+            templates.email_changed(new_email),
+        ]
+    }
+
     #[test]
     fn the_link_carries_the_token_in_the_fragment_in_both_parts() {
         let s = settings("Snapshots");
         let mail = Templates::new(&s).password_reset("tok-EN_1");
         let link = "https://photos.example/#/reset-password?token=tok-EN_1";
         assert!(mail.text.contains(link), "{}", mail.text);
-        assert!(mail.html.contains(link), "{}", mail.html);
+        assert!(
+            mail.html.contains(&format!("href=\"{link}\"")),
+            "{}",
+            mail.html
+        );
         assert!(mail.subject.contains("Snapshots"));
         assert!(mail.text.contains("within 30 minutes"), "{}", mail.text);
     }
 
     #[test]
-    fn the_product_name_is_escaped_in_html() {
-        let s = settings("<script>alert(1)</script> & co");
+    fn the_text_part_reads_as_before() {
+        let s = settings("Snapshots");
+        let mail = Templates::new(&s).password_reset("tok");
+        assert_eq!(
+            mail.text,
+            "Hello,\n\n\
+             someone asked to reset the password of your Snapshots account. To choose a new \
+             password, open this link within 30 minutes:\n\n\
+             https://photos.example/#/reset-password?token=tok\n\n\
+             The link works once. If you did not ask for it, ignore this mail: your password \
+             stays as it is.\n\n\
+             -- \nSnapshots\n"
+        );
+        let mail = Templates::new(&s).password_changed();
+        assert_eq!(
+            mail.text,
+            "Hello,\n\n\
+             the password of your Snapshots account was just reset through a link mailed to \
+             this address, and every device was logged out.\n\n\
+             If this was not you, reset your password again at \
+             https://photos.example/#/forgot-password and check who can read this mailbox.\n\n\
+             -- \nSnapshots\n"
+        );
+    }
+
+    #[test]
+    fn the_product_name_is_escaped_in_html_and_left_alone_in_text() {
+        let product = "<script>alert(\"1\")</script> & 'co'";
+        let s = settings(product);
+        for mail in every_mail(&Templates::new(&s), "new@example.com", "t") {
+            assert!(!mail.html.contains("<script"), "{}", mail.html);
+            assert!(!mail.html.contains("alert(\""), "{}", mail.html);
+            // Escaped once: the paragraphs' macro does not escape its body a second time.
+            assert!(
+                mail.html.contains(
+                    "&#60;script&#62;alert(&#34;1&#34;)&#60;/script&#62; &#38; &#39;co&#39;"
+                ),
+                "{}: {}",
+                mail.kind,
+                mail.html
+            );
+            assert!(!mail.html.contains("&#38;#"), "{}", mail.html);
+            assert!(mail.text.contains(product), "{}: {}", mail.kind, mail.text);
+            assert!(!mail.text.contains("&#"), "{}: {}", mail.kind, mail.text);
+            assert!(mail.subject.ends_with(product), "{}", mail.subject);
+        }
         let mail = Templates::new(&s).email_verification("t");
-        assert!(!mail.html.contains("<script>"), "{}", mail.html);
-        assert!(mail.html.contains("&lt;script&gt;"), "{}", mail.html);
         assert!(mail.text.contains("within 24 hours"), "{}", mail.text);
+    }
+
+    #[test]
+    fn a_link_cannot_break_out_of_the_href() {
+        let s = settings("Snapshots");
+        let mail = Templates::new(&s).password_reset("x\" onclick=\"alert(1)\"><script>'");
+        let escaped = "https://photos.example/#/reset-password?token=\
+                       x&#34; onclick=&#34;alert(1)&#34;&#62;&#60;script&#62;&#39;";
+        assert!(
+            mail.html.contains(&format!("<a href=\"{escaped}\" style=")),
+            "{}",
+            mail.html
+        );
+        assert!(!mail.html.contains("onclick=\""), "{}", mail.html);
+        assert!(!mail.html.contains("<script"), "{}", mail.html);
+        assert!(
+            mail.html.contains(&format!(
+                "Or paste this address into your browser: {escaped}</p>"
+            )),
+            "{}",
+            mail.html
+        );
+        assert!(
+            mail.text.contains(
+                "https://photos.example/#/reset-password?token=x\" onclick=\"alert(1)\"><script>'"
+            ),
+            "{}",
+            mail.text
+        );
     }
 
     #[test]
@@ -276,8 +334,70 @@ mod tests {
         let mail = Templates::new(&s).email_change_requested("new@example.com", "tok");
         let link = "https://photos.example/#/cancel-email-change?token=tok";
         assert!(mail.text.contains(link), "{}", mail.text);
+        assert!(mail.html.contains(link), "{}", mail.html);
         assert!(mail.text.contains("new@example.com"), "{}", mail.text);
+        assert!(mail.html.contains("new@example.com"), "{}", mail.html);
         assert!(mail.text.contains("within 7 days"), "{}", mail.text);
+        assert!(
+            mail.html.contains("This was not me: keep this address</a>"),
+            "{}",
+            mail.html
+        );
+    }
+
+    #[test]
+    fn a_new_address_is_escaped_in_html_and_left_alone_in_text() {
+        // A quoted local part may hold markup and still be an address.
+        let new_email = "\"<img src=x onerror=alert(1)>\"@example.com";
+        let s = settings("Snapshots");
+        let templates = Templates::new(&s);
+        for mail in [
+            templates.email_change_requested(new_email, "tok"),
+            templates.email_changed(new_email),
+        ] {
+            assert!(!mail.html.contains("<img"), "{}", mail.html);
+            assert!(
+                mail.html
+                    .contains("&#34;&#60;img src=x onerror=alert(1)&#62;&#34;@example.com"),
+                "{}",
+                mail.html
+            );
+            assert!(mail.text.contains(new_email), "{}", mail.text);
+        }
+    }
+
+    /// Every mail's HTML is the layout's frame, and each element it opens closes, in order.
+    #[test]
+    fn every_html_part_is_well_formed() {
+        let s = settings("Snapshots & <Co>");
+        for mail in every_mail(&Templates::new(&s), "a<b>@example.com", "t\"<>") {
+            let html = mail.html.as_str();
+            assert!(html.starts_with("<!DOCTYPE html>\n<html>"), "{html}");
+            assert!(
+                html.ends_with("</html>\n") || html.ends_with("</html>"),
+                "{html}"
+            );
+            assert_eq!(
+                html.matches("<p style=").count(),
+                html.matches("</p>").count()
+            );
+            let mut open: Vec<&str> = Vec::new();
+            let mut rest = html;
+            while let Some(start) = rest.find('<') {
+                let end = start + rest[start..].find('>').unwrap();
+                let tag = &rest[start + 1..end];
+                rest = &rest[end + 1..];
+                let name = tag.split_whitespace().next().unwrap_or_default();
+                if name.starts_with('!') || name == "meta" {
+                    continue;
+                }
+                match name.strip_prefix('/') {
+                    Some(closed) => assert_eq!(open.pop(), Some(closed), "{}: {html}", mail.kind),
+                    None => open.push(name),
+                }
+            }
+            assert!(open.is_empty(), "{}: {open:?} left open", mail.kind);
+        }
     }
 
     #[test]

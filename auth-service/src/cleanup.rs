@@ -2,9 +2,9 @@
 //! stale failed-login counts and old audit events, in small batches on the blocking pool, so the
 //! tables stay bounded under steady traffic and requests never wait on it.
 
+use crate::account::throttle;
 use crate::db::{self, cleanup, PgPool};
 use crate::http::rate_limit::RateLimiters;
-use crate::sessions::throttle;
 use actix_web::web;
 use chrono::{TimeDelta, Utc};
 use diesel::PgConnection;

@@ -12,6 +12,7 @@ use crate::sessions::SessionError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use service_kit::observe::TokenRejected;
 use service_kit::request_errors::{RequestError, MAX_JSON_BYTES};
 use service_kit::DbError;
 use service_kit::ErrorBody;
@@ -39,7 +40,7 @@ pub enum ApiError {
     #[error("payload too large")]
     PayloadTooLarge,
     #[error(transparent)]
-    Store(#[from] DbError),
+    Database(#[from] DbError),
 }
 
 impl ApiError {
@@ -108,10 +109,10 @@ impl ResponseError for ApiError {
                 }
                 SessionError::NotFound => StatusCode::NOT_FOUND,
                 SessionError::Ended => StatusCode::UNAUTHORIZED,
-                SessionError::Store(store) => store.status_code(),
+                SessionError::Database(db) => db.status_code(),
                 SessionError::Signing(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
-            Self::Account(AccountError::Store(store)) | Self::Store(store) => store.status_code(),
+            Self::Account(AccountError::Database(db)) | Self::Database(db) => db.status_code(),
             Self::Account(AccountError::Hashing(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Account(AccountError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -144,7 +145,7 @@ impl ResponseError for ApiError {
                 limit: MAX_JSON_BYTES,
             }
             .error_response(),
-            Self::Store(store) => store.error_response(),
+            Self::Database(db) => db.error_response(),
         }
     }
 }
@@ -195,7 +196,7 @@ fn account_error(error: &AccountError, status: StatusCode) -> HttpResponse {
             Some(*retry_after),
         ),
         AccountError::Session(inner) => session_error(inner, status),
-        AccountError::Store(store) => store.error_response(),
+        AccountError::Database(db) => db.error_response(),
         AccountError::Hashing(cause) => internal(cause),
         AccountError::Busy => with_retry_after(
             ErrorBody::new(
@@ -210,13 +211,18 @@ fn account_error(error: &AccountError, status: StatusCode) -> HttpResponse {
 
 fn session_error(error: &SessionError, status: StatusCode) -> HttpResponse {
     match error {
-        SessionError::InvalidRefreshToken(_) => with_invalid_token_challenge(
-            ErrorBody::new(
-                "invalid_token",
-                "The refresh token is invalid, expired or revoked; log in again.",
-            )
-            .respond(status),
-        ),
+        SessionError::InvalidRefreshToken(reason) => {
+            let mut response = with_invalid_token_challenge(
+                ErrorBody::new(
+                    "invalid_token",
+                    "The refresh token is invalid, expired or revoked; log in again.",
+                )
+                .respond(status),
+            );
+            // The access log's reason for the refusal, wherever in the refresh it happened.
+            response.extensions_mut().insert(TokenRejected(reason));
+            response
+        }
         SessionError::Reused { .. } => with_invalid_token_challenge(
             ErrorBody::new(
                 "refresh_token_reused",
@@ -226,7 +232,7 @@ fn session_error(error: &SessionError, status: StatusCode) -> HttpResponse {
         ),
         SessionError::NotFound => RequestError::NotFound.error_response(),
         SessionError::Ended => AuthError::InvalidToken.error_response(),
-        SessionError::Store(store) => store.error_response(),
+        SessionError::Database(db) => db.error_response(),
         SessionError::Signing(cause) => internal(cause),
     }
 }

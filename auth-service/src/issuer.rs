@@ -1,17 +1,32 @@
 //! The issuer: mints access and refresh tokens through `shared-tokens`, so the rules that sign are
 //! the rules that verify.
 
-use crate::config::Settings;
 use crate::db::models::UserRow;
-use actix_web::web;
 use sha2::{Digest, Sha256};
 use shared_tokens::token::{SignError, TokenProfile, ACCESS_TYP, REFRESH_TYP};
-use shared_tokens::{AccessClaims, AccessPolicy, KeyRing, RefreshClaims, Rejection, Signer};
+use shared_tokens::{
+    AccessClaims, AccessConfig, AccessPolicy, KeyRing, RefreshClaims, Rejection, Secret, Signer,
+};
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// What the issuer signs with and how long what it signs lives (docs/TOKENS.md), taken from the
+/// configuration by `startup`.
+pub struct IssuerSettings<'a> {
+    pub access: &'a AccessConfig,
+    pub refresh_secret: &'a Secret,
+    pub refresh_previous_secrets: &'a [Secret],
+    /// Refresh-token lifetime, which is also the session's idle limit.
+    pub refresh_expiry: Duration,
+    /// The absolute session limit that refreshes never extend.
+    pub session_max_lifetime: Duration,
+    /// How long a just-used refresh token may be presented again (zero disables).
+    pub reuse_grace: Duration,
+}
+
 pub struct Issuer {
-    access: web::Data<AccessPolicy>,
+    access: Arc<AccessPolicy>,
     /// The access-token signer: the shared secret or the Ed25519 private key
     /// (docs/TOKENS.md, Keys).
     access_signer: Signer,
@@ -24,14 +39,14 @@ pub struct Issuer {
 impl Issuer {
     /// `None` when the settings hold nothing to sign access tokens with, which the issuer's
     /// configuration never allows.
-    pub fn new(settings: &Settings, access: web::Data<AccessPolicy>) -> Option<Self> {
+    pub fn new(settings: IssuerSettings<'_>, access: Arc<AccessPolicy>) -> Option<Self> {
         let access_signer = settings.access.keys.signer()?;
         // Refresh tokens are for this service alone: its issuer name is also their audience,
         // distinct from the access audience, and they are signed with a secret only it knows.
         let issuer = settings.access.issuer.clone();
         let refresh = TokenProfile::new(
             REFRESH_TYP,
-            KeyRing::new(&settings.refresh_secret, &settings.refresh_previous_secrets),
+            KeyRing::new(settings.refresh_secret, settings.refresh_previous_secrets),
             &issuer,
             &issuer,
             settings.refresh_expiry,
@@ -43,7 +58,7 @@ impl Issuer {
             refresh,
             refresh_expiry: settings.refresh_expiry,
             session_max_lifetime: settings.session_max_lifetime,
-            reuse_grace: settings.refresh_reuse_grace,
+            reuse_grace: settings.reuse_grace,
         })
     }
 
@@ -126,9 +141,7 @@ impl Issuer {
     /// Verifies a refresh token; the reason of a refusal is for logs and metrics only, the
     /// client sees `invalid_token`.
     pub fn verify_refresh(&self, token: &str) -> Result<RefreshClaims, Rejection> {
-        self.refresh.verify(token).inspect_err(|reason| {
-            log::debug!("refresh token rejected: {reason}");
-        })
+        self.refresh.verify(token)
     }
 
     /// Signs and verifies one token of each kind: a broken key setup stops the start. Each lives

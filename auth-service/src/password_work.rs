@@ -12,6 +12,7 @@
 //! budget), so a refusal for load costs the caller nothing. Both permits move into the blocking
 //! task: a client that hangs up does not free a slot while its bcrypt still runs.
 
+pub use crate::config::PasswordWorkLimits;
 use crate::password_hashing::PasswordHasher;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -20,25 +21,6 @@ use uuid::Uuid;
 
 /// One account's password re-checks admitted at once.
 pub const PER_ACCOUNT: usize = 1;
-
-/// `PASSWORD_HASH_CONCURRENCY` and `PASSWORD_HASH_QUEUE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PasswordWorkLimits {
-    pub concurrency: usize,
-    pub queue: usize,
-}
-
-impl PasswordWorkLimits {
-    /// One bcrypt per core, and a queue of two rounds' worth: a login waits at most about three
-    /// bcrypt times before it starts.
-    pub fn for_cores(cores: usize) -> Self {
-        let concurrency = cores.max(1);
-        Self {
-            concurrency,
-            queue: 2 * concurrency,
-        }
-    }
-}
 
 /// The instance has as much password work as it takes; try again in a second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -2,18 +2,18 @@
 //! server builder both services share (docs/ARCHITECTURE.md, Startup). Tests build the same
 //! `Application` on port 0.
 
+use crate::account::throttle::ThrottlePolicy;
 use crate::account::Accounts;
 use crate::cleanup::{self, Retention};
 use crate::config::Settings;
 use crate::db;
 use crate::http::rate_limit::RateLimiters;
-use crate::issuer::Issuer;
+use crate::issuer::{Issuer, IssuerSettings};
 use crate::mail::{self, Outbox, Transport};
 use crate::metrics::AuthMetrics;
 use crate::password_hashing::PasswordHasher;
 use crate::password_work::PasswordWork;
 use crate::routes;
-use crate::sessions::throttle::ThrottlePolicy;
 use crate::sessions::Sessions;
 use actix_web::http::header::HeaderName;
 use actix_web::web;
@@ -40,10 +40,22 @@ pub enum StartupError {
     Mail(String),
 }
 
+/// The part of the configuration the issuer works with.
+pub fn issuer_settings(settings: &Settings) -> IssuerSettings<'_> {
+    IssuerSettings {
+        access: &settings.access,
+        refresh_secret: &settings.refresh_secret,
+        refresh_previous_secrets: &settings.refresh_previous_secrets,
+        refresh_expiry: settings.refresh_expiry,
+        session_max_lifetime: settings.session_max_lifetime,
+        reuse_grace: settings.refresh_reuse_grace,
+    }
+}
+
 /// Builds and starts the service; `run_until_stopped` on the answer serves.
 pub async fn build(settings: Settings) -> Result<Application, StartupError> {
-    let access = web::Data::new(AccessPolicy::from_config(&settings.access));
-    let issuer = Issuer::new(&settings, access.clone())
+    let access = Arc::new(AccessPolicy::from_config(&settings.access));
+    let issuer = Issuer::new(issuer_settings(&settings), access.clone())
         .ok_or_else(|| StartupError::SelfTest("no key to sign access tokens with".into()))?;
     let issuer = Arc::new(issuer);
     issuer.self_test().map_err(StartupError::SelfTest)?;
@@ -100,6 +112,7 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
     ));
     let sessions = web::Data::new(sessions);
     let issuer = web::Data::from(issuer);
+    let access = web::Data::from(access);
     let auth_metrics = web::Data::from(auth_metrics);
     let pool = web::Data::new(pool);
     let service = Service {

@@ -71,8 +71,8 @@ async fn handle(
     if let Some(metrics) = &metrics {
         metrics.observe_request(method, route, status, seconds);
         let rejected = result.as_ref().ok().and_then(|res| {
-            let extensions = res.request().extensions();
-            extensions.get::<TokenRejected>().copied()
+            let on_response = res.response().extensions().get::<TokenRejected>().copied();
+            on_response.or_else(|| res.request().extensions().get::<TokenRejected>().copied())
         });
         if let Some(TokenRejected(reason)) = rejected {
             metrics.token_rejected(reason);
@@ -115,8 +115,9 @@ mod tests {
     }
 }
 
-/// Left in the request's extensions when a token was refused, with a short stable reason, so the
-/// metrics middleware can count refusals by reason without the token crate knowing about metrics.
+/// Left in the request's extensions (by an extractor) or the response's (by an error's answer)
+/// when a token was refused, with a short stable reason, so the metrics middleware can count
+/// refusals by reason without the token crate knowing about metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenRejected(pub &'static str);
 

@@ -35,7 +35,7 @@ pub enum AccountError {
     #[error(transparent)]
     Session(#[from] SessionError),
     #[error(transparent)]
-    Store(DbError),
+    Database(DbError),
     /// This instance has as much password work in flight as it takes.
     #[error("too much password work in flight")]
     Busy,
@@ -50,7 +50,7 @@ impl From<DbError> for AccountError {
         } else if error.is_conflict_on("username") {
             Self::Taken("username")
         } else {
-            Self::Store(error)
+            Self::Database(error)
         }
     }
 }

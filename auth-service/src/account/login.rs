@@ -3,14 +3,15 @@
 //! (against a dummy hash when there is no user or the attempt is throttled), and
 //! [`AccountError::InvalidCredentials`], with a wait once the address is in backoff.
 
+use super::attempts::{self, Reservation, Reserved};
+use super::throttle::{self, ThrottlePolicy};
 use super::{AccountError, Accounts};
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::UserRow;
 use crate::db::{self, users};
 use crate::domain::{storable, ClientInfo, Email, InvalidFields, Username};
 use crate::metrics::LoginOutcome;
-use crate::sessions::throttle::{self, ThrottlePolicy};
-use crate::sessions::{self, Reservation, Reserved, Tokens};
+use crate::sessions::Tokens;
 use chrono::Utc;
 use diesel::PgConnection;
 
@@ -84,7 +85,7 @@ fn lookup(
         Identifier::Username(u) => users::find_by_username(conn, u)?,
         Identifier::Email(e) => users::find_by_email(conn, e)?,
     };
-    let reserved = sessions::reserve(conn, policy, &identifier.throttle_subject(), ip, Utc::now())?;
+    let reserved = attempts::reserve(conn, policy, &identifier.throttle_subject(), ip, Utc::now())?;
     Ok((user, reserved))
 }
 
@@ -120,7 +121,10 @@ impl Accounts {
 
         match (reserved, verified, user) {
             (Reserved::Allowed(reservation), true, Some(user)) => {
-                let tokens = self.sessions.start(user, client, reservation).await?;
+                let tokens = self
+                    .sessions
+                    .start(user, client, reservation.throttle_row().clone())
+                    .await?;
                 self.metrics.login(LoginOutcome::Succeeded);
                 Ok(tokens)
             }

@@ -3,6 +3,7 @@
 //! auth-service). The work lives here, not in the handlers: each operation takes validated input
 //! and returns what happened or an [`AccountError`], which `crate::error` maps to its answer.
 
+mod attempts;
 mod deletion;
 mod email_change;
 mod error;
@@ -12,8 +13,10 @@ mod profile;
 mod reauthentication;
 mod recovery;
 mod registration;
+pub mod throttle;
 mod verification;
 
+pub use attempts::{reserve, Reservation, Reserved, UNDECIDED_POLL, UNDECIDED_WAIT};
 pub use email_change::CancelOutcome;
 pub use error::AccountError;
 pub use login::Credentials;
@@ -26,10 +29,10 @@ use crate::db::{self, PgPool};
 use crate::mail::Outbox;
 use crate::metrics::AuthMetrics;
 use crate::password_work::{Admission, PasswordWork};
-use crate::sessions::throttle::ThrottlePolicy;
-use crate::sessions::{self as session_store, Reserved, Sessions, UNDECIDED_POLL, UNDECIDED_WAIT};
+use crate::sessions::Sessions;
 use chrono::Utc;
 use std::sync::Arc;
+use throttle::ThrottlePolicy;
 use tokio::time::Instant;
 
 #[derive(Clone)]
@@ -97,13 +100,7 @@ impl Accounts {
             tokio::time::sleep(UNDECIDED_POLL).await;
             let (subject, ip, policy) = (subject.clone(), ip.clone(), self.throttle);
             answer = db::blocking(&self.pool, move |conn| {
-                Ok::<_, AccountError>(session_store::reserve(
-                    conn,
-                    &policy,
-                    &subject,
-                    &ip,
-                    Utc::now(),
-                )?)
+                Ok::<_, AccountError>(attempts::reserve(conn, &policy, &subject, &ip, Utc::now())?)
             })
             .await?;
         }

@@ -1,14 +1,14 @@
 //! The caller's password, checked again before a sensitive change, and the password change
 //! itself.
 
+use super::attempts::{self, Reserved};
 use super::email_change::end_pending_links;
 use super::{AccountError, Accounts};
+use crate::account::throttle;
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::{self, sessions, users};
 use crate::domain::{ClientInfo, FieldErrors, InvalidFields, Password};
 use crate::password_work::AccountPlace;
-use crate::sessions::throttle;
-use crate::sessions::{self as session_store, Reserved};
 use chrono::Utc;
 use diesel::Connection;
 use shared_tokens::RecentLogin;
@@ -80,7 +80,7 @@ impl Accounts {
         let (key, first_subject) = (ip.clone(), subject.clone());
         let (user, first) = db::blocking(&self.pool, move |conn| {
             let user = users::find(conn, user_id)?;
-            let first = session_store::reserve(conn, &policy, &first_subject, &key, Utc::now())?;
+            let first = attempts::reserve(conn, &policy, &first_subject, &key, Utc::now())?;
             Ok::<_, AccountError>((user, first))
         })
         .await?;

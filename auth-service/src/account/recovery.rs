@@ -93,7 +93,7 @@ impl Accounts {
                         .user(user_id)
                         .detail(serde_json::json!({ "sessions_revoked": revoked })),
                 )?;
-                outbox::enqueue(conn, &notice, &user.email, now + NOTICE_LIFETIME)?;
+                outbox::enqueue(conn, &notice.outbox_row(&user.email, now + NOTICE_LIFETIME))?;
                 Ok::<_, AccountError>((user_id, revoked))
             })
         })

@@ -83,7 +83,10 @@ impl Accounts {
                     // The old address learns of the change: the owner's last line of defence
                     // when someone else changed it.
                     let notice = mail.templates().email_changed(&email);
-                    outbox::enqueue(conn, &notice, &before.email, now + NOTICE_LIFETIME)?;
+                    outbox::enqueue(
+                        conn,
+                        &notice.outbox_row(&before.email, now + NOTICE_LIFETIME),
+                    )?;
                 }
                 audit::record(
                     conn,

@@ -94,6 +94,13 @@ pub fn recent_for_subject(
 }
 
 /// A successful login wipes the slate for that address.
+/// The row a password attempt is counted in: the throttle's subject and the address's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleRow {
+    pub subject: String,
+    pub ip: String,
+}
+
 pub fn clear(conn: &mut PgConnection, subject: &str, ip: &str) -> QueryResult<usize> {
     diesel::delete(login_failures::table.find((subject, ip))).execute(conn)
 }

@@ -1,12 +1,11 @@
 //! Queries on `mail_outbox`: mails written with the change they report, sent by the mail worker
-//! (`crate::mail`), deleted once a mail server accepted them.
+//! (the mail workers), deleted once a mail server accepted them.
 //!
 //! Two sorts of rows (docs/RECOVERY.md, Mail delivery). A notice (no link in it) is stored rendered.
 //! A mail that carries a link is stored as a request only, with an empty body: the worker makes
 //! its token and renders it when it sends it, so no row ever holds a usable link.
 
 use crate::db::schema::mail_outbox;
-use crate::mail::Mail;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Timestamptz};
@@ -29,16 +28,18 @@ pub enum Lane {
     Other,
 }
 
+/// A row to queue: a rendered notice, or (empty bodies and a `user_id`) a link mail made when
+/// it is sent.
 #[derive(Insertable)]
 #[diesel(table_name = mail_outbox)]
-struct NewMail<'a> {
-    kind: &'a str,
-    recipient: &'a str,
-    subject: &'a str,
-    text_body: &'a str,
-    html_body: &'a str,
-    expires_at: DateTime<Utc>,
-    user_id: Option<Uuid>,
+pub struct NewMail<'a> {
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub user_id: Option<Uuid>,
 }
 
 /// A mail taken for sending. No `Debug`: a notice's body names the account's addresses.
@@ -55,23 +56,10 @@ pub struct QueuedMail {
     pub user_id: Option<Uuid>,
 }
 
-/// Queues the notice `mail` for `recipient`; it is dropped unsent after `expires_at`.
-pub fn enqueue(
-    conn: &mut PgConnection,
-    mail: &Mail,
-    recipient: &str,
-    expires_at: DateTime<Utc>,
-) -> QueryResult<usize> {
+/// Queues a rendered notice; it is dropped unsent after its `expires_at`.
+pub fn enqueue(conn: &mut PgConnection, mail: &NewMail<'_>) -> QueryResult<usize> {
     diesel::insert_into(mail_outbox::table)
-        .values(&NewMail {
-            kind: mail.kind,
-            recipient,
-            subject: &mail.subject,
-            text_body: &mail.text,
-            html_body: &mail.html,
-            expires_at,
-            user_id: None,
-        })
+        .values(mail)
         .execute(conn)
 }
 
@@ -136,7 +124,7 @@ pub fn delivered(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
 }
 
 /// The attempt failed: try again at `next_attempt_at`. `error` is the transport's message
-/// without the recipient (`crate::mail::transport`).
+/// without the recipient (the mail transport).
 pub fn failed(
     conn: &mut PgConnection,
     id: i64,

@@ -29,6 +29,45 @@ pub struct Successor<'a> {
     pub kid: &'a str,
 }
 
+/// What the function decided, read from its `outcome` column in this one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The successor would outlive the session's absolute limit: sign it again with the limit.
+    Cap,
+    /// The presented token was current; the successor is now.
+    Rotated,
+    /// The presented token was just replaced, within the grace period: hand back the current one.
+    Grace,
+    /// The presented token was replaced long ago: the family is revoked.
+    Reused,
+    /// Refused, with the reason logs and metrics carry.
+    Refused(&'static str),
+}
+
+/// The refusals the function names (its migration lists them).
+const REFUSALS: [&str; 4] = [
+    "unknown_session",
+    "session_of_another_user",
+    "session_ended",
+    "unknown_refresh_token",
+];
+
+impl Outcome {
+    /// `None` for a word the function does not say: a schema out of step with the code.
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "cap" => Some(Self::Cap),
+            "rotated" => Some(Self::Rotated),
+            "grace" => Some(Self::Grace),
+            "reused" => Some(Self::Reused),
+            other => REFUSALS
+                .iter()
+                .find(|reason| **reason == other)
+                .map(|reason| Self::Refused(reason)),
+        }
+    }
+}
+
 /// The function's one row. Which columns are set depends on `outcome`.
 #[derive(QueryableByName)]
 pub struct RotationRow {

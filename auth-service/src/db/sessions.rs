@@ -1,5 +1,6 @@
 //! Queries on `sessions`.
 
+use crate::db::login_failures::ThrottleRow;
 use crate::db::models::{NewRefreshToken, NewSession, SessionRow};
 use crate::db::schema::sessions;
 use chrono::{DateTime, Utc};
@@ -16,10 +17,10 @@ pub fn start(
     conn: &mut PgConnection,
     session: &NewSession<'_>,
     token: &NewRefreshToken<'_>,
-    throttle_row: Option<(&str, &str)>,
+    throttle_row: Option<&ThrottleRow>,
     audit_kind: &str,
 ) -> QueryResult<()> {
-    let (subject, ip) = throttle_row.unzip();
+    let (subject, ip) = throttle_row.map(|r| (&r.subject, &r.ip)).unzip();
     diesel::sql_query(
         "WITH session AS (
              INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at,

@@ -5,8 +5,8 @@
 //! - from the JSON body `{refresh_token}` or from the refresh cookie; the two disagreeing, or
 //!   the cookie sent twice, is a 400;
 //! - from the cookie only after the origin check, since a browser sends cookies cross-site;
-//! - verified (signature, type, issuer, audience, expiry); a refusal is 401 `invalid_token`,
-//!   with the reason kept for the access log and the metrics.
+//! - verified later, by `Sessions`, which counts a refusal in one place (a refusal is 401
+//!   `invalid_token`, its reason in the access log through `error.rs`).
 //!
 //! [`PresentedRefreshToken`] requires one (refresh); [`MaybeRefreshToken`] lets a request come
 //! without one (logout, which then falls back to the access token), but never lets a bad one
@@ -14,13 +14,11 @@
 
 use crate::error::ApiError;
 use crate::issuer::Issuer;
-use crate::metrics::{AuthMetrics, RefreshOutcome};
-use crate::sessions::{PresentedRefreshToken, SessionError};
+use crate::sessions::PresentedRefreshToken;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use service_kit::observe::record_rejection;
 use shared_tokens::extract::unique_cookie;
 use shared_tokens::origin::check_origin;
 use shared_tokens::AuthError;
@@ -53,14 +51,7 @@ impl FromRequest for MaybeRefreshToken {
                 let policy = issuer.access_policy();
                 check_origin(&req, &policy.allowed_origins, &policy.trusted_proxies)?;
             }
-            let claims = issuer.verify_refresh(&token).map_err(|reason| {
-                record_rejection(&req, reason.label());
-                if let Some(metrics) = req.app_data::<web::Data<AuthMetrics>>() {
-                    metrics.refresh(RefreshOutcome::Rejected);
-                }
-                SessionError::InvalidRefreshToken(reason.label())
-            })?;
-            Ok(Self(Some(PresentedRefreshToken { token, claims })))
+            Ok(Self(Some(PresentedRefreshToken { token })))
         })
     }
 }

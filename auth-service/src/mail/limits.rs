@@ -9,8 +9,8 @@
 //! The budgets are checked from the asker's own outwards, and a refusal stops there, so a refused
 //! request spends nothing of the recipient's total.
 
-use super::settings::MailLimits;
-use crate::http::rate_limit::RateLimit;
+use crate::config::MailLimits;
+use crate::config::RateLimit;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::hash::Hash;

@@ -7,13 +7,12 @@
 
 mod limits;
 mod links;
-mod settings;
 mod templates;
 mod transport;
 mod worker;
 
+pub use crate::config::{expiry, Delivery, MailLimits, MailSettings};
 pub use limits::MailAsk;
-pub use settings::{expiry, Delivery, MailLimits, MailSettings};
 pub use templates::{Mail, Templates};
 pub use transport::Transport;
 pub use worker::spawn;

@@ -5,8 +5,10 @@
 //! into an `.html` template is HTML-escaped, in attributes too, and the `.txt` ones get the
 //! values as they are.
 
-use super::settings::MailSettings;
+use crate::config::MailSettings;
+use crate::db::outbox::NewMail;
 use askama::Template;
+use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 /// A rendered mail, ready for the outbox.
@@ -16,6 +18,21 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+impl Mail {
+    /// The outbox row of this notice for `recipient`, dropped unsent after `expires_at`.
+    pub fn outbox_row<'a>(&'a self, recipient: &'a str, expires_at: DateTime<Utc>) -> NewMail<'a> {
+        NewMail {
+            kind: self.kind,
+            recipient,
+            subject: &self.subject,
+            text_body: &self.text,
+            html_body: &self.html,
+            expires_at,
+            user_id: None,
+        }
+    }
 }
 
 /// Declares a mail's two templates, `mail/<kind>.txt` and `mail/<kind>.html`, with the same
@@ -205,7 +222,7 @@ fn plural(n: u64, unit: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mail::settings::Delivery;
+    use crate::config::Delivery;
     use std::path::PathBuf;
 
     fn settings(product: &str) -> MailSettings {

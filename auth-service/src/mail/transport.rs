@@ -1,6 +1,6 @@
 //! The two ways a mail leaves: SMTP (`SMTP_URL`) or an `.eml` file (`MAIL_DIR`).
 
-use super::settings::{Delivery, MailSettings};
+use crate::config::{Delivery, MailSettings};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

@@ -50,7 +50,10 @@ pub async fn logout(
     policy: web::Data<AccessPolicy>,
 ) -> Result<HttpResponse, ApiError> {
     let (session_id, user_id) = match refresh.0 {
-        Some(token) => (token.claims.sid, token.claims.sub),
+        Some(token) => {
+            let claims = sessions.verify(&token)?;
+            (claims.sid, claims.sub)
+        }
         None => {
             let auth = authenticate(&req, &policy)?;
             (auth.claims.sid, auth.claims.sub)

@@ -3,10 +3,9 @@ use crate::domain::ClientInfo;
 use crate::error::ApiError;
 use crate::http::refresh_token::RefreshBody;
 use crate::http::{TokenDelivery, TokenDeliveryHeader};
-use crate::sessions::{PresentedRefreshToken, SessionError, Sessions};
+use crate::sessions::{PresentedRefreshToken, Sessions};
 use crate::views::TokenResponse;
-use actix_web::{web, HttpRequest, HttpResponse};
-use service_kit::observe::record_rejection;
+use actix_web::{web, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{RateLimited, ServerErrors, TooLarge};
 use shared_tokens::AccessPolicy;
@@ -52,17 +51,12 @@ use shared_tokens::AccessPolicy;
     security((), ("refresh_cookie" = []))
 )]
 pub async fn refresh(
-    req: HttpRequest,
     delivery: TokenDelivery,
     token: PresentedRefreshToken,
     client: ClientInfo,
     sessions: web::Data<Sessions>,
     policy: web::Data<AccessPolicy>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = sessions.rotate(token, client).await.inspect_err(|e| {
-        if let SessionError::InvalidRefreshToken(reason) = e {
-            record_rejection(&req, reason);
-        }
-    })?;
+    let tokens = sessions.rotate(token, client).await?;
     Ok(token_response(&policy, tokens, delivery))
 }

@@ -22,13 +22,13 @@ pub enum SessionError {
     #[error("the session has ended")]
     Ended,
     #[error(transparent)]
-    Store(#[from] DbError),
+    Database(#[from] DbError),
     #[error("token signing failed: {0}")]
     Signing(#[from] SignError),
 }
 
 impl From<diesel::result::Error> for SessionError {
     fn from(error: diesel::result::Error) -> Self {
-        Self::Store(error.into())
+        Self::Database(error.into())
     }
 }

@@ -2,11 +2,11 @@
 //! with reuse detection (docs/TOKENS.md, Rotation and Reuse detection), decided by the database
 //! in one call that locks the session row.
 
-use super::attempts::Reservation;
 use super::SessionError;
 use crate::db::audit::AuditKind;
+use crate::db::login_failures::ThrottleRow;
 use crate::db::models::{NewRefreshToken, NewSession, UserRow};
-use crate::db::rotation::{self, RotationRow};
+use crate::db::rotation::{self, Outcome, RotationRow};
 use crate::db::sessions;
 use crate::domain::ClientInfo;
 use crate::issuer::{token_hash, Issuer};
@@ -50,7 +50,7 @@ pub fn start(
     issuer: &Issuer,
     user: UserRow,
     client: &ClientInfo,
-    attempt: Option<&Reservation>,
+    attempt: Option<&ThrottleRow>,
 ) -> Result<Granted, SessionError> {
     let now = Utc::now().timestamp();
     let absolute = now + issuer.session_max_lifetime.as_secs() as i64;
@@ -80,7 +80,7 @@ pub fn start(
             expires_at: at(exp),
             kid: &kid,
         },
-        attempt.map(Reservation::throttle_row),
+        attempt,
         AuditKind::LoginSucceeded.as_str(),
     )?;
     Ok(Granted {
@@ -132,12 +132,13 @@ pub fn rotate(
                 kid: &kid,
             },
         )?;
-        match row.outcome.as_str() {
-            "cap" => match row.absolute_limit {
+        let outcome = Outcome::parse(&row.outcome).ok_or_else(|| malformed(&row.outcome))?;
+        match outcome {
+            Outcome::Cap => match row.absolute_limit {
                 Some(limit) if limit.timestamp() < exp => exp = limit.timestamp(),
                 _ => return Err(malformed("cap")),
             },
-            "rotated" => {
+            Outcome::Rotated => {
                 let authenticated_at = authenticated_at(&row, "rotated")?;
                 return Ok(Rotation::Rotated(Granted {
                     user: row.user().ok_or_else(|| malformed("rotated"))?,
@@ -147,14 +148,14 @@ pub fn rotate(
                     authenticated_at,
                 }));
             }
-            "grace" => return grace_reissue(issuer, claims, row),
-            "reused" => {
+            Outcome::Grace => return grace_reissue(issuer, claims, row),
+            Outcome::Reused => {
                 return Ok(Rotation::ReuseDetected {
                     session_id: claims.sid,
                     user_id: claims.sub,
                 })
             }
-            other => return Err(refused(other)),
+            Outcome::Refused(reason) => return Err(SessionError::InvalidRefreshToken(reason)),
         }
     }
     Err(malformed("cap"))
@@ -209,25 +210,9 @@ fn authenticated_at(row: &RotationRow, outcome: &str) -> Result<i64, SessionErro
         .ok_or_else(|| malformed(outcome))
 }
 
-/// The refusals the function names (its migration lists them), as the reasons logs and metrics
-/// carry.
-const REFUSALS: [&str; 4] = [
-    "unknown_session",
-    "session_of_another_user",
-    "session_ended",
-    "unknown_refresh_token",
-];
-
-fn refused(outcome: &str) -> SessionError {
-    match REFUSALS.iter().find(|reason| **reason == outcome) {
-        Some(reason) => SessionError::InvalidRefreshToken(reason),
-        None => malformed(outcome),
-    }
-}
-
 /// An answer of the function that the code does not expect: a schema out of step with it.
 fn malformed(outcome: &str) -> SessionError {
-    SessionError::Store(DbError::Internal(format!(
+    SessionError::Database(DbError::Internal(format!(
         "rotate_refresh_token answered {outcome:?} without what goes with it"
     )))
 }

@@ -3,17 +3,15 @@
 //! throttle that every password attempt passes through. Nothing here knows about HTTP: handlers
 //! call [`Sessions`] and map a [`SessionError`] to its answer through `crate::error`.
 
-mod attempts;
 mod error;
 pub mod family;
 mod reauthentication;
 mod revocation;
-pub mod throttle;
 
-pub use attempts::{reserve, Reservation, Reserved, UNDECIDED_POLL, UNDECIDED_WAIT};
 pub use error::SessionError;
 pub use reauthentication::Renewed;
 
+use crate::db::login_failures::ThrottleRow;
 use crate::db::models::{SessionRow, UserRow};
 use crate::db::{self, sessions, PgPool};
 use crate::domain::ClientInfo;
@@ -24,11 +22,10 @@ use shared_tokens::RefreshClaims;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// A refresh token the request presented, already verified into `claims` (the extractor in
-/// `http::refresh_token` does that).
+/// A refresh token the request presented (read by the extractor in `http::refresh_token`), not
+/// yet verified: [`Sessions`] verifies it.
 pub struct PresentedRefreshToken {
     pub token: String,
-    pub claims: RefreshClaims,
 }
 
 /// What a login or a refresh hands the client: a fresh access token and the session's current
@@ -64,13 +61,13 @@ impl Sessions {
         &self.issuer
     }
 
-    /// Starts a session for `user`, who just proved their password; `attempt` is that password
-    /// attempt, taken back from the throttle in the same transaction.
+    /// Starts a session for `user`, who just proved their password; `attempt` is the throttle row
+    /// that password attempt was counted in, taken back in the same transaction.
     pub async fn start(
         &self,
         user: UserRow,
         client: ClientInfo,
-        attempt: Reservation,
+        attempt: ThrottleRow,
     ) -> Result<Tokens, SessionError> {
         let issuer = self.issuer.clone();
         let granted = db::blocking(&self.pool, move |conn| {
@@ -85,6 +82,23 @@ impl Sessions {
         self.tokens(granted)
     }
 
+    /// The claims of a presented refresh token (signature, type, issuer, audience, expiry).
+    pub fn verify(&self, presented: &PresentedRefreshToken) -> Result<RefreshClaims, SessionError> {
+        self.issuer
+            .verify_refresh(&presented.token)
+            .map_err(|reason| SessionError::InvalidRefreshToken(reason.label()))
+            .inspect_err(|e| self.refused(e))
+    }
+
+    /// The one place a refused refresh token is counted and logged, whether its signature or the
+    /// database refused it.
+    fn refused(&self, error: &SessionError) {
+        if let SessionError::InvalidRefreshToken(reason) = error {
+            log::debug!("refresh token rejected: {reason}");
+            self.metrics.refresh(RefreshOutcome::Rejected);
+        }
+    }
+
     /// Rotates the session's refresh token (docs/TOKENS.md, Rotation): the successor, the same
     /// successor again within the grace period, or the end of the whole family on reuse.
     pub async fn rotate(
@@ -92,17 +106,13 @@ impl Sessions {
         presented: PresentedRefreshToken,
         client: ClientInfo,
     ) -> Result<Tokens, SessionError> {
+        let claims = self.verify(&presented)?;
         let issuer = self.issuer.clone();
         let rotation = db::blocking(&self.pool, move |conn| {
-            family::rotate(conn, &issuer, &presented.token, &presented.claims, &client)
+            family::rotate(conn, &issuer, &presented.token, &claims, &client)
         })
         .await
-        .inspect_err(|e| {
-            if let SessionError::InvalidRefreshToken(reason) = e {
-                log::debug!("refresh token rejected: {reason}");
-                self.metrics.refresh(RefreshOutcome::Rejected);
-            }
-        })?;
+        .inspect_err(|e| self.refused(e))?;
         match rotation {
             Rotation::Rotated(granted) => {
                 self.metrics.refresh(RefreshOutcome::Rotated);

@@ -3,17 +3,18 @@
 //! than one live refresh token in a session.
 
 use crate::helpers::spawn_app;
-use actix_web::web;
 use auth_service::db::{sessions, users};
 use auth_service::domain::ClientInfo;
 use auth_service::issuer::{token_hash, Issuer};
 use auth_service::sessions::family::{rotate, start, Rotation};
 use auth_service::sessions::SessionError;
+use auth_service::startup::issuer_settings;
 use diesel::prelude::*;
 use diesel::sql_types::{Bytea, Uuid as SqlUuid};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use shared_tokens::AccessPolicy;
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -61,7 +62,7 @@ async fn random_refresh_replay_logout_sequences_keep_at_most_one_live_token() {
     let user = app.register_user("alice").await;
     // TestRunner wants an `Fn`; the connection is borrowed mutably per case.
     let conn = std::cell::RefCell::new(app.db.connect());
-    let access = web::Data::new(AccessPolicy::from_config(&app.settings.access));
+    let access = Arc::new(AccessPolicy::from_config(&app.settings.access));
 
     let mut runner = TestRunner::new(Config {
         cases: 48,
@@ -70,7 +71,7 @@ async fn random_refresh_replay_logout_sequences_keep_at_most_one_live_token() {
     let strategy = (prop::collection::vec(op(), 1..14), any::<bool>());
     runner
         .run(&strategy, |(ops, with_grace)| {
-            let mut issuer = Issuer::new(&app.settings, access.clone()).unwrap();
+            let mut issuer = Issuer::new(issuer_settings(&app.settings), access.clone()).unwrap();
             issuer.reuse_grace = if with_grace {
                 Duration::from_secs(3600)
             } else {

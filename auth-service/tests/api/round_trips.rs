@@ -3,13 +3,13 @@
 //! in every outcome, two only when the session's absolute limit cuts a successor's lifetime short.
 
 use crate::helpers::spawn_app;
-use actix_web::web;
+use auth_service::account::throttle::ThrottlePolicy;
+use auth_service::account::{reserve, Reserved};
 use auth_service::db::users;
 use auth_service::domain::ClientInfo;
 use auth_service::issuer::Issuer;
 use auth_service::sessions::family::{rotate, start, Granted, Rotation};
-use auth_service::sessions::throttle::ThrottlePolicy;
-use auth_service::sessions::{reserve, Reserved};
+use auth_service::startup::issuer_settings;
 use chrono::Utc;
 use diesel::connection::InstrumentationEvent;
 use diesel::prelude::*;
@@ -80,8 +80,8 @@ impl Family {
 async fn a_session_start_and_every_outcome_of_a_refresh_are_one_statement_each() {
     let app = spawn_app().await;
     let user = app.register_user("alice").await;
-    let access = web::Data::new(AccessPolicy::from_config(&app.settings.access));
-    let mut issuer = Issuer::new(&app.settings, access).unwrap();
+    let access = Arc::new(AccessPolicy::from_config(&app.settings.access));
+    let mut issuer = Issuer::new(issuer_settings(&app.settings), access).unwrap();
     issuer.reuse_grace = Duration::from_secs(3600);
     let mut conn = app.db.connect();
     let row = users::find(&mut conn, user.id).unwrap();
@@ -95,7 +95,14 @@ async fn a_session_start_and_every_outcome_of_a_refresh_are_one_statement_each()
     };
     assert_eq!(failure_rows(&mut conn), 1);
     let statements = Statements::on(&mut conn);
-    let first = start(&mut conn, &issuer, row, &client, Some(&attempt)).unwrap();
+    let first = start(
+        &mut conn,
+        &issuer,
+        row,
+        &client,
+        Some(attempt.throttle_row()),
+    )
+    .unwrap();
     assert_eq!(statements.take(), 1, "the session start");
     assert_eq!(
         failure_rows(&mut conn),
@@ -137,8 +144,8 @@ async fn a_session_start_and_every_outcome_of_a_refresh_are_one_statement_each()
 async fn near_the_absolute_limit_a_refresh_is_two_statements_and_ends_at_the_limit() {
     let app = spawn_app().await;
     let user = app.register_user("alice").await;
-    let access = web::Data::new(AccessPolicy::from_config(&app.settings.access));
-    let mut issuer = Issuer::new(&app.settings, access).unwrap();
+    let access = Arc::new(AccessPolicy::from_config(&app.settings.access));
+    let mut issuer = Issuer::new(issuer_settings(&app.settings), access).unwrap();
     // The session ends well before a refresh lifetime from now.
     issuer.session_max_lifetime = issuer.refresh_expiry / 2;
     let mut conn = app.db.connect();

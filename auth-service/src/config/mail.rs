@@ -1,7 +1,7 @@
 //! The mail settings (docs/CONFIGURATION.md, All variables): where mails go, who they are from, what
 //! their links point at, and how long those links live.
 
-use crate::http::rate_limit::RateLimit;
+use super::RateLimit;
 use chrono::{DateTime, TimeDelta, Utc};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::AsyncSmtpTransport;

@@ -18,7 +18,7 @@
 //! its token.
 
 use super::throttle::{self, History, ThrottlePolicy, Verdict};
-use crate::db::login_failures;
+use crate::db::login_failures::{self, ThrottleRow};
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::{Connection, PgConnection, QueryResult};
 use std::time::Duration;
@@ -34,8 +34,7 @@ pub const UNDECIDED_WAIT: Duration = Duration::from_secs(10);
 /// An attempt that may go ahead; it is already counted as a failure.
 #[derive(Debug, Clone)]
 pub struct Reservation {
-    subject: String,
-    ip: String,
+    row: ThrottleRow,
     /// Failures from this address counting this attempt.
     pub failures: u32,
     /// Failures against the subject from all addresses, counting this attempt.
@@ -92,8 +91,10 @@ pub fn reserve(
         let counted = failures + 1;
         login_failures::count_attempt(conn, subject, ip, counted, undecided + 1, now)?;
         Ok(Some(Reserved::Allowed(Reservation {
-            subject: subject.to_owned(),
-            ip: ip.to_owned(),
+            row: ThrottleRow {
+                subject: subject.to_owned(),
+                ip: ip.to_owned(),
+            },
             failures: counted as u32,
             // The sum read above left out a stale row, and held a fresh one at its old count:
             // either way this attempt adds one.
@@ -105,17 +106,17 @@ pub fn reserve(
 impl Reservation {
     /// The password was right: the slate of this address is wiped.
     pub fn succeeded(&self, conn: &mut PgConnection) -> QueryResult<()> {
-        login_failures::clear(conn, &self.subject, &self.ip).map(|_| ())
+        login_failures::clear(conn, &self.row.subject, &self.row.ip).map(|_| ())
     }
 
     /// The password was wrong: the attempt stays counted and is no longer undecided.
     pub fn failed(&self, conn: &mut PgConnection) -> QueryResult<()> {
-        login_failures::settle_failure(conn, &self.subject, &self.ip).map(|_| ())
+        login_failures::settle_failure(conn, &self.row.subject, &self.row.ip).map(|_| ())
     }
 
     /// The `(subject, ip)` row this attempt was counted in, which a correct password wipes.
-    pub fn throttle_row(&self) -> (&str, &str) {
-        (&self.subject, &self.ip)
+    pub fn throttle_row(&self) -> &ThrottleRow {
+        &self.row
     }
 
     /// The password was wrong (the failure is already counted): how long the client must now

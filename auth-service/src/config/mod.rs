@@ -1,8 +1,12 @@
 //! auth-service configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
+//! It is the bottom layer: it imports no other part of the service.
 
-use crate::http::rate_limit::RateLimit;
-use crate::mail::MailSettings;
-use crate::password_work::PasswordWorkLimits;
+mod mail;
+mod rate_limit;
+
+pub use mail::{expiry, Delivery, MailLimits, MailSettings};
+pub use rate_limit::RateLimit;
+
 use service_kit::server::{Defaults, ServerSettings};
 use service_kit::{ConfigError, Env};
 use shared_tokens::TrustedProxies;
@@ -158,6 +162,25 @@ impl Settings {
     }
 }
 
+/// `PASSWORD_HASH_CONCURRENCY` and `PASSWORD_HASH_QUEUE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordWorkLimits {
+    pub concurrency: usize,
+    pub queue: usize,
+}
+
+impl PasswordWorkLimits {
+    /// One bcrypt per core, and a queue of two rounds' worth: a login waits at most about three
+    /// bcrypt times before it starts.
+    pub fn for_cores(cores: usize) -> Self {
+        let concurrency = cores.max(1);
+        Self {
+            concurrency,
+            queue: 2 * concurrency,
+        }
+    }
+}
+
 /// `PASSWORD_HASH_CONCURRENCY` (default: the cores) and `PASSWORD_HASH_QUEUE` (default: twice
 /// the concurrency).
 fn password_work_limits(env: &Env<'_>) -> Result<PasswordWorkLimits, ConfigError> {
@@ -221,9 +244,7 @@ mod tests {
         assert_eq!(s.mail.reset_lifetime, Duration::from_secs(1800));
         assert_eq!(s.mail.verification_lifetime, Duration::from_secs(86_400));
         assert_eq!(s.mail.public_url, "http://localhost:3000");
-        assert!(
-            matches!(&s.mail.delivery, crate::mail::Delivery::Directory(d) if d.as_os_str() == "mail")
-        );
+        assert!(matches!(&s.mail.delivery, Delivery::Directory(d) if d.as_os_str() == "mail"));
         let fast = read(&[("RATE_LIMIT_PER_IP", "1000000/min")]).unwrap();
         assert_eq!(fast.rate_limit_burst.get(), 250_000);
         let set = read(&[("RATE_LIMIT_BURST", "40")]).unwrap();

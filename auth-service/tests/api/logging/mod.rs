@@ -67,19 +67,14 @@ pub(crate) async fn start_binary(db: &TestDatabase, extra: &[(&str, &str)]) -> (
     let bind = format!("127.0.0.1:{port}");
     let log = scratch_dir().join("auth-service.log");
     let file = std::fs::File::create(&log).unwrap();
-    let mut vars = vec![
-        ("DATABASE_URL", db.url()),
-        ("BIND_ADDR", bind.as_str()),
-        ("METRICS_ADDR", "127.0.0.1:0"),
-        ("REFRESH_TOKEN_SECRET", REFRESH_SECRET),
-        ("BCRYPT_COST", "4"),
-        ("RUST_LOG", "debug"),
-        ("RATE_LIMIT_PER_IP", "off"),
-        ("LOGIN_MAX_FAILURES", "100"),
-    ];
-    let access = test_support::access_keys::issuer_vars();
-    vars.extend(access.iter().map(|(k, v)| (*k, v.as_str())));
-    vars.extend_from_slice(extra);
+    let mail_dir = scratch_dir();
+    let mut vars = test_harness::auth::base_vars(db.url(), &mail_dir.to_string_lossy());
+    vars.insert("BIND_ADDR".into(), bind.clone());
+    vars.insert("RUST_LOG".into(), "debug".into());
+    for (k, v) in extra {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let child = binary(&vars)
         .stdout(Stdio::from(file.try_clone().unwrap()))
         .stderr(Stdio::from(file))

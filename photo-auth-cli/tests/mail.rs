@@ -38,7 +38,7 @@ async fn spawn_services() -> Services {
     Services {
         auth_url: both.auth.address.clone(),
         api_url: both.resource.address.clone(),
-        mail: both.auth.mail_dir.path().to_owned(),
+        mail: both.auth.dir.path().to_owned(),
         _keep: both,
     }
 }

@@ -22,7 +22,7 @@ async fn spawn_auth() -> Auth {
     Auth {
         url: auth.address.clone(),
         metrics_url: format!("{}/metrics", auth.metrics_address.as_deref().unwrap()),
-        mail: auth.mail_dir.path().to_owned(),
+        mail: auth.dir.path().to_owned(),
         _keep: auth,
     }
 }

@@ -1,13 +1,16 @@
 //! auth-service for a test: bcrypt at cost 4, per-address limits off (every test client is
 //! 127.0.0.1), mails written to a directory of its own.
 
-use crate::{serve, vars, Running, Vars, ALLOWED_ORIGIN};
+use crate::{start_instance, vars, Instance, Vars, ALLOWED_ORIGIN};
 use auth_service::config::Settings;
-use std::ops::Deref;
 use test_support::{access_keys, TestDatabase};
 
 /// The refresh-token secret of every test instance.
 pub const REFRESH_SECRET: &str = "test-refresh-secret-0123456789abcdef0123456789";
+
+/// A running auth-service; its `dir` is `MAIL_DIR`, where it writes its mails unless the test
+/// gave it an `SMTP_URL`.
+pub type AuthInstance = Instance<Settings>;
 
 /// The variables every test instance starts from, with the access keys of this run's mode
 /// (`test_support::access_keys`).
@@ -32,25 +35,6 @@ pub fn base_vars(database_url: &str, mail_dir: &str) -> Vars {
     base
 }
 
-/// A running auth-service and what it was started with.
-pub struct AuthInstance {
-    pub running: Running,
-    pub settings: Settings,
-    pub vars: Vars,
-    /// Kept alive for as long as the service: dropping it drops the database.
-    pub db: TestDatabase,
-    /// `MAIL_DIR`: where the service writes its mails, unless the test gave it an `SMTP_URL`.
-    pub mail_dir: tempfile::TempDir,
-}
-
-impl Deref for AuthInstance {
-    type Target = Running;
-
-    fn deref(&self) -> &Running {
-        &self.running
-    }
-}
-
 /// Starts auth-service on a fresh database, with the base variables changed by `configure`.
 pub async fn start_auth(configure: impl FnOnce(&mut Vars)) -> AuthInstance {
     start_auth_on(TestDatabase::create(), configure).await
@@ -58,18 +42,10 @@ pub async fn start_auth(configure: impl FnOnce(&mut Vars)) -> AuthInstance {
 
 /// The same on `db`, which may already hold data.
 pub async fn start_auth_on(db: TestDatabase, configure: impl FnOnce(&mut Vars)) -> AuthInstance {
-    let mail_dir = tempfile::tempdir().expect("a mail directory");
-    let mut vars = base_vars(db.url(), &mail_dir.path().to_string_lossy());
-    configure(&mut vars);
-    let settings = settings_from(&vars);
-    let running = serve(auth_service::startup::build(settings.clone())).await;
-    AuthInstance {
-        running,
-        settings,
-        vars,
-        db,
-        mail_dir,
-    }
+    start_instance(db, base_vars, configure, settings_from, |settings| {
+        auth_service::startup::build(settings)
+    })
+    .await
 }
 
 /// The settings `vars` give; a test's variables must be valid.

@@ -16,7 +16,9 @@ use service_kit::server::Application;
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::future::Future;
+use std::ops::Deref;
 use std::time::Duration;
+use test_support::TestDatabase;
 
 /// A service's environment: variable to value. Tests change single variables before the start.
 pub type Vars = HashMap<String, String>;
@@ -33,6 +35,54 @@ pub struct Running {
     pub metrics_address: Option<String>,
     /// Stops the server (a test of shutdown or of an outage).
     pub handle: ServerHandle,
+}
+
+/// A running service and what it was started with.
+pub struct Instance<S> {
+    pub running: Running,
+    pub settings: S,
+    pub vars: Vars,
+    /// Kept alive for as long as the service: dropping it drops the database.
+    pub db: TestDatabase,
+    /// The service's directory of its own (auth-service: `MAIL_DIR`; resource-service: the
+    /// default `PHOTO_STORE`), removed at the end of the test.
+    pub dir: tempfile::TempDir,
+}
+
+impl<S> Deref for Instance<S> {
+    type Target = Running;
+
+    fn deref(&self) -> &Running {
+        &self.running
+    }
+}
+
+/// Starts a service on `db` from `base` (given the database URL and the directory) changed by
+/// `configure`: `read` makes its settings, `build` builds it.
+async fn start_instance<S, F, E>(
+    db: TestDatabase,
+    base: fn(&str, &str) -> Vars,
+    configure: impl FnOnce(&mut Vars),
+    read: fn(&Vars) -> S,
+    build: impl FnOnce(S) -> F,
+) -> Instance<S>
+where
+    S: Clone,
+    F: Future<Output = Result<Application, E>>,
+    E: Debug,
+{
+    let dir = tempfile::tempdir().expect("a directory of the service's own");
+    let mut vars = base(db.url(), &dir.path().to_string_lossy());
+    configure(&mut vars);
+    let settings = read(&vars);
+    let running = serve(build(settings.clone())).await;
+    Instance {
+        running,
+        settings,
+        vars,
+        db,
+        dir,
+    }
 }
 
 /// Serves what `built` builds and returns once it answers.

@@ -1,9 +1,11 @@
 //! resource-service for a test: photos in a directory of its own, a small database pool.
 
-use crate::{serve, vars, Running, Vars, ALLOWED_ORIGIN};
+use crate::{start_instance, vars, Instance, Vars, ALLOWED_ORIGIN};
 use resource_service::config::Settings;
-use std::ops::Deref;
 use test_support::{access_keys, TestDatabase};
+
+/// A running resource-service; its `dir` is the default `PHOTO_STORE`.
+pub type ResourceInstance = Instance<Settings>;
 
 /// The variables every test instance starts from, with the access keys of this run's mode
 /// (`test_support::access_keys`).
@@ -20,25 +22,6 @@ pub fn base_vars(database_url: &str, photo_store: &str) -> Vars {
     base
 }
 
-/// A running resource-service and what it was started with.
-pub struct ResourceInstance {
-    pub running: Running,
-    pub settings: Settings,
-    pub vars: Vars,
-    /// Kept alive for as long as the service: dropping it drops the database.
-    pub db: TestDatabase,
-    /// The default `PHOTO_STORE`, removed at the end of the test.
-    pub photo_dir: tempfile::TempDir,
-}
-
-impl Deref for ResourceInstance {
-    type Target = Running;
-
-    fn deref(&self) -> &Running {
-        &self.running
-    }
-}
-
 /// Starts resource-service on a fresh database, with the base variables changed by `configure`.
 pub async fn start_resource(configure: impl FnOnce(&mut Vars)) -> ResourceInstance {
     start_resource_on(TestDatabase::create(), configure).await
@@ -49,18 +32,10 @@ pub async fn start_resource_on(
     db: TestDatabase,
     configure: impl FnOnce(&mut Vars),
 ) -> ResourceInstance {
-    let photo_dir = tempfile::tempdir().expect("a photo directory");
-    let mut vars = base_vars(db.url(), &photo_dir.path().to_string_lossy());
-    configure(&mut vars);
-    let settings = settings_from(&vars);
-    let running = serve(resource_service::startup::build(settings.clone())).await;
-    ResourceInstance {
-        running,
-        settings,
-        vars,
-        db,
-        photo_dir,
-    }
+    start_instance(db, base_vars, configure, settings_from, |settings| {
+        resource_service::startup::build(settings)
+    })
+    .await
 }
 
 /// The settings `vars` give; a test's variables must be valid.

@@ -92,7 +92,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
         client: http_client(),
         settings: auth.settings,
         vars: auth.vars,
-        mail_dir: auth.mail_dir,
+        mail_dir: auth.dir,
     }
 }
 

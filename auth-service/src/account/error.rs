@@ -1,5 +1,5 @@
-//! How an account operation can fail; `crate::error` maps each case to its answer once
-//! (docs/API.md, Error body).
+//! How an account operation can fail; the HTTP layer (`error.rs`) maps each case to its answer
+//! once (docs/API.md, Error body).
 
 use crate::domain::InvalidFields;
 use crate::sessions::SessionError;

@@ -1,7 +1,8 @@
 //! Accounts: registration, login, the profile, password change and reset, email verification
 //! and deletion (docs/API.md,
 //! auth-service). The work lives here, not in the handlers: each operation takes validated input
-//! and returns what happened or an [`AccountError`], which `crate::error` maps to its answer.
+//! and returns what happened or an [`AccountError`], which the HTTP layer (`error.rs`) maps to
+//! its answer.
 
 mod attempts;
 mod deletion;

@@ -1,5 +1,5 @@
-//! How starting, rotating or ending a session can fail; `crate::error` maps each case to its
-//! answer once (docs/API.md, Error body).
+//! How starting, rotating or ending a session can fail; the HTTP layer (`error.rs`) maps each
+//! case to its answer once (docs/API.md, Error body).
 
 use service_kit::DbError;
 use shared_tokens::token::SignError;

@@ -1,7 +1,7 @@
 //! Sessions as refresh-token families (docs/TOKENS.md): starting one at login, rotating its
-//! refresh token with reuse detection, ending one or all of them with their audit record, and the
-//! throttle that every password attempt passes through. Nothing here knows about HTTP: handlers
-//! call [`Sessions`] and map a [`SessionError`] to its answer through `error.rs` at the top of the service.
+//! refresh token with reuse detection (verifying the presented token and counting its refusals),
+//! ending one or all of them with their audit record. Nothing here knows about HTTP: handlers
+//! call [`Sessions`] and map a [`SessionError`] to its answer through the service's `error.rs`.
 
 mod error;
 pub mod family;

@@ -1,7 +1,9 @@
 //! The real binary: what it writes to its logs, and how it refuses a bad configuration.
 
 mod binary;
+mod command_line;
 mod logs;
+mod malformed;
 
 use crate::helpers::{
     assert_error, decode_jwt, http_client, refresh_at, Tokens, ACCESS_SECRET, REFRESH_SECRET,

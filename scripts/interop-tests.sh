@@ -15,7 +15,7 @@
 #      with the public key, a key we were not given under an unknown kid, an embedded jwk.
 #
 # Left to the Rust suites, which prove them with tokens built by hand: every claim rule, crit,
-# malleable signatures and the other alg and header forgeries (shared-tokens/tests/verify_rules.rs,
+# malleable signatures and the other alg and header forgeries (shared-tokens/tests/verify_rules/,
 # eddsa_attacks.rs); the JWKS document's members and headers (auth-service/tests/api/jwks.rs);
 # verification through JWKS_URL (resource-service/tests/api/jwks.rs); the start-up refusals of
 # keys in the wrong place (shared-tokens/src/access_keys.rs, resource-service/tests/api/cli.rs);

@@ -2,9 +2,9 @@
 //! workspace and knows nothing of tokens: the error body of docs/API.md, the environment reader
 //! and durations of docs/CONFIGURATION.md, origin normalising, the database pool and
 //! migrations at start, the classification of database errors, CORS, the answers to requests
-//! refused before a handler runs (400, 404, 405, 413, 415), request ids and the access log,
-//! Prometheus metrics, security headers, the development-only API page, the `healthcheck`
-//! subcommand, log setup and the orderly stop of background tasks.
+//! refused before a handler runs (400, 404, 405, 413, 415), JSON bodies that must be objects,
+//! request ids and the access log, Prometheus metrics, security headers, the development-only
+//! API page, the `healthcheck` subcommand, log setup and the orderly stop of background tasks.
 
 pub mod api_docs;
 pub mod background;
@@ -18,6 +18,7 @@ pub mod env;
 pub mod error_body;
 pub mod headers;
 pub mod healthcheck;
+pub mod json_body;
 pub mod logging;
 pub mod method_not_allowed;
 pub mod metrics;

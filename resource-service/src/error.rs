@@ -61,7 +61,7 @@ pub enum ApiError {
     UnsupportedMediaType(&'static str),
     /// The database refused or could not be reached, as `DbError` classified it.
     #[error(transparent)]
-    Store(#[from] DbError),
+    Database(#[from] DbError),
     /// Something other than the database went wrong.
     #[error("internal error: {0}")]
     Internal(#[source] BoxError),
@@ -121,7 +121,7 @@ impl ResponseError for ApiError {
             Self::TooManyUploads { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BodyStalled { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Store(store) => store.status_code(),
+            Self::Database(error) => error.status_code(),
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -147,10 +147,10 @@ impl ResponseError for ApiError {
             )
             .respond(status),
             // This service's own 404 sentence, whoever found nothing.
-            Self::NotFound | Self::Store(DbError::NotFound) => {
+            Self::NotFound | Self::Database(DbError::NotFound) => {
                 ErrorBody::new("not_found", "Nothing was found here.").respond(status)
             }
-            Self::Store(store) => store.error_response(),
+            Self::Database(error) => error.error_response(),
             Self::PayloadTooLarge { what, limit } => ErrorBody::new(
                 "payload_too_large",
                 &format!("{what} may be at most {limit} bytes."),
@@ -225,7 +225,7 @@ fn retry_later(mut response: HttpResponse) -> HttpResponse {
 
 impl From<DieselError> for ApiError {
     fn from(error: DieselError) -> Self {
-        Self::Store(error.into())
+        Self::Database(error.into())
     }
 }
 

@@ -4,11 +4,10 @@
 //! the store's listing). Each removal holds the lock an upload of the same bytes takes.
 
 use super::PhotoError;
-use crate::db::{objects, DbPool};
+use crate::db::{self, objects, DbPool};
 use crate::storage::{ObjectKind, PhotoStore};
 use diesel::{Connection, PgConnection};
 use futures_util::TryStreamExt;
-use service_kit::database::with_pg;
 use service_kit::{Background, StopSignal};
 use std::time::Duration;
 
@@ -40,7 +39,7 @@ pub async fn drain_deletions(
     let mut report = CleanupReport::default();
     loop {
         let store = store.clone();
-        let (seen, batch) = with_pg(pool, move |conn| {
+        let (seen, batch) = db::blocking(pool, move |conn| {
             let queued = objects::queued(conn, BATCH as i64)?;
             let batch = remove_unnamed(conn, &store, &queued, true)?;
             Ok::<_, PhotoError>((queued.len(), batch))
@@ -67,7 +66,7 @@ pub async fn sweep_orphans(
         let mut batches = store.written_before(kind, cutoff).try_chunks(BATCH);
         while let Some(names) = batches.try_next().await.map_err(|e| e.1)? {
             let store = store.clone();
-            let batch = with_pg(pool, move |conn| {
+            let batch = db::blocking(pool, move |conn| {
                 remove_unnamed(conn, &store, &names, false)
             })
             .await?;

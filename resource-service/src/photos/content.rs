@@ -5,12 +5,11 @@
 use super::content_cache::ContentCache;
 use super::hot_objects::HotObjects;
 use super::PhotoError;
-use crate::db::{photos, DbPool};
+use crate::db::{self, photos, DbPool};
 use crate::storage::{ObjectKind, ObjectStream, PhotoStore, StorageError};
 use bytes::Bytes;
 use futures_util::TryStreamExt;
 use object_store::path::Path;
-use service_kit::database::with_pg;
 use std::ops::Range;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -64,7 +63,7 @@ pub async fn find_content(
 }
 
 async fn look_up(pool: &DbPool, id: Uuid, which: Which) -> Result<Content, PhotoError> {
-    let meta = with_pg(pool, move |conn| {
+    let meta = db::blocking(pool, move |conn| {
         photos::content_meta(conn, id).map_err(PhotoError::from)
     })
     .await?;
@@ -122,7 +121,7 @@ pub async fn read_content(
         Source::Store(key) => Ok(ContentBody::Stream(read_object(store, key, range).await?)),
         Source::Database(id) => {
             let id = *id;
-            let bytes = with_pg(pool, move |conn| {
+            let bytes = db::blocking(pool, move |conn| {
                 photos::content_bytes(conn, id).map_err(PhotoError::from)
             })
             .await?;

@@ -8,12 +8,11 @@ use super::store::PhotoObjects;
 use super::workers::PrepareWorkers;
 use super::PhotoError;
 use crate::db::moved_out::{self, MovedOut};
-use crate::db::{objects, DbPool};
+use crate::db::{self, objects, DbPool};
 use crate::domain::ImageType;
 use crate::storage::PhotoStore;
 use bytes::Bytes;
 use diesel::Connection;
-use service_kit::database::with_pg;
 use service_kit::{Background, StopSignal};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -35,7 +34,7 @@ pub async fn move_out_one(
     store: &PhotoStore,
     workers: &PrepareWorkers,
 ) -> Result<bool, PhotoError> {
-    let next = with_pg(pool, |conn| moved_out::next(conn).map_err(PhotoError::from));
+    let next = db::blocking(pool, |conn| moved_out::next(conn).map_err(PhotoError::from));
     let Some(found) = next.await? else {
         return Ok(false);
     };
@@ -54,7 +53,7 @@ pub async fn move_out_one(
         .await?;
     destination.objects.put(store).await?;
     let store = store.clone();
-    with_pg(pool, move |conn| {
+    db::blocking(pool, move |conn| {
         conn.transaction(|conn| {
             let written = &destination.objects;
             objects::lock(conn, &written.sha256)?;

@@ -7,12 +7,11 @@ use super::seen::SeenPhoto;
 use super::spooled::SpooledFile;
 use super::PhotoError;
 use crate::db::models::NewPhoto;
-use crate::db::{known_users, objects, photos, DbPool};
+use crate::db::{self, known_users, objects, photos, DbPool};
 use crate::domain::{Caption, ImageType};
 use crate::storage::{ObjectKind, PhotoStore, StorageError};
 use bytes::Bytes;
 use diesel::Connection;
-use service_kit::database::with_pg;
 use shared_tokens::AccessClaims;
 use uuid::Uuid;
 
@@ -81,7 +80,7 @@ pub async fn store(
 ) -> Result<SeenPhoto, PhotoError> {
     // Refused early when the account is already full, so a full account writes no objects.
     let owner = uploader.sub;
-    let count = with_pg(pool, move |conn| {
+    let count = db::blocking(pool, move |conn| {
         photos::count_by_owner(conn, owner).map_err(PhotoError::from)
     });
     if count.await? >= quota {
@@ -97,7 +96,7 @@ pub async fn store(
     let (image, thumbnail_type) = (prepared.image, prepared.thumbnail.image);
     let (width, height) = (prepared.width, prepared.height);
     let store = store.clone();
-    let row = with_pg(pool, move |conn| {
+    let row = db::blocking(pool, move |conn| {
         conn.transaction(|conn| {
             known_users::lock_and_record(conn, uploader.sub, &uploader.username, uploader.iat)?;
             objects::lock(conn, &written.sha256)?;

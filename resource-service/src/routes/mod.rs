@@ -71,13 +71,12 @@ fn photo_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::try_parse(raw).map_err(|_| ApiError::NotFound)
 }
 
-/// Runs `f` with a pooled connection on the blocking thread pool, so a slow or absent database
-/// never stalls the async workers. A connection that cannot be had within the pool's checkout
-/// timeout becomes 503 `unavailable`.
+/// [`crate::db::blocking`] for the handlers that still run database work themselves, in
+/// [`ApiError`]; it goes once they make one call into the work layer instead.
 pub(crate) async fn blocking<F, T>(pool: &DbPool, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    service_kit::database::with_pg(pool, f).await
+    crate::db::blocking(pool, f).await
 }

@@ -37,7 +37,7 @@ impl From<PhotoError> for ApiError {
                 ApiError::internal("a photo's object is missing from the photo store")
             }
             PhotoError::Storage(StorageError::Failed(error)) => {
-                ApiError::Store(DbError::Unavailable(format!("photo store: {error}")))
+                ApiError::Database(DbError::Unavailable(format!("photo store: {error}")))
             }
         }
     }

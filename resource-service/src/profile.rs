@@ -6,11 +6,10 @@
 use crate::db::erase::everything_of;
 use crate::db::models::{ProfileChanges, ProfileRow};
 use crate::db::{known_users, photos, profiles};
-use crate::domain::Bio;
+use crate::domain::{Bio, Caller};
 use diesel::pg::PgConnection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::QueryResult;
-use shared_tokens::AccessClaims;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -82,27 +81,27 @@ impl ProfileChange {
 
 /// The caller's stored profile and photo count. The caller's username from the token is recorded
 /// first (`known_users`).
-pub fn read(conn: &mut PgConnection, caller: &AccessClaims) -> QueryResult<StoredProfile> {
-    known_users::lock_and_record(conn, caller.sub, &caller.username, caller.iat)?;
+pub fn read(conn: &mut PgConnection, caller: &Caller) -> QueryResult<StoredProfile> {
+    known_users::lock_and_record(conn, caller.id, &caller.username, caller.token_issued_at)?;
     Ok(StoredProfile {
-        row: profiles::find(conn, caller.sub)?,
-        photo_count: photos::count_by_owner(conn, caller.sub)?,
+        row: profiles::find(conn, caller.id)?,
+        photo_count: photos::count_by_owner(conn, caller.id)?,
     })
 }
 
 /// Applies `change` to the caller's profile (created when missing) and answers what is stored.
 pub fn update(
     conn: &mut PgConnection,
-    caller: &AccessClaims,
+    caller: &Caller,
     change: &ProfileChange,
 ) -> Result<StoredProfile, ProfileError> {
-    known_users::lock_and_record(conn, caller.sub, &caller.username, caller.iat)?;
+    known_users::lock_and_record(conn, caller.id, &caller.username, caller.token_issued_at)?;
     let changes = ProfileChanges {
         bio: change.bio.as_ref().map(|b| b.as_ref().map(Bio::as_str)),
         avatar_photo_id: change.avatar_photo_id,
     };
     // The database guarantees the avatar is one of the caller's photos.
-    let row = match profiles::upsert(conn, caller.sub, &changes) {
+    let row = match profiles::upsert(conn, caller.id, &changes) {
         Err(DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info))
             if info.constraint_name() == Some(profiles::AVATAR_CONSTRAINT) =>
         {
@@ -113,7 +112,7 @@ pub fn update(
     };
     Ok(StoredProfile {
         row: Some(row),
-        photo_count: photos::count_by_owner(conn, caller.sub)?,
+        photo_count: photos::count_by_owner(conn, caller.id)?,
     })
 }
 

@@ -1,6 +1,7 @@
-//! Inputs become these types at the edge; once a handler holds one, it is valid.
+//! Inputs become these types at the edge (`http/`); once a handler holds one, it is valid.
 
 mod bio;
+mod caller;
 mod caption;
 mod cursor;
 mod image;
@@ -9,6 +10,7 @@ mod owner;
 mod text;
 
 pub use bio::Bio;
+pub use caller::Caller;
 pub use caption::Caption;
 pub use cursor::PhotoCursor;
 pub use image::ImageType;

@@ -2,10 +2,9 @@
 
 use super::seen::{seen_by, SeenPhoto};
 use crate::db::{known_users, photos};
-use crate::domain::{ListLimit, PhotoCursor};
+use crate::domain::{Caller, ListLimit, PhotoCursor};
 use diesel::pg::PgConnection;
 use diesel::QueryResult;
-use shared_tokens::AccessClaims;
 use uuid::Uuid;
 
 #[derive(Debug)]
@@ -19,12 +18,12 @@ pub struct Page {
 /// them. The caller's username from the token is recorded first (`known_users`).
 pub fn page(
     conn: &mut PgConnection,
-    caller: &AccessClaims,
+    caller: &Caller,
     owner: Option<Uuid>,
     cursor: Option<&PhotoCursor>,
     limit: ListLimit,
 ) -> QueryResult<Page> {
-    known_users::lock_and_record(conn, caller.sub, &caller.username, caller.iat)?;
+    known_users::lock_and_record(conn, caller.id, &caller.username, caller.token_issued_at)?;
     // One extra row tells whether another page follows.
     let mut rows = photos::list(conn, owner, cursor, limit.get() + 1)?;
     let more = rows.len() as i64 > limit.get();
@@ -33,7 +32,7 @@ pub fn page(
         .then(|| rows.last().map(|r| PhotoCursor::new(r.created_at, r.id)))
         .flatten();
     Ok(Page {
-        photos: seen_by(conn, caller.sub, rows)?,
+        photos: seen_by(conn, caller.id, rows)?,
         next_cursor,
     })
 }

@@ -8,11 +8,10 @@ use super::spooled::SpooledFile;
 use super::PhotoError;
 use crate::db::models::NewPhoto;
 use crate::db::{self, known_users, objects, photos, DbPool};
-use crate::domain::{Caption, ImageType};
+use crate::domain::{Caller, Caption, ImageType};
 use crate::storage::{ObjectKind, PhotoStore, StorageError};
 use bytes::Bytes;
 use diesel::Connection;
-use shared_tokens::AccessClaims;
 use uuid::Uuid;
 
 /// An upload as the form delivered it, before `prepare`: its type sniffed, its file on disk.
@@ -70,16 +69,17 @@ impl PhotoObjects {
     }
 }
 
+/// Stores `prepared` as a photo of `uploader`, within their quota of `quota` photos.
 pub async fn store(
     pool: &DbPool,
     store: &PhotoStore,
-    uploader: AccessClaims,
+    uploader: Caller,
     prepared: Prepared,
     caption: Option<Caption>,
     quota: i64,
 ) -> Result<SeenPhoto, PhotoError> {
     // Refused early when the account is already full, so a full account writes no objects.
-    let owner = uploader.sub;
+    let owner = uploader.id;
     let count = db::blocking(pool, move |conn| {
         photos::count_by_owner(conn, owner).map_err(PhotoError::from)
     });
@@ -98,12 +98,13 @@ pub async fn store(
     let store = store.clone();
     let row = db::blocking(pool, move |conn| {
         conn.transaction(|conn| {
-            known_users::lock_and_record(conn, uploader.sub, &uploader.username, uploader.iat)?;
+            let (id, issued_at) = (uploader.id, uploader.token_issued_at);
+            known_users::lock_and_record(conn, id, &uploader.username, issued_at)?;
             objects::lock(conn, &written.sha256)?;
             written.ensure_locked(&store)?;
             let new = NewPhoto {
                 id: Uuid::new_v4(),
-                owner_id: uploader.sub,
+                owner_id: uploader.id,
                 owner_username: &uploader.username,
                 caption: caption.as_ref().map(Caption::as_str),
                 content_type: image.mime(),

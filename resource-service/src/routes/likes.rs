@@ -4,11 +4,11 @@ use super::photo_id;
 use super::responses::PhotoNotFound;
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::http::SignedIn;
 use crate::photos;
 use crate::routes::blocking;
 use actix_web::{web, HttpResponse};
 use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
-use shared_tokens::Authenticated;
 
 /// Likes a photo; liking it again changes nothing.
 #[utoipa::path(
@@ -30,12 +30,12 @@ use shared_tokens::Authenticated;
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn like(
-    auth: Authenticated,
+    signed_in: SignedIn,
     pool: web::Data<DbPool>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    let user_id = auth.claims.sub;
+    let user_id = signed_in.caller.id;
     blocking(&pool, move |conn| Ok(photos::like(conn, id, user_id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -60,12 +60,12 @@ pub async fn like(
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn unlike(
-    auth: Authenticated,
+    signed_in: SignedIn,
     pool: web::Data<DbPool>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    let user_id = auth.claims.sub;
+    let user_id = signed_in.caller.id;
     blocking(&pool, move |conn| Ok(photos::unlike(conn, id, user_id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -6,6 +6,7 @@ use super::list_query::ListParams;
 use super::view::{PhotoPage, PhotoView};
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::http::SignedIn;
 use crate::photos::{self, ServingCaches, Which};
 use crate::routes::blocking;
 use crate::routes::photo_id;
@@ -17,7 +18,6 @@ use crate::storage::PhotoStore;
 use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{ServerErrors, TwoTokens, Unauthorized};
-use shared_tokens::Authenticated;
 use uuid::Uuid;
 
 /// `GET /photos?owner=me|<uuid>&limit=1..100&cursor=...`: newest first. Without `owner`, every
@@ -42,17 +42,17 @@ use uuid::Uuid;
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn list(
-    auth: Authenticated,
+    signed_in: SignedIn,
     pool: web::Data<DbPool>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = params.into_inner().parse()?;
-    let claims = auth.claims;
-    let owner = query.owner(claims.sub);
+    let caller = signed_in.caller;
+    let owner = query.owner(caller.id);
     let page = blocking(&pool, move |conn| {
         Ok(photos::page(
             conn,
-            &claims,
+            &caller,
             owner,
             query.cursor.as_ref(),
             query.limit,
@@ -81,12 +81,12 @@ pub async fn list(
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn get(
-    auth: Authenticated,
+    signed_in: SignedIn,
     pool: web::Data<DbPool>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    let viewer = auth.claims.sub;
+    let viewer = signed_in.caller.id;
     let seen = blocking(&pool, move |conn| {
         Ok(photos::find_seen_by(conn, id, viewer)?)
     })
@@ -131,7 +131,7 @@ pub async fn get(
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn content(
-    _auth: Authenticated,
+    _signed_in: SignedIn,
     pool: web::Data<DbPool>,
     store: web::Data<PhotoStore>,
     caches: web::Data<ServingCaches>,
@@ -177,7 +177,7 @@ pub async fn content(
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn thumbnail(
-    _auth: Authenticated,
+    _signed_in: SignedIn,
     pool: web::Data<DbPool>,
     store: web::Data<PhotoStore>,
     caches: web::Data<ServingCaches>,
@@ -231,13 +231,13 @@ async fn serve(
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn delete(
-    auth: Authenticated,
+    signed_in: SignedIn,
     pool: web::Data<DbPool>,
     caches: web::Data<ServingCaches>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    let caller = auth.claims;
+    let caller = signed_in.caller;
     blocking(&pool, move |conn| Ok(photos::delete_as(conn, id, &caller)?)).await?;
     caches.contents.forget(id);
     Ok(HttpResponse::NoContent().finish())

@@ -9,6 +9,7 @@ use super::view::PhotoView;
 use crate::config::UploadSettings;
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::http::SignedIn;
 use crate::metrics::ResourceMetrics;
 use crate::photos::{self, PrepareWorkers, UploadAdmission};
 use crate::routes::schemas::PhotoUpload;
@@ -17,7 +18,6 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::Unauthorized;
-use shared_tokens::Authenticated;
 use std::time::Duration;
 
 /// Upload limits, registered as app data.
@@ -130,7 +130,7 @@ impl PhotoLimits {
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn upload(
-    auth: Authenticated,
+    signed_in: SignedIn,
     pool: web::Data<DbPool>,
     store: web::Data<PhotoStore>,
     limits: web::Data<PhotoLimits>,
@@ -139,18 +139,19 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     // Before a byte of the body is read: a refused upload costs nothing.
-    if limits.require_verified_email && !auth.claims.email_verified {
+    let caller = signed_in.caller;
+    if limits.require_verified_email && !caller.email_verified {
         return Err(ApiError::EmailNotVerified);
     }
     // Held until the answer: N uploads at once count as N.
-    let _place = limits.admission.admit(auth.claims.sub)?;
+    let _place = limits.admission.admit(caller.id)?;
     let upload = read_upload(&req, payload, limits.max_bytes, &limits.workers).await?;
     let prepared = limits
         .workers
         .prepare_upload(upload.image, upload.file)
         .await?;
-    let (claims, quota) = (auth.claims, limits.max_photos_per_user);
-    let stored = photos::store(&pool, &store, claims, prepared, upload.caption, quota).await?;
+    let quota = limits.max_photos_per_user;
+    let stored = photos::store(&pool, &store, caller, prepared, upload.caption, quota).await?;
     let view = PhotoView::from(stored);
     metrics.photo_uploaded(view.size_bytes.unsigned_abs());
     Ok(HttpResponse::Created()

@@ -5,6 +5,7 @@ use super::patch_body::ProfilePatch;
 use super::view::{profile_view, ProfileView};
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::http::{RecentlySignedIn, SignedIn};
 use crate::profile;
 use crate::routes::blocking;
 use actix_web::{web, HttpResponse};
@@ -12,7 +13,6 @@ use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{
     CsrfRejected, NotJson, ServerErrors, TooLarge, TwoTokens, Unauthorized,
 };
-use shared_tokens::{AccessPolicy, Authenticated};
 
 #[utoipa::path(
     get,
@@ -27,12 +27,12 @@ use shared_tokens::{AccessPolicy, Authenticated};
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn get_profile(
-    auth: Authenticated,
+    signed_in: SignedIn,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let claims = auth.claims.clone();
-    let stored = blocking(&pool, move |conn| Ok(profile::read(conn, &claims)?)).await?;
-    Ok(HttpResponse::Ok().json(profile_view(auth.claims, stored)))
+    let caller = signed_in.caller;
+    let stored = blocking(&pool, move |conn| Ok(profile::read(conn, &caller)?)).await?;
+    Ok(HttpResponse::Ok().json(profile_view(signed_in.claims, stored)))
 }
 
 /// Changes the bio or the avatar; the answer is the whole profile.
@@ -57,17 +57,17 @@ pub async fn get_profile(
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn patch_profile(
-    auth: Authenticated,
+    signed_in: SignedIn,
     pool: web::Data<DbPool>,
     body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let change = ProfilePatch::parse(body.into_inner())?;
-    let claims = auth.claims.clone();
+    let caller = signed_in.caller;
     let stored = blocking(&pool, move |conn| {
-        Ok(profile::update(conn, &claims, &change)?)
+        Ok(profile::update(conn, &caller, &change)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(profile_view(auth.claims, stored)))
+    Ok(HttpResponse::Ok().json(profile_view(signed_in.claims, stored)))
 }
 
 /// Erases everything the caller owns here: photos (with their bytes and the likes they got),
@@ -95,12 +95,10 @@ pub async fn patch_profile(
     security(("bearer" = []), ("access_cookie" = []))
 )]
 pub async fn erase_profile(
-    auth: Authenticated,
-    policy: web::Data<AccessPolicy>,
+    recently_signed_in: RecentlySignedIn,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    policy.reauth_window.check(&auth.claims)?;
-    let user_id = auth.claims.sub;
+    let user_id = recently_signed_in.caller.id;
     blocking(&pool, move |conn| Ok(profile::erase(conn, user_id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,14 +1,14 @@
 //! The one error type of this service's HTTP layer, rendered as the error bodies of docs/API.md.
 //!
-//! Handlers and the database helper return [`ApiError`]. Client mistakes carry a short message.
-//! What the database says is classified once, by `service_kit::DbError` (the same for both
-//! services): a database that cannot be reached is 503 `unavailable` with `Retry-After`, a missing
-//! row 404; anything unexpected is logged with its cause and answered with a bare 500 `internal`.
+//! Handlers and extractors return [`ApiError`]; the work's own errors become one in
+//! `routes/refusals.rs`. Client mistakes carry a short message. What the database says is
+//! classified once, by `service_kit::DbError` (the same for both services): a database that
+//! cannot be reached is 503 `unavailable` with `Retry-After`, a missing row 404; anything
+//! unexpected is logged with its cause and answered with a bare 500 `internal`.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use diesel::result::Error as DieselError;
 use service_kit::DbError;
 use service_kit::ErrorBody;
 use shared_tokens::AuthError;
@@ -223,16 +223,11 @@ fn retry_later(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
-impl From<DieselError> for ApiError {
-    fn from(error: DieselError) -> Self {
-        Self::Database(error.into())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use actix_web::body::to_bytes;
+    use diesel::result::Error as DieselError;
 
     async fn body_of(error: ApiError) -> (StatusCode, serde_json::Value) {
         let response = error.error_response();
@@ -243,7 +238,7 @@ mod tests {
 
     #[actix_web::test]
     async fn diesel_not_found_is_a_404() {
-        let (status, body) = body_of(DieselError::NotFound.into()).await;
+        let (status, body) = body_of(DbError::from(DieselError::NotFound).into()).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(body["error"], "not_found");
         assert_eq!(body["message"], "Nothing was found here.");

@@ -6,8 +6,9 @@ use crate::config::Settings;
 use crate::db;
 use crate::jwks::{self, JwksKeys};
 use crate::metrics::ResourceMetrics;
-use crate::photos::{self, DecodeBudget, PrepareWorkers, ServingCaches};
-use crate::routes::{self, PhotoLimits};
+use crate::photos::{self, DecodeBudget, Photos, PrepareWorkers, UploadLimits};
+use crate::profile::Profiles;
+use crate::routes;
 use crate::storage::{PhotoStore, StorageError};
 use actix_web::http::header::{self, HeaderName};
 use actix_web::web;
@@ -106,19 +107,22 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         settings.photo_orphan_grace,
     );
 
-    let limits = web::Data::new(
-        PhotoLimits::new(
-            settings.max_photo_bytes,
-            settings.max_photos_per_user,
-            uploads,
-            workers,
-        )
-        .requiring_verified_email(settings.require_verified_email),
-    );
-    let resource_metrics = web::Data::new(resource_metrics);
+    let limits = UploadLimits::new(
+        settings.max_photo_bytes,
+        settings.max_photos_per_user,
+        uploads,
+    )
+    .requiring_verified_email(settings.require_verified_email);
+    // The work, registered once each; the pool also on its own, for `/readyz`.
+    let photos = web::Data::new(Photos::new(
+        pool.clone(),
+        store,
+        limits,
+        workers,
+        resource_metrics,
+    ));
+    let profiles = web::Data::new(Profiles::new(pool.clone()));
     let pool = web::Data::new(pool);
-    let store = web::Data::new(store);
-    let caches = web::Data::new(ServingCaches::default());
     let policy = web::Data::new(policy);
     let service = Service {
         name: "resource-service",
@@ -137,12 +141,10 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         background,
     };
     let app = service.serve(listener, move |cfg| {
-        cfg.app_data(resource_metrics.clone())
+        cfg.app_data(photos.clone())
+            .app_data(profiles.clone())
             .app_data(pool.clone())
-            .app_data(store.clone())
-            .app_data(caches.clone())
             .app_data(policy.clone())
-            .app_data(limits.clone())
             .configure(routes::configure);
     })?;
     Ok(app)

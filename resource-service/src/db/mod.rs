@@ -1,7 +1,7 @@
 //! Everything that talks to PostgreSQL: the pool, the generated schema, row structs and one
-//! module of small synchronous queries per table. They run off the async workers through
-//! [`blocking`], the one helper of this service, as auth-service's `db::blocking`
-//! (docs/ARCHITECTURE.md, The layers).
+//! module of small synchronous queries per table. The work layer (`crate::photos`,
+//! `crate::profile`) runs them off the async workers through [`blocking`], the one helper of this
+//! service, as auth-service's `db::blocking` (docs/ARCHITECTURE.md, The layers).
 
 pub mod erase;
 pub mod known_users;

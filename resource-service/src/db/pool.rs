@@ -1,5 +1,5 @@
 //! The pool type and this service's migrations. Building the pool and migrating at start are
-//! `service_kit::database`'s; queries run through `db::blocking`.
+//! `service_kit::database`'s; the work layer runs queries through `db::blocking`.
 
 use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 use service_kit::database::Migrations;

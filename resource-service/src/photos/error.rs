@@ -2,10 +2,14 @@ use crate::storage::StorageError;
 use diesel::result::Error as DieselError;
 use service_kit::DbError;
 
+/// Why the photo work did not happen. `routes/refusals.rs` turns it into the HTTP answer.
 #[derive(Debug, thiserror::Error)]
 pub enum PhotoError {
     #[error("no such photo")]
     NotFound,
+    /// `REQUIRE_VERIFIED_EMAIL` is on and the caller's token says the email is not verified.
+    #[error("the email address is not verified")]
+    EmailNotVerified,
     #[error("neither the owner nor an admin")]
     NotOwner,
     #[error("photo quota of {limit} reached")]

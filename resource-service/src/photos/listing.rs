@@ -2,10 +2,19 @@
 
 use super::seen::{seen_by, SeenPhoto};
 use crate::db::{known_users, photos};
-use crate::domain::{Caller, ListLimit, PhotoCursor};
+use crate::domain::{Caller, ListLimit, OwnerFilter, PhotoCursor};
 use diesel::pg::PgConnection;
 use diesel::QueryResult;
-use uuid::Uuid;
+
+/// Which page a listing asks for, checked at the edge (`routes/photos/list_query.rs`).
+#[derive(Debug)]
+pub struct PageQuery {
+    /// Whose photos; every user's when `None`.
+    pub owner: Option<OwnerFilter>,
+    pub limit: ListLimit,
+    /// Where the page starts: the `next_cursor` of the one before.
+    pub cursor: Option<PhotoCursor>,
+}
 
 #[derive(Debug)]
 pub struct Page {
@@ -14,18 +23,14 @@ pub struct Page {
     pub next_cursor: Option<PhotoCursor>,
 }
 
-/// Up to `limit` photos of `owner` (every user's when `None`) after `cursor`, as the caller sees
-/// them. The caller's username from the token is recorded first (`known_users`).
-pub fn page(
-    conn: &mut PgConnection,
-    caller: &Caller,
-    owner: Option<Uuid>,
-    cursor: Option<&PhotoCursor>,
-    limit: ListLimit,
-) -> QueryResult<Page> {
+/// The page `query` asks for, as the caller sees it. The caller's username from the token is
+/// recorded first (`known_users`).
+pub fn page(conn: &mut PgConnection, caller: &Caller, query: &PageQuery) -> QueryResult<Page> {
     known_users::lock_and_record(conn, caller.id, &caller.username, caller.token_issued_at)?;
+    let owner = query.owner.map(|owner| owner.resolve(caller.id));
+    let limit = query.limit;
     // One extra row tells whether another page follows.
-    let mut rows = photos::list(conn, owner, cursor, limit.get() + 1)?;
+    let mut rows = photos::list(conn, owner, query.cursor.as_ref(), limit.get() + 1)?;
     let more = rows.len() as i64 > limit.get();
     rows.truncate(limit.get() as usize);
     let next_cursor = more

@@ -2,11 +2,9 @@
 
 use super::photo_id;
 use super::responses::PhotoNotFound;
-use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::http::SignedIn;
-use crate::photos;
-use crate::routes::blocking;
+use crate::photos::Photos;
 use actix_web::{web, HttpResponse};
 use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
 
@@ -31,12 +29,11 @@ use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unau
 )]
 pub async fn like(
     signed_in: SignedIn,
-    pool: web::Data<DbPool>,
+    photos: web::Data<Photos>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    let user_id = signed_in.caller.id;
-    blocking(&pool, move |conn| Ok(photos::like(conn, id, user_id)?)).await?;
+    photos.like(&signed_in.caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -61,11 +58,10 @@ pub async fn like(
 )]
 pub async fn unlike(
     signed_in: SignedIn,
-    pool: web::Data<DbPool>,
+    photos: web::Data<Photos>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    let user_id = signed_in.caller.id;
-    blocking(&pool, move |conn| Ok(photos::unlike(conn, id, user_id)?)).await?;
+    photos.unlike(&signed_in.caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,8 +1,9 @@
 //! HTTP handlers, one file or folder per concern, and the route table. Handlers only translate
-//! HTTP: parse the request, run the work of `crate::photos` or `crate::profile` through
-//! `routes::blocking`, answer. Imports run one way: `openapi.rs` (the document) imports the
-//! handlers, handlers import `schemas.rs` and `responses.rs`, and only this route table imports
-//! the document.
+//! HTTP: they parse the request (the caller through `crate::http`), make one call on `Photos` or
+//! `Profiles` (`crate::photos`, `crate::profile`, registered once as app data by `startup.rs`)
+//! and turn its answer into a response; a refusal becomes an `ApiError` through `refusals.rs`. Imports run one way: `openapi.rs` (the document)
+//! imports the handlers, handlers import `schemas.rs` and `responses.rs`, and only this route
+//! table imports the document.
 
 mod health;
 mod likes;
@@ -14,13 +15,11 @@ pub mod responses;
 pub mod schemas;
 mod whoami;
 
-pub use photos::{PhotoLimits, PhotoView};
+pub use photos::PhotoView;
 
-use crate::db::DbPool;
 use crate::error::ApiError;
 use actix_web::middleware::from_fn;
 use actix_web::web;
-use diesel::PgConnection;
 use uuid::Uuid;
 
 /// One `web::resource` per path, holding every route of that path: a method the path does not
@@ -69,14 +68,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// A photo id from the path; a malformed one is simply not found.
 fn photo_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::try_parse(raw).map_err(|_| ApiError::NotFound)
-}
-
-/// [`crate::db::blocking`] for the handlers that still run database work themselves, in
-/// [`ApiError`]; it goes once they make one call into the work layer instead.
-pub(crate) async fn blocking<F, T>(pool: &DbPool, f: F) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    crate::db::blocking(pool, f).await
 }

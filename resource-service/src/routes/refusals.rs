@@ -1,6 +1,6 @@
 //! How the work below the handlers (`crate::photos`, `crate::profile`) says no, as the HTTP
-//! errors of docs/API.md. The work layer knows nothing of HTTP; this is where its answers get a
-//! status.
+//! errors of docs/API.md: one `From` per work error, one match each. The work layer knows
+//! nothing of HTTP; this is the one place its answers get a status.
 
 use crate::error::ApiError;
 use crate::photos::PhotoError;
@@ -12,6 +12,7 @@ impl From<PhotoError> for ApiError {
     fn from(error: PhotoError) -> Self {
         match error {
             PhotoError::NotFound => ApiError::NotFound,
+            PhotoError::EmailNotVerified => ApiError::EmailNotVerified,
             PhotoError::NotOwner => ApiError::Forbidden,
             PhotoError::QuotaFull { limit } => ApiError::QuotaExceeded { limit },
             PhotoError::NotAnImage => ApiError::UnsupportedMediaType(
@@ -32,7 +33,7 @@ impl From<PhotoError> for ApiError {
             PhotoError::Thumbnail(error) => ApiError::internal(error),
             PhotoError::Spool(error) => ApiError::internal(error),
             PhotoError::WorkerLost => ApiError::internal("a photo worker thread went away"),
-            PhotoError::Database(error) => error.into(),
+            PhotoError::Database(error) => ApiError::Database(error),
             PhotoError::Storage(StorageError::NotFound) => {
                 ApiError::internal("a photo's object is missing from the photo store")
             }
@@ -47,7 +48,7 @@ impl From<ProfileError> for ApiError {
     fn from(error: ProfileError) -> Self {
         match error {
             ProfileError::Invalid(fields) => ApiError::invalid_fields(fields),
-            ProfileError::Database(error) => error.into(),
+            ProfileError::Database(error) => ApiError::Database(error),
         }
     }
 }

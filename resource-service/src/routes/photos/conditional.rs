@@ -2,14 +2,13 @@
 //! ETag, `If-None-Match` (304), `Range` with `If-Range` (206, or 416 for a range past the end),
 //! and the caching headers every answer carries.
 
-use crate::photos::{Content, ContentBody};
+use crate::photos::{Content, ContentBody, Decision, Served};
 use actix_web::body::{BoxBody, SizedStream};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use http_range_header::{parse_range_header, RangeUnsatisfiableError};
 use service_kit::ErrorBody;
-use std::ops::Range;
 
 /// Bytes behind a store key never change, so a browser may keep them for a year without asking
 /// again; `private`, as they are only shown to signed-in users.
@@ -24,26 +23,6 @@ pub struct Conditions {
     if_none_match: Option<String>,
     range: Option<String>,
     if_range: Option<String>,
-}
-
-/// What to answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
-    NotModified,
-    Whole,
-    Part(Range<u64>),
-    Unsatisfiable,
-}
-
-impl Decision {
-    /// What to read from the store: nothing, everything (`Some(None)`) or one range.
-    pub fn to_read(&self) -> Option<Option<Range<u64>>> {
-        match self {
-            Decision::Whole => Some(None),
-            Decision::Part(range) => Some(Some(range.clone())),
-            Decision::NotModified | Decision::Unsatisfiable => None,
-        }
-    }
 }
 
 fn single(req: &HttpRequest, name: header::HeaderName) -> Option<String> {
@@ -104,8 +83,13 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
     })
 }
 
-/// The answer `decision` calls for; `body` is what was read for it.
-pub fn respond(content: &Content, decision: Decision, body: Option<ContentBody>) -> HttpResponse {
+/// The answer the decision calls for, with the bytes read for it.
+pub fn respond(served: Served) -> HttpResponse {
+    let Served {
+        content,
+        decision,
+        body,
+    } = served;
     let etag = etag(&content.tag);
     let cache = if content.is_immutable() {
         IMMUTABLE

@@ -4,21 +4,17 @@
 use super::conditional::{self, Conditions};
 use super::list_query::ListParams;
 use super::view::{PhotoPage, PhotoView};
-use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::http::SignedIn;
-use crate::photos::{self, ServingCaches, Which};
-use crate::routes::blocking;
+use crate::photos::{Photos, Which};
 use crate::routes::photo_id;
 use crate::routes::responses::{
     ContentHeaders, NotModified, PartialContent, PhotoNotFound, RangeNotSatisfiable,
 };
 use crate::routes::schemas::ImageBytes;
-use crate::storage::PhotoStore;
 use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{ServerErrors, TwoTokens, Unauthorized};
-use uuid::Uuid;
 
 /// `GET /photos?owner=me|<uuid>&limit=1..100&cursor=...`: newest first. Without `owner`, every
 /// user's photos.
@@ -43,22 +39,11 @@ use uuid::Uuid;
 )]
 pub async fn list(
     signed_in: SignedIn,
-    pool: web::Data<DbPool>,
+    photos: web::Data<Photos>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = params.into_inner().parse()?;
-    let caller = signed_in.caller;
-    let owner = query.owner(caller.id);
-    let page = blocking(&pool, move |conn| {
-        Ok(photos::page(
-            conn,
-            &caller,
-            owner,
-            query.cursor.as_ref(),
-            query.limit,
-        )?)
-    })
-    .await?;
+    let page = photos.page(&signed_in.caller, query).await?;
     Ok(HttpResponse::Ok().json(PhotoPage::from(page)))
 }
 
@@ -82,15 +67,11 @@ pub async fn list(
 )]
 pub async fn get(
     signed_in: SignedIn,
-    pool: web::Data<DbPool>,
+    photos: web::Data<Photos>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    let viewer = signed_in.caller.id;
-    let seen = blocking(&pool, move |conn| {
-        Ok(photos::find_seen_by(conn, id, viewer)?)
-    })
-    .await?;
+    let seen = photos.find(&signed_in.caller, id).await?;
     Ok(HttpResponse::Ok().json(PhotoView::from(seen)))
 }
 
@@ -132,14 +113,16 @@ pub async fn get(
 )]
 pub async fn content(
     _signed_in: SignedIn,
-    pool: web::Data<DbPool>,
-    store: web::Data<PhotoStore>,
-    caches: web::Data<ServingCaches>,
+    photos: web::Data<Photos>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    serve(&pool, &store, &caches, id, Which::Original, &req).await
+    let conditions = Conditions::of(&req);
+    let served = photos
+        .serve(id, Which::Original, |content| conditions.decide(content))
+        .await?;
+    Ok(conditional::respond(served))
 }
 
 /// `GET /photos/{id}/thumbnail`: at most 320 pixels on the long side, JPEG (or WebP when the
@@ -178,33 +161,16 @@ pub async fn content(
 )]
 pub async fn thumbnail(
     _signed_in: SignedIn,
-    pool: web::Data<DbPool>,
-    store: web::Data<PhotoStore>,
-    caches: web::Data<ServingCaches>,
+    photos: web::Data<Photos>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    serve(&pool, &store, &caches, id, Which::Thumbnail, &req).await
-}
-
-async fn serve(
-    pool: &DbPool,
-    store: &PhotoStore,
-    caches: &ServingCaches,
-    id: Uuid,
-    which: Which,
-    req: &HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let content = photos::find_content(pool, &caches.contents, id, which).await?;
-    let decision = Conditions::of(req).decide(&content);
-    let body = match decision.to_read() {
-        Some(range) => {
-            Some(photos::read_content(pool, store, &caches.objects, &content, range).await?)
-        }
-        None => None,
-    };
-    Ok(conditional::respond(&content, decision, body))
+    let conditions = Conditions::of(&req);
+    let served = photos
+        .serve(id, Which::Thumbnail, |content| conditions.decide(content))
+        .await?;
+    Ok(conditional::respond(served))
 }
 
 /// `DELETE /photos/{id}`: the owner or an `admin`.
@@ -232,13 +198,10 @@ async fn serve(
 )]
 pub async fn delete(
     signed_in: SignedIn,
-    pool: web::Data<DbPool>,
-    caches: web::Data<ServingCaches>,
+    photos: web::Data<Photos>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = photo_id(&path)?;
-    let caller = signed_in.caller;
-    blocking(&pool, move |conn| Ok(photos::delete_as(conn, id, &caller)?)).await?;
-    caches.contents.forget(id);
+    photos.delete(&signed_in.caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

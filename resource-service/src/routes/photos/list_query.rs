@@ -3,10 +3,10 @@
 
 use crate::domain::{ListLimit, OwnerFilter, PhotoCursor};
 use crate::error::ApiError;
+use crate::photos::PageQuery;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 /// The parameters as sent: text, so that a bad one is named in `fields` rather than failing the
 /// whole query string.
@@ -24,16 +24,9 @@ pub struct ListParams {
     cursor: Option<String>,
 }
 
-/// The parameters checked.
-#[derive(Debug)]
-pub struct ListQuery {
-    owner: Option<OwnerFilter>,
-    pub limit: ListLimit,
-    pub cursor: Option<PhotoCursor>,
-}
-
 impl ListParams {
-    pub fn parse(self) -> Result<ListQuery, ApiError> {
+    /// The parameters checked: the page the listing asks for.
+    pub fn parse(self) -> Result<PageQuery, ApiError> {
         let mut fields = BTreeMap::new();
         let owner = parse_param(&mut fields, "owner", self.owner, OwnerFilter::parse);
         let limit = parse_param(&mut fields, "limit", self.limit, ListLimit::parse);
@@ -41,18 +34,11 @@ impl ListParams {
         if !fields.is_empty() {
             return Err(ApiError::invalid_fields(fields));
         }
-        Ok(ListQuery {
+        Ok(PageQuery {
             owner,
             limit: limit.unwrap_or(ListLimit::DEFAULT),
             cursor,
         })
-    }
-}
-
-impl ListQuery {
-    /// Whose photos to list when `caller` asks; `None` for every user's.
-    pub fn owner(&self, caller: Uuid) -> Option<Uuid> {
-        self.owner.map(|owner| owner.resolve(caller))
     }
 }
 

@@ -1,66 +1,18 @@
-//! `POST /photos`: the upload. Its place among the uploads under way is asked for before the
-//! body is read (`crate::photos::UploadAdmission`); how the body is read, bounded as it streams,
-//! is in `upload_form.rs`, and cut when it stalls in `upload_body.rs`; the metadata stripping,
-//! decode check and thumbnail, within the decode budget, are `crate::photos::PrepareWorkers`, the
-//! objects, the quota and the row `crate::photos::store`.
+//! `POST /photos`: the upload. The handler makes one call, `Photos::upload` (`crate::photos`),
+//! which keeps the order: the upload's place among those under way before a byte of the body is
+//! read, then the body through the reader handed in here (`upload_form.rs`: multipart is
+//! HTTP's), the prepare and the store. The body is cut when it stalls by `upload_body.rs`.
 
 use super::upload_form::read_upload;
 use super::view::PhotoView;
-use crate::config::UploadSettings;
-use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::http::SignedIn;
-use crate::metrics::ResourceMetrics;
-use crate::photos::{self, PrepareWorkers, UploadAdmission};
+use crate::photos::Photos;
 use crate::routes::schemas::PhotoUpload;
-use crate::storage::PhotoStore;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::Unauthorized;
-use std::time::Duration;
-
-/// Upload limits, registered as app data.
-#[derive(Debug, Clone)]
-pub struct PhotoLimits {
-    pub max_bytes: usize,
-    /// `MAX_PHOTOS_PER_USER`.
-    pub max_photos_per_user: i64,
-    /// `UPLOADS_IN_FLIGHT` and `UPLOADS_IN_FLIGHT_PER_USER`, asked before the body is read.
-    pub admission: UploadAdmission,
-    /// `UPLOAD_STALL_TIMEOUT`: how long the body may send nothing (`upload_body.rs`).
-    pub stall_timeout: Duration,
-    /// Where uploads are prepared, all decodes together within `UPLOAD_DECODE_MEMORY`.
-    pub workers: PrepareWorkers,
-    /// `REQUIRE_VERIFIED_EMAIL`: only accounts whose token says `email_verified` may upload.
-    pub require_verified_email: bool,
-}
-
-impl PhotoLimits {
-    pub fn new(
-        max_bytes: usize,
-        max_photos_per_user: i64,
-        uploads: &UploadSettings,
-        workers: PrepareWorkers,
-    ) -> Self {
-        Self {
-            max_bytes,
-            max_photos_per_user,
-            admission: UploadAdmission::new(uploads.in_flight, uploads.in_flight_per_user),
-            stall_timeout: uploads.stall_timeout,
-            workers,
-            require_verified_email: false,
-        }
-    }
-
-    /// With `REQUIRE_VERIFIED_EMAIL` on.
-    pub fn requiring_verified_email(self, required: bool) -> Self {
-        Self {
-            require_verified_email: required,
-            ..self
-        }
-    }
-}
 
 /// `POST /photos`: `file` (required) and `caption` (optional) as multipart/form-data.
 #[utoipa::path(
@@ -131,29 +83,16 @@ impl PhotoLimits {
 )]
 pub async fn upload(
     signed_in: SignedIn,
-    pool: web::Data<DbPool>,
-    store: web::Data<PhotoStore>,
-    limits: web::Data<PhotoLimits>,
-    metrics: web::Data<ResourceMetrics>,
+    photos: web::Data<Photos>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    // Before a byte of the body is read: a refused upload costs nothing.
-    let caller = signed_in.caller;
-    if limits.require_verified_email && !caller.email_verified {
-        return Err(ApiError::EmailNotVerified);
-    }
-    // Held until the answer: N uploads at once count as N.
-    let _place = limits.admission.admit(caller.id)?;
-    let upload = read_upload(&req, payload, limits.max_bytes, &limits.workers).await?;
-    let prepared = limits
-        .workers
-        .prepare_upload(upload.image, upload.file)
+    let stored = photos
+        .upload(&signed_in.caller, |max_bytes, workers| async move {
+            read_upload(&req, payload, max_bytes, &workers).await
+        })
         .await?;
-    let quota = limits.max_photos_per_user;
-    let stored = photos::store(&pool, &store, caller, prepared, upload.caption, quota).await?;
     let view = PhotoView::from(stored);
-    metrics.photo_uploaded(view.size_bytes.unsigned_abs());
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/photos/{}", view.id)))
         .json(view))

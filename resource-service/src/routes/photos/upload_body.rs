@@ -7,8 +7,8 @@
 //! a body of declared length it does not drain but closes. It closes for both when the request's
 //! payload is still alive once the answer is sent: so the answer's body keeps it until then.
 
-use super::upload::PhotoLimits;
 use crate::error::ApiError;
+use crate::photos::Photos;
 use actix_web::body::{BodySize, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
@@ -30,8 +30,8 @@ pub async fn guard_upload_body(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<HoldingPayload>, Error> {
     let idle = req
-        .app_data::<web::Data<PhotoLimits>>()
-        .map_or(Duration::from_secs(30), |limits| limits.stall_timeout);
+        .app_data::<web::Data<Photos>>()
+        .map_or(Duration::from_secs(30), |photos| photos.stall_timeout());
     let payload = Rc::new(RefCell::new(req.take_payload()));
     let stalled = Rc::new(Cell::new(false));
     let cut = IdleCut {

@@ -3,11 +3,9 @@
 
 use super::patch_body::ProfilePatch;
 use super::view::{profile_view, ProfileView};
-use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::http::{RecentlySignedIn, SignedIn};
-use crate::profile;
-use crate::routes::blocking;
+use crate::profile::Profiles;
 use actix_web::{web, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{
@@ -28,10 +26,9 @@ use service_kit::openapi_responses::{
 )]
 pub async fn get_profile(
     signed_in: SignedIn,
-    pool: web::Data<DbPool>,
+    profiles: web::Data<Profiles>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = signed_in.caller;
-    let stored = blocking(&pool, move |conn| Ok(profile::read(conn, &caller)?)).await?;
+    let stored = profiles.read(&signed_in.caller).await?;
     Ok(HttpResponse::Ok().json(profile_view(signed_in.claims, stored)))
 }
 
@@ -58,15 +55,11 @@ pub async fn get_profile(
 )]
 pub async fn patch_profile(
     signed_in: SignedIn,
-    pool: web::Data<DbPool>,
+    profiles: web::Data<Profiles>,
     body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let change = ProfilePatch::parse(body.into_inner())?;
-    let caller = signed_in.caller;
-    let stored = blocking(&pool, move |conn| {
-        Ok(profile::update(conn, &caller, &change)?)
-    })
-    .await?;
+    let stored = profiles.update(&signed_in.caller, change).await?;
     Ok(HttpResponse::Ok().json(profile_view(signed_in.claims, stored)))
 }
 
@@ -96,9 +89,8 @@ pub async fn patch_profile(
 )]
 pub async fn erase_profile(
     recently_signed_in: RecentlySignedIn,
-    pool: web::Data<DbPool>,
+    profiles: web::Data<Profiles>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = recently_signed_in.caller.id;
-    blocking(&pool, move |conn| Ok(profile::erase(conn, user_id)?)).await?;
+    profiles.erase(&recently_signed_in.caller).await?;
     Ok(HttpResponse::NoContent().finish())
 }

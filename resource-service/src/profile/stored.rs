@@ -1,8 +1,7 @@
-//! What the profile endpoints do, below HTTP: read the caller's stored profile and photo count,
-//! check a change and apply it, erase everything the caller owns. Each function takes a
-//! connection and runs inside `routes::blocking`; the handlers in `routes/profile/` only parse,
-//! call and answer.
+//! The profile's database steps, each a sync function on a connection: read the caller's stored
+//! profile and photo count, apply a checked change, erase everything the caller owns.
 
+use super::change::{ProfileChange, ProfileError, NOT_YOUR_PHOTO};
 use crate::db::erase::everything_of;
 use crate::db::models::{ProfileChanges, ProfileRow};
 use crate::db::{known_users, photos, profiles};
@@ -13,70 +12,11 @@ use diesel::QueryResult;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-const NOT_YOUR_PHOTO: &str = "must be the id of one of your photos, or null";
-
-/// Why a profile change did not happen. `routes/refusals.rs` turns it into the HTTP answer.
-#[derive(Debug, thiserror::Error)]
-pub enum ProfileError {
-    /// Fields at fault, each with its reason.
-    #[error("invalid fields: {0:?}")]
-    Invalid(BTreeMap<String, String>),
-    #[error(transparent)]
-    Database(#[from] DieselError),
-}
-
 /// What is stored for the caller: the profile (`None` until first saved) and the photo count.
 #[derive(Debug)]
 pub struct StoredProfile {
     pub row: Option<ProfileRow>,
     pub photo_count: i64,
-}
-
-/// A checked change: `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Debug)]
-pub struct ProfileChange {
-    bio: Option<Option<Bio>>,
-    avatar_photo_id: Option<Option<Uuid>>,
-}
-
-impl ProfileChange {
-    /// Checks the fields as sent (`None`: absent, `Some(None)`: `null`), naming every one at
-    /// fault.
-    pub fn parse(
-        bio: Option<Option<String>>,
-        avatar_photo_id: Option<Option<String>>,
-    ) -> Result<Self, ProfileError> {
-        let mut fields = BTreeMap::new();
-        let bio = match bio {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(text)) => match Bio::parse(&text) {
-                Ok(bio) => Some(bio),
-                Err(reason) => {
-                    fields.insert("bio".to_owned(), reason);
-                    None
-                }
-            },
-        };
-        let avatar_photo_id = match avatar_photo_id {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(text)) => match Uuid::try_parse(&text) {
-                Ok(id) => Some(Some(id)),
-                Err(_) => {
-                    fields.insert("avatar_photo_id".to_owned(), NOT_YOUR_PHOTO.to_owned());
-                    None
-                }
-            },
-        };
-        if !fields.is_empty() {
-            return Err(ProfileError::Invalid(fields));
-        }
-        Ok(Self {
-            bio,
-            avatar_photo_id,
-        })
-    }
 }
 
 /// The caller's stored profile and photo count. The caller's username from the token is recorded

@@ -6,7 +6,7 @@ use crate::domain::{Caller, ListLimit, OwnerFilter, PhotoCursor};
 use diesel::pg::PgConnection;
 use diesel::QueryResult;
 
-/// Which page a listing asks for, checked at the edge (`routes/photos/list_query.rs`).
+/// Which page a listing asks for, checked at the edge (`http/list_query.rs`).
 #[derive(Debug)]
 pub struct PageQuery {
     /// Whose photos; every user's when `None`.

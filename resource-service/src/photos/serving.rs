@@ -1,6 +1,6 @@
 //! Serving a photo's bytes or its thumbnail: what is known of them (from the serving cache when
 //! it has them), the caller's decision on what to answer, and the bytes that answer needs. The
-//! decision itself (ETag, `Range`) is HTTP's and made by the caller (`routes/photos/conditional.rs`).
+//! decision itself (ETag, `Range`) is HTTP's and made by the caller (`http/conditions.rs`).
 
 use super::content::{find_content, read_content, Content, ContentBody, Which};
 use super::service::Photos;

@@ -1,7 +1,7 @@
 //! An upload, in its order (docs/PHOTOS.md, Limits): the verified-email rule and the upload's
 //! place among those under way, both before a byte of the body is read, so a refused upload
 //! costs nothing; then the body, read by the caller's reader (multipart is HTTP's,
-//! `routes/photos/upload_form.rs`); the prepare on the photo threads, within the decode budget; the
+//! `http/upload_form.rs`); the prepare on the photo threads, within the decode budget; the
 //! objects, the quota and the row (`store.rs`); the counters last.
 
 use super::seen::SeenPhoto;
@@ -23,7 +23,7 @@ pub struct UploadLimits {
     pub max_photos_per_user: i64,
     /// `UPLOADS_IN_FLIGHT` and `UPLOADS_IN_FLIGHT_PER_USER`, asked before the body is read.
     pub admission: UploadAdmission,
-    /// `UPLOAD_STALL_TIMEOUT`: how long the body may send nothing (`routes/photos/upload_body.rs`).
+    /// `UPLOAD_STALL_TIMEOUT`: how long the body may send nothing (`http/upload_body.rs`).
     pub stall_timeout: Duration,
     /// `REQUIRE_VERIFIED_EMAIL`: only accounts whose token says `email_verified` may upload.
     pub require_verified_email: bool,

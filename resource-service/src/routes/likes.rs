@@ -1,9 +1,8 @@
 //! `PUT` and `DELETE /photos/{id}/like`: idempotent, 204 either way.
 
-use super::photo_id;
 use super::responses::PhotoNotFound;
 use crate::error::ApiError;
-use crate::http::SignedIn;
+use crate::http::{PhotoId, SignedIn};
 use crate::photos::Photos;
 use actix_web::{web, HttpResponse};
 use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unauthorized};
@@ -29,10 +28,9 @@ use service_kit::openapi_responses::{CsrfRejected, ServerErrors, TwoTokens, Unau
 )]
 pub async fn like(
     signed_in: SignedIn,
+    PhotoId(id): PhotoId,
     photos: web::Data<Photos>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = photo_id(&path)?;
     photos.like(&signed_in.caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -58,10 +56,9 @@ pub async fn like(
 )]
 pub async fn unlike(
     signed_in: SignedIn,
+    PhotoId(id): PhotoId,
     photos: web::Data<Photos>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = photo_id(&path)?;
     photos.unlike(&signed_in.caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

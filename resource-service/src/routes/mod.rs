@@ -1,7 +1,8 @@
 //! HTTP handlers, one file or folder per concern, and the route table. Handlers only translate
-//! HTTP: they parse the request (the caller through `crate::http`), make one call on `Photos` or
-//! `Profiles` (`crate::photos`, `crate::profile`, registered once as app data by `startup.rs`)
-//! and turn its answer into a response; a refusal becomes an `ApiError` through `refusals.rs`. Imports run one way: `openapi.rs` (the document)
+//! HTTP: they take what the extractors of `crate::http` read (the caller, the photo id, the
+//! query, the body), make one call on `Photos` or `Profiles` (`crate::photos`, `crate::profile`,
+//! registered once as app data by `startup.rs`) and turn its answer into a response; a refusal
+//! becomes an `ApiError` through `refusals.rs`. Imports run one way: `openapi.rs` (the document)
 //! imports the handlers, handlers import `schemas.rs` and `responses.rs`, and only this route
 //! table imports the document.
 
@@ -17,10 +18,9 @@ mod whoami;
 
 pub use photos::PhotoView;
 
-use crate::error::ApiError;
+use crate::http::upload_body::guard_upload_body;
 use actix_web::middleware::from_fn;
 use actix_web::web;
-use uuid::Uuid;
 
 /// One `web::resource` per path, holding every route of that path: a method the path does not
 /// serve is then answered 405 with `Allow` (`service_kit::method_not_allowed`), where separate
@@ -43,7 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(
                     web::post()
                         .to(photos::upload::upload)
-                        .wrap(from_fn(photos::upload_body::guard_upload_body)),
+                        .wrap(from_fn(guard_upload_body)),
                 ),
         )
         .service(
@@ -63,9 +63,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::put().to(likes::like))
                 .route(web::delete().to(likes::unlike)),
         );
-}
-
-/// A photo id from the path; a malformed one is simply not found.
-fn photo_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::try_parse(raw).map_err(|_| ApiError::NotFound)
 }

@@ -1,18 +1,16 @@
 //! `GET /photos`, `GET` and `DELETE /photos/{id}`, `GET /photos/{id}/content` and
 //! `/thumbnail`. The upload is in `upload.rs`.
 
-use super::conditional::{self, Conditions};
-use super::list_query::ListParams;
+use super::conditional;
 use super::view::{PhotoPage, PhotoView};
 use crate::error::ApiError;
-use crate::http::SignedIn;
+use crate::http::{Conditions, ListParams, ListQuery, PhotoId, SignedIn};
 use crate::photos::{Photos, Which};
-use crate::routes::photo_id;
 use crate::routes::responses::{
     ContentHeaders, NotModified, PartialContent, PhotoNotFound, RangeNotSatisfiable,
 };
 use crate::routes::schemas::ImageBytes;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::{ServerErrors, TwoTokens, Unauthorized};
 
@@ -39,11 +37,10 @@ use service_kit::openapi_responses::{ServerErrors, TwoTokens, Unauthorized};
 )]
 pub async fn list(
     signed_in: SignedIn,
+    query: ListQuery,
     photos: web::Data<Photos>,
-    params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = params.into_inner().parse()?;
-    let page = photos.page(&signed_in.caller, query).await?;
+    let page = photos.page(&signed_in.caller, query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(PhotoPage::from(page)))
 }
 
@@ -67,10 +64,9 @@ pub async fn list(
 )]
 pub async fn get(
     signed_in: SignedIn,
+    PhotoId(id): PhotoId,
     photos: web::Data<Photos>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = photo_id(&path)?;
     let seen = photos.find(&signed_in.caller, id).await?;
     Ok(HttpResponse::Ok().json(PhotoView::from(seen)))
 }
@@ -113,12 +109,10 @@ pub async fn get(
 )]
 pub async fn content(
     _signed_in: SignedIn,
+    PhotoId(id): PhotoId,
+    conditions: Conditions,
     photos: web::Data<Photos>,
-    path: web::Path<String>,
-    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = photo_id(&path)?;
-    let conditions = Conditions::of(&req);
     let served = photos
         .serve(id, Which::Original, |content| conditions.decide(content))
         .await?;
@@ -161,12 +155,10 @@ pub async fn content(
 )]
 pub async fn thumbnail(
     _signed_in: SignedIn,
+    PhotoId(id): PhotoId,
+    conditions: Conditions,
     photos: web::Data<Photos>,
-    path: web::Path<String>,
-    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = photo_id(&path)?;
-    let conditions = Conditions::of(&req);
     let served = photos
         .serve(id, Which::Thumbnail, |content| conditions.decide(content))
         .await?;
@@ -198,10 +190,9 @@ pub async fn thumbnail(
 )]
 pub async fn delete(
     signed_in: SignedIn,
+    PhotoId(id): PhotoId,
     photos: web::Data<Photos>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = photo_id(&path)?;
     photos.delete(&signed_in.caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,16 +1,15 @@
 //! `POST /photos`: the upload. The handler makes one call, `Photos::upload` (`crate::photos`),
 //! which keeps the order: the upload's place among those under way before a byte of the body is
-//! read, then the body through the reader handed in here (`upload_form.rs`: multipart is
-//! HTTP's), the prepare and the store. The body is cut when it stalls by `upload_body.rs`.
+//! read, then the body through the form handed in here (`http/upload_form.rs`: multipart is
+//! HTTP's), the prepare and the store. The body is cut when it stalls by `http/upload_body.rs`.
 
-use super::upload_form::read_upload;
 use super::view::PhotoView;
 use crate::error::ApiError;
-use crate::http::SignedIn;
+use crate::http::{SignedIn, UploadForm};
 use crate::photos::Photos;
 use crate::routes::schemas::PhotoUpload;
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
 use service_kit::openapi_responses::Unauthorized;
 
@@ -84,12 +83,11 @@ use service_kit::openapi_responses::Unauthorized;
 pub async fn upload(
     signed_in: SignedIn,
     photos: web::Data<Photos>,
-    req: HttpRequest,
-    payload: web::Payload,
+    form: UploadForm,
 ) -> Result<HttpResponse, ApiError> {
     let stored = photos
-        .upload(&signed_in.caller, |max_bytes, workers| async move {
-            read_upload(&req, payload, max_bytes, &workers).await
+        .upload(&signed_in.caller, |max_bytes, workers| {
+            form.read(max_bytes, workers)
         })
         .await?;
     let view = PhotoView::from(stored);

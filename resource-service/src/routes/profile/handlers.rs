@@ -1,10 +1,9 @@
 //! `GET`, `PATCH` and `DELETE /profile`: the token's identity merged with what is stored, and
 //! the erasure of everything the caller owns here.
 
-use super::patch_body::ProfilePatch;
 use super::view::{profile_view, ProfileView};
 use crate::error::ApiError;
-use crate::http::{RecentlySignedIn, SignedIn};
+use crate::http::{ProfilePatch, ProfilePatchBody, RecentlySignedIn, SignedIn};
 use crate::profile::Profiles;
 use actix_web::{web, HttpResponse};
 use service_kit::openapi::ApiErrorBody;
@@ -55,11 +54,12 @@ pub async fn get_profile(
 )]
 pub async fn patch_profile(
     signed_in: SignedIn,
+    body: ProfilePatchBody,
     profiles: web::Data<Profiles>,
-    body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let change = ProfilePatch::parse(body.into_inner())?;
-    let stored = profiles.update(&signed_in.caller, change).await?;
+    let stored = profiles
+        .update(&signed_in.caller, body.into_inner())
+        .await?;
     Ok(HttpResponse::Ok().json(profile_view(signed_in.claims, stored)))
 }
 

@@ -4,8 +4,11 @@
 use crate::domain::{ListLimit, OwnerFilter, PhotoCursor};
 use crate::error::ApiError;
 use crate::photos::PageQuery;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::future::{ready, Ready};
 use utoipa::IntoParams;
 
 /// The parameters as sent: text, so that a bad one is named in `fields` rather than failing the
@@ -24,9 +27,32 @@ pub struct ListParams {
     cursor: Option<String>,
 }
 
+/// The parameters checked: the page the listing asks for.
+#[derive(Debug)]
+pub struct ListQuery(PageQuery);
+
+impl ListQuery {
+    pub fn into_inner(self) -> PageQuery {
+        self.0
+    }
+}
+
+impl FromRequest for ListQuery {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // Through `web::Query`, so a query string that is no `ListParams` at all is answered as
+        // on every route (`service_kit::request_errors::query_config`).
+        let checked = web::Query::<ListParams>::from_request(req, payload)
+            .into_inner()
+            .and_then(|params| Ok(ListQuery(params.into_inner().parse()?)));
+        ready(checked)
+    }
+}
+
 impl ListParams {
-    /// The parameters checked: the page the listing asks for.
-    pub fn parse(self) -> Result<PageQuery, ApiError> {
+    fn parse(self) -> Result<PageQuery, ApiError> {
         let mut fields = BTreeMap::new();
         let owner = parse_param(&mut fields, "owner", self.owner, OwnerFilter::parse);
         let limit = parse_param(&mut fields, "limit", self.limit, ListLimit::parse);

@@ -1,19 +1,22 @@
-//! The body of `POST /photos`, read into an [`Upload`]. It is counted as it streams in, before any
-//! multipart parsing, so no framing (chunked, no boundary, one endless field) can make the service
-//! take more than `MAX_PHOTO_BYTES` plus a small overhead; the image type is sniffed from the
-//! first bytes, so a file that is no image is refused before the rest is read; and the file is
-//! spooled to an unnamed temporary file as it arrives, so slow or many uploads hold disk, not
-//! memory, until their turn to be prepared (docs/PHOTOS.md, Memory).
+//! The body of `POST /photos`, read into an [`Upload`] once `Photos::upload` has admitted the
+//! upload (`crate::photos`). It is counted as it streams in, before any multipart parsing, so no
+//! framing (chunked, no boundary, one endless field) can make the service take more than
+//! `MAX_PHOTO_BYTES` plus a small overhead; the image type is sniffed from the first bytes, so a
+//! file that is no image is refused before the rest is read; and the file is spooled to an
+//! unnamed temporary file as it arrives, so slow or many uploads hold disk, not memory, until
+//! their turn to be prepared (docs/PHOTOS.md, Memory).
 
 use super::capped_payload::CappedPayload;
 use crate::domain::{Caption, ImageType};
 use crate::error::ApiError;
 use crate::photos::{PrepareWorkers, SpoolWriter, SpooledFile, Upload};
 use actix_multipart::{Field, Multipart, MultipartError};
+use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, HttpRequest};
+use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use std::collections::BTreeMap;
+use std::future::{ready, Ready};
 
 /// Room for the multipart framing and the caption on top of the photo itself.
 pub const MULTIPART_OVERHEAD: usize = 16 * 1024;
@@ -22,9 +25,39 @@ pub const MULTIPART_OVERHEAD: usize = 16 * 1024;
 /// bytes each, with room to spare).
 const CAPTION_FIELD_BYTES: usize = 4 * 1024;
 
+/// The body of `POST /photos`, not read yet: `Photos::upload` has it read once the upload is
+/// admitted.
+pub struct UploadForm {
+    req: HttpRequest,
+    payload: web::Payload,
+}
+
+impl FromRequest for UploadForm {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let form = web::Payload::from_request(req, payload)
+            .into_inner()
+            .map(|payload| UploadForm {
+                req: req.clone(),
+                payload,
+            });
+        ready(form)
+    }
+}
+
+impl UploadForm {
+    /// The form: a `file` of at most `max` bytes that is a JPEG, PNG, GIF or WebP image, spooled
+    /// on `workers`' I/O threads, and an optional `caption`.
+    pub async fn read(self, max: usize, workers: PrepareWorkers) -> Result<Upload, ApiError> {
+        read_upload(&self.req, self.payload, max, &workers).await
+    }
+}
+
 /// Reads the multipart form of `req` from `payload`: a `file` of at most `max` bytes that is a
 /// JPEG, PNG, GIF or WebP image, and an optional `caption`.
-pub async fn read_upload(
+async fn read_upload(
     req: &HttpRequest,
     payload: web::Payload,
     max: usize,

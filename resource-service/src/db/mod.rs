@@ -1,6 +1,6 @@
 //! Everything that talks to PostgreSQL: the pool, the generated schema, row structs and one
-//! module of small synchronous queries per table. The work layer (`crate::photos`,
-//! `crate::profile`) runs them off the async workers through [`blocking`], the one helper of this
+//! module of small synchronous queries per table. The work layer (`photos/`,
+//! `profile/`) runs them off the async workers through [`blocking`], the one helper of this
 //! service, as auth-service's `db::blocking` (docs/ARCHITECTURE.md, The layers).
 
 pub mod erase;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-/// A photo's metadata; its bytes are in the photo store, named by `sha256` (`crate::storage`).
+/// A photo's metadata; its bytes are in the photo store, named by `sha256` (`storage/`).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = photos, check_for_backend(diesel::pg::Pg))]
 pub struct PhotoRow {

@@ -1,5 +1,6 @@
 //! Photos whose bytes are still in `photo_contents`, from before the photo store: found one at
-//! a time and marked once their bytes are in the store (`crate::photos::move_out`).
+//! a time and marked once their bytes are in the store (the move-out task,
+//! `photos/move_out.rs`).
 
 use crate::db::schema::{photo_contents, photos};
 use diesel::prelude::*;

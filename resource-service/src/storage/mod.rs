@@ -1,6 +1,6 @@
 //! Where photo bytes live (docs/PHOTOS.md, Storage): a directory or an S3-compatible bucket,
 //! behind `object_store`, keyed by content hash. What the database knows of them, and the order
-//! of writes that keeps the two consistent, and the cleanup, are in `crate::photos`.
+//! of writes that keeps the two consistent, and the cleanup, are in `photos/`.
 
 mod location;
 

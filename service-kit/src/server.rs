@@ -194,7 +194,7 @@ impl Service<'_> {
         .listen(listener.listener)
         .map_err(ServeError::Server)?
         .run();
-        log::info!("{} listening on port {}", self.name, listener.port);
+        log::info!(target: &log_target(self.name), "{} listening on port {}", self.name, listener.port);
         Ok(Application {
             name: self.name,
             port: listener.port,
@@ -204,6 +204,13 @@ impl Service<'_> {
             shutdown_timeout: self.settings.shutdown_timeout,
         })
     }
+}
+
+/// The log target of the service's own lines: its crate's name (`auth_service`), so that
+/// `RUST_LOG=auth_service=info` shows them, as it did when each service logged them itself.
+/// Scripts read the port from the "listening on port" line (`scripts/api-fuzz.sh`).
+fn log_target(name: &str) -> String {
+    name.replace('-', "_")
 }
 
 /// A service that serves: what `main` runs and what the tests start on port 0.
@@ -241,7 +248,7 @@ impl Application {
             listener.stop().await;
         }
         self.background.stop(self.shutdown_timeout).await;
-        log::info!("{} stopped", self.name);
+        log::info!(target: &log_target(self.name), "{} stopped", self.name);
         served
     }
 }

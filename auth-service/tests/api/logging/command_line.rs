@@ -33,3 +33,18 @@ async fn help_and_version_need_no_configuration_and_bad_usage_exits_2() {
     let output = binary(&[]).arg("serve").output().unwrap();
     assert_eq!(output.status.code(), Some(2), "{output:?}");
 }
+
+/// Scripts find the port in the start line (`scripts/api-fuzz.sh` runs with
+/// `RUST_LOG=warn,auth_service=info`): it must show under the service's own log target, though
+/// service-kit's server builder writes it.
+#[actix_web::test]
+async fn the_start_line_shows_under_the_services_own_log_target() {
+    let db = TestDatabase::create();
+    let (running, address) = start_binary(&db, &[("RUST_LOG", "warn,auth_service=info")]).await;
+    let port = address.rsplit(':').next().unwrap().to_owned();
+    let log = running.stop();
+    assert!(
+        log.contains(&format!("auth-service listening on port {port}")),
+        "{log}"
+    );
+}

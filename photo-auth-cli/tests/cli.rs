@@ -2,55 +2,24 @@
 //! files, list them, revoke the session, and the next call fails with the documented exit code.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use photo_auth_client::Client;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+use support::Services;
 
 /// Exit codes of docs/CLI.md.
 const LOGIN_NEEDED: i32 = 3;
 const BAD_CREDENTIALS: i32 = 4;
 
-struct Services {
-    auth_url: String,
-    api_url: String,
-    _keep: test_harness::Both,
-}
-
 async fn spawn_services() -> Services {
-    let both = test_harness::start_both(|_| {}, |_| {}).await;
-    Services {
-        auth_url: both.auth.address.clone(),
-        api_url: both.resource.address.clone(),
-        _keep: both,
-    }
+    Services::start(|_| {}).await
 }
 
-/// Runs `photo-auth ARGS` with `stdin`, off the runtime that serves the services.
+/// Runs `photo-auth ARGS` against the services with `stdin`.
 async fn photo_auth(services: &Services, config: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_photo-auth"));
-    command
-        .env_clear()
-        .env("PHOTO_AUTH_AUTH_URL", &services.auth_url)
-        .env("PHOTO_AUTH_API_URL", &services.api_url)
-        .env("PHOTO_AUTH_CONFIG_DIR", config)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let stdin = stdin.to_owned();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut child = command.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
+    support::run(config, services.urls(), args, stdin).await
 }
 
 fn json(output: &Output) -> serde_json::Value {

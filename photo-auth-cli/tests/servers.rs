@@ -3,13 +3,16 @@
 //! receives, and none carries the session's tokens (docs/CLI.md, Settings).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use photo_auth_client::Client;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use support::Services;
 
 /// Exit codes of docs/CLI.md.
 const USAGE: i32 = 2;
@@ -17,19 +20,8 @@ const LOGIN_NEEDED: i32 = 3;
 
 const PASSWORD: &str = "correct horse battery";
 
-struct Services {
-    auth_url: String,
-    api_url: String,
-    _keep: test_harness::Both,
-}
-
 async fn spawn_services() -> Services {
-    let both = test_harness::start_both(|_| {}, |_| {}).await;
-    Services {
-        auth_url: both.auth.address.clone(),
-        api_url: both.resource.address.clone(),
-        _keep: both,
-    }
+    Services::start(|_| {}).await
 }
 
 /// A stand-in server: it keeps each request whole and answers each with 200 and a user.
@@ -96,29 +88,7 @@ fn read_request(stream: &mut TcpStream) -> String {
 /// Runs `photo-auth ARGS` with the addresses in its environment and `stdin`, off the runtime
 /// that serves the services.
 async fn photo_auth(config: &Path, urls: (&str, &str), args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_photo-auth"));
-    command
-        .env_clear()
-        .env("PHOTO_AUTH_AUTH_URL", urls.0)
-        .env("PHOTO_AUTH_API_URL", urls.1)
-        .env("PHOTO_AUTH_CONFIG_DIR", config)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let stdin = stdin.to_owned();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut child = command.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
+    support::run(config, urls, args, stdin).await
 }
 
 fn stderr(output: &Output) -> String {

@@ -1,9 +1,9 @@
 //! The services, the `photo-auth` process and the mailed links every test of this binary uses.
 
+pub(crate) use crate::support::Services;
 use photo_auth_client::Client;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 use std::time::Duration;
 
 /// Exit codes of docs/CLI.md.
@@ -14,29 +14,12 @@ pub(crate) const LINK_INVALID: i32 = 8;
 
 pub(crate) const PASSWORD: &str = "correct horse battery";
 
-pub(crate) struct Services {
-    auth_url: String,
-    api_url: String,
-    /// auth-service's `MAIL_DIR`: one of its own for each test.
-    pub(crate) mail: PathBuf,
-    _keep: test_harness::Both,
-}
-
 /// Both services; resource-service takes uploads from verified addresses only.
 pub(crate) async fn spawn_services() -> Services {
-    let both = test_harness::start_both(
-        |_| {},
-        |vars| {
-            vars.insert("REQUIRE_VERIFIED_EMAIL".into(), "true".into());
-        },
-    )
-    .await;
-    Services {
-        auth_url: both.auth.address.clone(),
-        api_url: both.resource.address.clone(),
-        mail: both.auth.dir.path().to_owned(),
-        _keep: both,
-    }
+    Services::start(|vars| {
+        vars.insert("REQUIRE_VERIFIED_EMAIL".into(), "true".into());
+    })
+    .await
 }
 
 pub(crate) async fn register(services: &Services, username: &str) {
@@ -59,29 +42,7 @@ pub(crate) async fn photo_auth(
     args: &[&str],
     stdin: &str,
 ) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_photo-auth"));
-    command
-        .env_clear()
-        .env("PHOTO_AUTH_AUTH_URL", &services.auth_url)
-        .env("PHOTO_AUTH_API_URL", &services.api_url)
-        .env("PHOTO_AUTH_CONFIG_DIR", config)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let stdin = stdin.to_owned();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut child = command.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
+    crate::support::run(config, services.urls(), args, stdin).await
 }
 
 pub(crate) fn stdout(output: &Output) -> String {

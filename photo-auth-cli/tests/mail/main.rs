@@ -11,4 +11,6 @@
 mod bad_links;
 mod common;
 mod reset;
+#[path = "../support/mod.rs"]
+mod support;
 mod verification;

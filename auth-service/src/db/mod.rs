@@ -16,7 +16,6 @@ use diesel::pg::PgConnection;
 use diesel::{QueryResult, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 use service_kit::database::Migrations;
-use service_kit::DbError;
 
 pub use service_kit::database::PgPool;
 
@@ -29,16 +28,11 @@ pub const SCHEMA: Migrations = Migrations {
     lock_key: 0x6175_7468, // "auth"
 };
 
-/// Runs `f` with a pooled connection on the blocking thread pool; a connection that cannot be
-/// had is [`DbError::Unavailable`], in the caller's error type.
-pub async fn blocking<T, E, F>(pool: &PgPool, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
-    T: Send + 'static,
-    E: From<DbError> + Send + 'static,
-{
-    service_kit::database::with_pg(pool, f).await
-}
+/// Runs `f` with a pooled connection on the blocking thread pool, so a slow or absent database
+/// never stalls the async workers; a connection that cannot be had is `DbError::Unavailable`
+/// (503 `unavailable`), in the caller's error type. The same helper in both services
+/// (docs/ARCHITECTURE.md, The layers).
+pub use service_kit::database::with_pg as blocking;
 
 /// `SELECT 1`: whether the database answers right now.
 pub fn ping(conn: &mut PgConnection) -> QueryResult<()> {

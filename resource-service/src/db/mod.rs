@@ -14,19 +14,10 @@ pub mod pool;
 pub mod profiles;
 pub mod schema;
 
-use diesel::pg::PgConnection;
-use service_kit::DbError;
-
 pub use pool::{DbPool, MIGRATIONS, SCHEMA};
 
 /// Runs `f` with a pooled connection on the blocking thread pool, so a slow or absent database
-/// never stalls the async workers; a connection that cannot be had is [`DbError::Unavailable`]
-/// (503 `unavailable`), in the caller's error type.
-pub async fn blocking<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
-    T: Send + 'static,
-    E: From<DbError> + Send + 'static,
-{
-    service_kit::database::with_pg(pool, f).await
-}
+/// never stalls the async workers; a connection that cannot be had is `DbError::Unavailable`
+/// (503 `unavailable`), in the caller's error type. The same helper in both services
+/// (docs/ARCHITECTURE.md, The layers).
+pub use service_kit::database::with_pg as blocking;

@@ -1,5 +1,5 @@
 //! The background cleanup: removes dead sessions (and their tokens), expired refresh tokens,
-//! stale failed-login counts and old audit events, in small batches on the blocking pool, so the
+//! stale failed-login counts, old audit events and old events, in small batches on the blocking pool, so the
 //! tables stay bounded under steady traffic and requests never wait on it.
 
 use crate::account::throttle;
@@ -19,6 +19,7 @@ const PAUSE: Duration = Duration::from_millis(50);
 pub struct Retention {
     pub sessions_and_tokens: Duration,
     pub audit_events: Duration,
+    pub events: Duration,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,7 @@ pub struct Report {
     pub email_tokens: usize,
     pub login_failures: usize,
     pub audit_events: usize,
+    pub events: usize,
 }
 
 type BatchDelete = fn(&mut PgConnection, chrono::DateTime<Utc>, i64) -> diesel::QueryResult<usize>;
@@ -78,6 +80,7 @@ async fn run_pass(
             stop,
         )
         .await?,
+        events: drain(pool, cleanup::old_events, retention.events, stop).await?,
     })
 }
 

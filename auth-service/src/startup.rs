@@ -7,6 +7,7 @@ use crate::account::Accounts;
 use crate::cleanup::{self, Retention};
 use crate::config::Settings;
 use crate::db;
+use crate::events::EventFeed;
 use crate::http::rate_limit::RateLimiters;
 use crate::issuer::{Issuer, IssuerSettings};
 use crate::mail::{self, Outbox, Transport};
@@ -14,6 +15,7 @@ use crate::metrics::AuthMetrics;
 use crate::password_hashing::PasswordHasher;
 use crate::password_work::PasswordWork;
 use crate::routes;
+use crate::routes::events::FeedAccess;
 use crate::sessions::Sessions;
 use actix_web::http::header::HeaderName;
 use actix_web::web;
@@ -84,10 +86,17 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         Retention {
             sessions_and_tokens: settings.cleanup_retention,
             audit_events: settings.audit_retention,
+            events: settings.events.retention,
         },
         settings.cleanup_interval,
         limiters.clone(),
     );
+    let events = web::Data::new(EventFeed::start(pool.clone(), &mut background));
+    let feed_access = settings
+        .events
+        .feed_secret
+        .as_ref()
+        .map(|secret| web::Data::new(FeedAccess::new(secret)));
     let outbox = Outbox::new(settings.mail.clone());
     let transport = Transport::build(&settings.mail).map_err(StartupError::Mail)?;
     mail::spawn(
@@ -138,7 +147,11 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
             .app_data(accounts.clone())
             .app_data(pool.clone())
             .app_data(limiters.clone())
+            .app_data(events.clone())
             .configure(routes::configure);
+        if let Some(access) = &feed_access {
+            cfg.app_data(access.clone());
+        }
     })?;
     Ok(app)
 }

@@ -1,7 +1,9 @@
 //! The service's configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
 
+mod revocations;
 mod uploads;
 
+pub use revocations::{FeedSettings, StaleTokens};
 pub use uploads::{default_workers, UploadSettings, DEFAULT_DECODE_MEMORY};
 
 use crate::storage::StoreLocation;
@@ -43,6 +45,8 @@ pub struct Settings {
     /// The bounds on uploads in progress: `UPLOADS_IN_FLIGHT`, `UPLOADS_IN_FLIGHT_PER_USER`,
     /// `UPLOAD_STALL_TIMEOUT`, `UPLOAD_DECODE_MEMORY`, `PHOTO_WORKERS`.
     pub uploads: UploadSettings,
+    /// auth-service's event feed, when followed (docs/EVENTS.md).
+    pub feed: Option<FeedSettings>,
 }
 
 impl Settings {
@@ -111,6 +115,7 @@ impl Settings {
             max_photos_per_user,
             require_verified_email: env.bool("REQUIRE_VERIFIED_EMAIL", false)?,
             uploads: UploadSettings::from_env(&env)?,
+            feed: FeedSettings::from_env(&env)?,
         })
     }
 

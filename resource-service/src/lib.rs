@@ -12,6 +12,7 @@ pub mod jwks;
 pub mod metrics;
 pub mod photos;
 pub mod profile;
+pub mod revocations;
 pub mod routes;
 pub mod startup;
 pub mod storage;

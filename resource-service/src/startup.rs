@@ -8,6 +8,7 @@ use crate::jwks::{self, JwksKeys};
 use crate::metrics::ResourceMetrics;
 use crate::photos::{self, DecodeBudget, Photos, PrepareWorkers, UploadLimits};
 use crate::profile::Profiles;
+use crate::revocations::{self, FeedClient, FeedMetrics, RevocationList};
 use crate::routes;
 use crate::storage::{PhotoStore, StorageError};
 use actix_web::http::header::{self, HeaderName};
@@ -65,6 +66,21 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         .await;
         policy = policy.with_refetch(keys);
     }
+    let revocations = settings.feed.as_ref().map(|feed| {
+        let keep_for = settings.access.expiry + settings.access.leeway;
+        let list = Arc::new(RevocationList::new(
+            keep_for.as_secs() as i64,
+            feed.stale_tokens,
+        ));
+        (FeedClient::new(feed), list)
+    });
+    match &revocations {
+        Some((_, list)) => policy = policy.with_revocations(list.clone()),
+        None => log::warn!(
+            "EVENT_FEED_URL is not set: a revoked session's access tokens stay valid here until \
+             they expire (docs/TOKENS.md, Revocation)"
+        ),
+    }
     let listener = Listener::bind(&settings.server.bind_addr)?;
 
     let store =
@@ -78,6 +94,20 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
     database::migrate_when_ready(&pool, db::SCHEMA).await?;
     let metrics = Metrics::new(pool.clone())?;
     let resource_metrics = ResourceMetrics::register(&metrics)?;
+    let revocation_list = match revocations {
+        Some((client, list)) => {
+            let feed_metrics = FeedMetrics::register(&metrics)?;
+            revocations::spawn(
+                &mut background,
+                client,
+                list.clone(),
+                pool.clone(),
+                feed_metrics,
+            );
+            Some(web::Data::from(list))
+        }
+        None => None,
+    };
     let uploads = &settings.uploads;
     let budget = DecodeBudget::new(
         uploads.decode_memory,
@@ -146,6 +176,9 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
             .app_data(pool.clone())
             .app_data(policy.clone())
             .configure(routes::configure);
+        if let Some(list) = &revocation_list {
+            cfg.app_data(list.clone());
+        }
     })?;
     Ok(app)
 }

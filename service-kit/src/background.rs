@@ -2,6 +2,7 @@
 //! it and waits (bounded) for every task to finish its current step and return.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -34,6 +35,9 @@ impl StopSignal {
 /// The background tasks of one application.
 pub struct Background {
     stop: watch::Sender<bool>,
+    /// Raised as soon as the service begins to stop, before in-flight requests finish: a
+    /// request held open on purpose (the event feed's long poll) answers then.
+    stopping: Arc<watch::Sender<bool>>,
     tasks: Vec<(&'static str, JoinHandle<()>)>,
 }
 
@@ -47,8 +51,19 @@ impl Background {
     pub fn new() -> Self {
         Self {
             stop: watch::Sender::new(false),
+            stopping: Arc::new(watch::Sender::new(false)),
             tasks: Vec::new(),
         }
+    }
+
+    /// A signal raised when the service begins to stop, for requests that wait on purpose.
+    pub fn stopping(&self) -> StopSignal {
+        StopSignal(self.stopping.subscribe())
+    }
+
+    /// What raises [`Self::stopping`]: the server's stop handle holds it.
+    pub(crate) fn stopping_trigger(&self) -> Arc<watch::Sender<bool>> {
+        self.stopping.clone()
     }
 
     /// Starts `task` on the current (actix) runtime with a signal that says when to stop.
@@ -73,6 +88,7 @@ impl Background {
     /// Raises the stop signal and waits up to `patience` for every task; a task still running
     /// then is aborted (with a warning) rather than holding the process.
     pub async fn stop(self, patience: Duration) {
+        self.stopping.send_replace(true);
         self.stop.send_replace(true);
         let deadline = tokio::time::Instant::now() + patience;
         for (name, mut handle) in self.tasks {

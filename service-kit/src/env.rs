@@ -45,6 +45,26 @@ impl<'a> Env<'a> {
         self.get(var).ok_or_else(|| ConfigError::new(var, expected))
     }
 
+    /// `var`, or the contents of the file `file_var` names (how container secrets are mounted),
+    /// with the name it came from; both at once is a mistake worth stopping for.
+    pub fn value_or_file(
+        &self,
+        var: &'static str,
+        file_var: &'static str,
+    ) -> Result<Option<(&'static str, String)>, ConfigError> {
+        match (self.get(var), self.get(file_var)) {
+            (Some(_), Some(_)) => Err(ConfigError::new(
+                var,
+                format!("unset when {file_var} is set"),
+            )),
+            (Some(value), None) => Ok(Some((var, value))),
+            (None, Some(path)) => std::fs::read_to_string(path.trim())
+                .map(|text| Some((file_var, text)))
+                .map_err(|e| ConfigError::new(file_var, format!("a readable file ({e})"))),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// `APP_ENV`: `development` (default) or `production`.
     pub fn is_production(&self) -> Result<bool, ConfigError> {
         match self.string_or("APP_ENV", "development").trim() {

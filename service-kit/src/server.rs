@@ -16,7 +16,9 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use secrecy::SecretString;
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// What every service reads the same way (docs/CONFIGURATION.md, All variables). Its one secret,
 /// `database_url` (which may hold a password), prints redacted.
@@ -171,6 +173,8 @@ impl Service<'_> {
         let origins = self.allowed_origins.to_vec();
         let cors = self.cors;
         let api_page = !self.settings.production;
+        let stopping = self.background.stopping_trigger();
+        let on_signal = stopping.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(crate::method_not_allowed))
@@ -191,6 +195,11 @@ impl Service<'_> {
         .tcp_nodelay(true)
         // SIGTERM: stop accepting, let in-flight requests finish for up to this long.
         .shutdown_timeout(self.settings.shutdown_timeout.as_secs())
+        // The same signals actix would handle, raising `Background::stopping` first.
+        .shutdown_signal(async move {
+            stop_requested().await;
+            on_signal.send_replace(true);
+        })
         .listen(listener.listener)
         .map_err(ServeError::Server)?
         .run();
@@ -202,6 +211,7 @@ impl Service<'_> {
             metrics_listener,
             background: self.background,
             shutdown_timeout: self.settings.shutdown_timeout,
+            stopping,
         })
     }
 }
@@ -221,6 +231,39 @@ pub struct Application {
     metrics_listener: Option<MetricsListener>,
     background: Background,
     shutdown_timeout: Duration,
+    stopping: Arc<watch::Sender<bool>>,
+}
+
+/// SIGTERM or Ctrl-C (SIGINT): a graceful stop.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Stops a running service from elsewhere (tests), as SIGTERM does: requests that wait on
+/// purpose answer at once, then the server stops.
+#[derive(Clone)]
+pub struct StopHandle {
+    server: ServerHandle,
+    stopping: Arc<watch::Sender<bool>>,
+}
+
+impl StopHandle {
+    /// Stops the server; `graceful` lets in-flight requests finish for up to `SHUTDOWN_TIMEOUT`.
+    pub async fn stop(&self, graceful: bool) {
+        self.stopping.send_replace(true);
+        self.server.stop(graceful).await;
+    }
 }
 
 impl Application {
@@ -235,8 +278,11 @@ impl Application {
     }
 
     /// Stops the server from elsewhere (tests); SIGTERM does the same.
-    pub fn handle(&self) -> ServerHandle {
-        self.server.handle()
+    pub fn handle(&self) -> StopHandle {
+        StopHandle {
+            server: self.server.handle(),
+            stopping: self.stopping.clone(),
+        }
     }
 
     /// Serves until the server stops (SIGTERM, SIGINT or [`Self::handle`]): it stops accepting

@@ -92,11 +92,8 @@ impl AccessKeys {
                 return Err(development_key("ACCESS_TOKEN_PUBLIC_KEYS", key.kid()));
             }
         }
-        let private = value_or_file(
-            env,
-            "ACCESS_TOKEN_PRIVATE_KEY",
-            "ACCESS_TOKEN_PRIVATE_KEY_FILE",
-        )?;
+        let private =
+            env.value_or_file("ACCESS_TOKEN_PRIVATE_KEY", "ACCESS_TOKEN_PRIVATE_KEY_FILE")?;
         match role {
             Role::Issuer => {
                 let (var, pem) = private.ok_or_else(|| {
@@ -185,32 +182,12 @@ fn development_key(var: &'static str, kid: &str) -> ConfigError {
     )
 }
 
-/// `var`, or the contents of the file `file_var` names (how container secrets are mounted);
-/// both at once is a mistake worth stopping for.
-fn value_or_file(
-    env: &Env<'_>,
-    var: &'static str,
-    file_var: &'static str,
-) -> Result<Option<(&'static str, String)>, ConfigError> {
-    match (env.get(var), env.get(file_var)) {
-        (Some(_), Some(_)) => Err(ConfigError::new(
-            var,
-            format!("unset when {file_var} is set"),
-        )),
-        (Some(value), None) => Ok(Some((var, value))),
-        (None, Some(path)) => std::fs::read_to_string(path.trim())
-            .map(|text| Some((file_var, text)))
-            .map_err(|e| ConfigError::new(file_var, format!("a readable file ({e})"))),
-        (None, None) => Ok(None),
-    }
-}
-
 fn public_keys(
     env: &Env<'_>,
     var: &'static str,
     file_var: &'static str,
 ) -> Result<Vec<PublicKey>, ConfigError> {
-    match value_or_file(env, var, file_var)? {
+    match env.value_or_file(var, file_var)? {
         Some((var, text)) => parse_public_keys(&text).map_err(|e| ConfigError::new(var, e)),
         None => Ok(Vec::new()),
     }

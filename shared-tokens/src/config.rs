@@ -24,6 +24,18 @@ pub fn secrets(env: &Env<'_>, var: &'static str) -> Result<Vec<Secret>, ConfigEr
         .collect()
 }
 
+/// An optional secret from `var` or the file `file_var` names, checked like [`secret`].
+pub fn secret_or_file(
+    env: &Env<'_>,
+    var: &'static str,
+    file_var: &'static str,
+) -> Result<Option<Secret>, ConfigError> {
+    match env.value_or_file(var, file_var)? {
+        Some((from, value)) => checked_secret(env, from, value.trim()).map(Some),
+        None => Ok(None),
+    }
+}
+
 fn checked_secret(env: &Env<'_>, var: &'static str, value: &str) -> Result<Secret, ConfigError> {
     let secret = Secret::parse(value).map_err(|e| ConfigError::new(var, e))?;
     if env.is_production()? && value.trim().starts_with(DEVELOPMENT_SECRET_PREFIX) {

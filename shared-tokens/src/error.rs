@@ -13,6 +13,14 @@ pub enum AuthError {
     MissingCredentials,
     #[error("invalid token")]
     InvalidToken,
+    /// The token is good, but its session or account has ended since it was issued
+    /// (docs/TOKENS.md, Revocation).
+    #[error("the session of this token was revoked")]
+    SessionRevoked,
+    /// The verifier cannot tell whether the token was revoked: its revocation feed is down and
+    /// the token is newer than what it last heard, and it is set to refuse such tokens.
+    #[error("revocations are not known for this token")]
+    RevocationsUnknown,
     #[error("the Authorization header and the cookie carry different tokens")]
     ConflictingTokens,
     /// The same token cookie twice: a sibling subdomain may have planted one, and taking either
@@ -43,7 +51,10 @@ fn challenge(with_error: bool) -> HeaderValue {
 impl ResponseError for AuthError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::MissingCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
+            Self::MissingCredentials | Self::InvalidToken | Self::SessionRevoked => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::RevocationsUnknown => StatusCode::SERVICE_UNAVAILABLE,
             Self::ConflictingTokens | Self::DuplicateCookie => StatusCode::BAD_REQUEST,
             Self::CsrfRejected | Self::ReauthRequired => StatusCode::FORBIDDEN,
             Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
@@ -56,6 +67,14 @@ impl ResponseError for AuthError {
             Self::InvalidToken => (
                 "invalid_token",
                 "The access token is invalid, expired or revoked.",
+            ),
+            Self::SessionRevoked => (
+                "session_revoked",
+                "The session of this access token has ended; log in again.",
+            ),
+            Self::RevocationsUnknown => (
+                "unavailable",
+                "Whether this token is still valid cannot be checked right now; try again shortly.",
             ),
             Self::ConflictingTokens => (
                 "invalid_request",
@@ -82,10 +101,15 @@ impl ResponseError for AuthError {
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, challenge(false));
             }
-            Self::InvalidToken => {
+            Self::InvalidToken | Self::SessionRevoked => {
                 response
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, challenge(true));
+            }
+            Self::RevocationsUnknown => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
             _ => {}
         }

@@ -29,6 +29,13 @@ pub trait KeyRefetch: Send + Sync {
     fn refetch(&self) -> LocalBoxFuture<'_, ()>;
 }
 
+/// Refuses tokens whose session or account ended before they expire (docs/TOKENS.md,
+/// Revocation). Asked on every request after the signature and claims check, so it answers from
+/// memory: [`AuthError::SessionRevoked`], [`AuthError::RevocationsUnknown`] or `Ok`.
+pub trait RevocationCheck: Send + Sync {
+    fn check(&self, claims: &AccessClaims) -> Result<(), AuthError>;
+}
+
 /// What a service needs to accept access tokens; registered once as `web::Data<AccessPolicy>`.
 pub struct AccessPolicy {
     pub verifier: TokenVerifier,
@@ -37,6 +44,8 @@ pub struct AccessPolicy {
     /// Whose forwarding headers say where a request was sent (the origin check).
     pub trusted_proxies: TrustedProxies,
     pub refetch: Option<Arc<dyn KeyRefetch>>,
+    /// The verifier's list of revoked sessions and accounts, when it follows one.
+    pub revocations: Option<Arc<dyn RevocationCheck>>,
     /// How recent a login the sensitive actions need (docs/TOKENS.md, Recent login).
     pub reauth_window: ReauthWindow,
 }
@@ -56,6 +65,7 @@ impl AccessPolicy {
             allowed_origins: config.allowed_origins.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             refetch: None,
+            revocations: None,
             reauth_window: config.reauth_window,
         }
     }
@@ -63,6 +73,12 @@ impl AccessPolicy {
     /// Asks `refetch` for keys whenever a token names an unknown `kid`.
     pub fn with_refetch(mut self, refetch: Arc<dyn KeyRefetch>) -> Self {
         self.refetch = Some(refetch);
+        self
+    }
+
+    /// Refuses, after verification, the tokens `revocations` says were revoked.
+    pub fn with_revocations(mut self, revocations: Arc<dyn RevocationCheck>) -> Self {
+        self.revocations = Some(revocations);
         self
     }
 }
@@ -75,6 +91,7 @@ impl fmt::Debug for AccessPolicy {
             .field("allowed_origins", &self.allowed_origins)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("refetch", &self.refetch.is_some())
+            .field("revocations", &self.revocations.is_some())
             .field("reauth_window", &self.reauth_window)
             .finish()
     }
@@ -178,6 +195,16 @@ fn accept(
         record_rejection(req, reason.label());
         AuthError::InvalidToken
     })?;
+    if let Some(revocations) = &policy.revocations {
+        revocations.check(&claims).inspect_err(|e| {
+            let label = match e {
+                AuthError::SessionRevoked => "revoked",
+                _ => "revocations_unknown",
+            };
+            log::debug!("access token refused: {label}");
+            record_rejection(req, label);
+        })?;
+    }
     if source == CredentialSource::Cookie && is_unsafe(req.method()) {
         check_origin(req, &policy.allowed_origins, &policy.trusted_proxies)
             .inspect_err(|_| record_rejection(req, "cross_site_cookie"))?;

@@ -23,7 +23,7 @@ pub use access_keys::{AccessKeys, Role};
 pub use claims::{AccessClaims, RefreshClaims};
 pub use config::{AccessConfig, CookieNames};
 pub use error::AuthError;
-pub use extract::{AccessPolicy, Authenticated, CredentialSource};
+pub use extract::{AccessPolicy, Authenticated, CredentialSource, RevocationCheck};
 pub use keys::{KeyRing, Secret};
 pub use proxies::TrustedProxies;
 pub use recent_login::{ReauthWindow, RecentLogin};

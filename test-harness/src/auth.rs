@@ -8,6 +8,9 @@ use test_support::{access_keys, TestDatabase};
 /// The refresh-token secret of every test instance.
 pub const REFRESH_SECRET: &str = "test-refresh-secret-0123456789abcdef0123456789";
 
+/// The event feed's secret of every test instance (`EVENT_FEED_SECRET`).
+pub const FEED_SECRET: &str = "test-event-feed-secret-0123456789abcdef012345";
+
 /// A running auth-service; its `dir` is `MAIL_DIR`, where it writes its mails unless the test
 /// gave it an `SMTP_URL`.
 pub type AuthInstance = Instance<Settings>;
@@ -30,6 +33,7 @@ pub fn base_vars(database_url: &str, mail_dir: &str) -> Vars {
         // its own tests, which set it back.
         ("PASSWORD_HASH_QUEUE", "10000".to_owned()),
         ("MAIL_DIR", mail_dir.to_owned()),
+        ("EVENT_FEED_SECRET", FEED_SECRET.to_owned()),
     ]);
     base.extend(vars(access_keys::issuer_vars()));
     base

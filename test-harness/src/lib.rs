@@ -11,8 +11,7 @@ pub mod resource;
 pub use auth::{start_auth, start_auth_on, AuthInstance};
 pub use resource::{start_resource, start_resource_on, ResourceInstance};
 
-use actix_web::dev::ServerHandle;
-use service_kit::server::Application;
+use service_kit::server::{Application, StopHandle};
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::future::Future;
@@ -34,7 +33,7 @@ pub struct Running {
     /// `http://127.0.0.1:<metrics port>`, when `METRICS_ADDR` is not `off`.
     pub metrics_address: Option<String>,
     /// Stops the server (a test of shutdown or of an outage).
-    pub handle: ServerHandle,
+    pub handle: StopHandle,
 }
 
 /// A running service and what it was started with.
@@ -132,13 +131,38 @@ pub struct Both {
     pub resource: ResourceInstance,
 }
 
-/// Starts auth-service, then resource-service, each from its base with a test's changes.
+/// Starts auth-service, then resource-service following its event feed, each from its base
+/// with a test's changes; returns once resource-service is ready (its revocation list caught up).
 pub async fn start_both(
     configure_auth: impl FnOnce(&mut Vars),
     configure_resource: impl FnOnce(&mut Vars),
 ) -> Both {
-    Both {
-        auth: start_auth(configure_auth).await,
-        resource: start_resource(configure_resource).await,
+    let auth = start_auth(configure_auth).await;
+    let resource = start_resource(|vars| {
+        follow(vars, &auth);
+        configure_resource(vars);
+    })
+    .await;
+    wait_until_ready(&resource.address).await;
+    Both { auth, resource }
+}
+
+/// Makes a resource-service follow `auth`'s event feed (docs/EVENTS.md).
+pub fn follow(vars: &mut Vars, auth: &Running) {
+    vars.insert("EVENT_FEED_URL".into(), format!("{}/events", auth.address));
+    vars.insert("EVENT_FEED_SECRET".into(), auth::FEED_SECRET.into());
+}
+
+/// Waits until `GET /readyz` answers 200 (at most 10 s).
+pub async fn wait_until_ready(address: &str) {
+    let client = reqwest::Client::new();
+    for _ in 0..1000 {
+        if let Ok(answer) = client.get(format!("{address}/readyz")).send().await {
+            if answer.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    panic!("the service at {address} never became ready");
 }

@@ -2,7 +2,7 @@
 
 use super::{AccountError, Accounts};
 use crate::db::audit::{self, AuditEvent, AuditKind};
-use crate::db::{self, users};
+use crate::db::{self, events, users};
 use crate::domain::ClientInfo;
 use diesel::Connection;
 use shared_tokens::RecentLogin;
@@ -30,6 +30,7 @@ impl Accounts {
                         .user(user_id)
                         .session(session_id),
                 )?;
+                events::user_deleted(conn, user_id)?;
                 Ok::<_, AccountError>(())
             })
         })

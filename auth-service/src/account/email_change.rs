@@ -12,7 +12,7 @@ use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::email_tokens::{self, EMAIL_CHANGE_CANCEL, EMAIL_VERIFICATION, PASSWORD_RESET};
 use crate::db::models::UserRow;
 use crate::db::outbox::{self, CHANGE_NOTICE_REQUEST, VERIFICATION_REQUEST};
-use crate::db::{self, sessions, users};
+use crate::db::{self, events, sessions, users};
 use crate::domain::{ClientInfo, LinkToken};
 use crate::mail;
 use chrono::{DateTime, Utc};
@@ -110,6 +110,7 @@ impl Accounts {
                     email_tokens::consume(conn, &hash, EMAIL_CHANGE_CANCEL, now)?
                         .ok_or(AccountError::InvalidLinkToken)?;
                 let user = users::find(conn, user_id)?;
+                let mut reverted = None;
                 let outcome = if user.pending_email.is_some() {
                     drop_pending_change(conn, user_id, now)?;
                     CancelOutcome::Cancelled
@@ -117,8 +118,9 @@ impl Accounts {
                     if users::find_by_email(conn, &address)?.is_some() {
                         return Err(AccountError::Taken("email"));
                     }
-                    users::verify_email(conn, user_id, &address, now)?;
+                    let after = users::verify_email(conn, user_id, &address, now)?;
                     end_pending_links(conn, user_id, now)?;
+                    reverted = Some(after);
                     CancelOutcome::Reverted
                 } else {
                     CancelOutcome::NothingPending
@@ -139,9 +141,13 @@ impl Accounts {
                     &AuditEvent::by(kind, &client)
                         .user(user_id)
                         .detail(serde_json::json!({
-                            "sessions_revoked": revoked,
+                            "sessions_revoked": revoked.len(),
                         })),
                 )?;
+                if let Some(after) = reverted {
+                    events::user_updated(conn, &user, &after)?;
+                }
+                events::sessions_revoked(conn, user_id, &revoked, "email_change_cancelled")?;
                 Ok::<_, AccountError>((user_id, outcome))
             })
         })

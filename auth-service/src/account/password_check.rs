@@ -6,7 +6,7 @@ use super::email_change::end_pending_links;
 use super::{AccountError, Accounts};
 use crate::account::throttle;
 use crate::db::audit::{self, AuditEvent, AuditKind};
-use crate::db::{self, sessions, users};
+use crate::db::{self, events, sessions, users};
 use crate::domain::{ClientInfo, FieldErrors, InvalidFields, Password};
 use crate::password_work::AccountPlace;
 use chrono::Utc;
@@ -154,9 +154,10 @@ impl Accounts {
                     &AuditEvent::by(AuditKind::PasswordChanged, &client)
                         .user(user_id)
                         .session(keep)
-                        .detail(serde_json::json!({ "other_sessions_revoked": revoked })),
+                        .detail(serde_json::json!({ "other_sessions_revoked": revoked.len() })),
                 )?;
-                Ok::<_, AccountError>(revoked)
+                events::sessions_revoked(conn, user_id, &revoked, "password_changed")?;
+                Ok::<_, AccountError>(revoked.len())
             })
         })
         .await?;

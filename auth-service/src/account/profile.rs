@@ -3,7 +3,7 @@
 use super::{AccountError, Accounts};
 use crate::db::email_tokens::{self, EMAIL_VERIFICATION};
 use crate::db::models::{UserChanges, UserRow};
-use crate::db::{self, users};
+use crate::db::{self, events, users};
 use crate::domain::{ClientInfo, Email, FieldErrors, FullName, InvalidFields, Username};
 use chrono::Utc;
 use diesel::Connection;
@@ -108,8 +108,9 @@ impl Accounts {
         let user = db::blocking(&self.pool, move |conn| {
             conn.transaction(|conn| {
                 let now = Utc::now();
+                let before = users::find(conn, user_id)?;
                 let mut user = if changes.is_empty() {
-                    users::find(conn, user_id)?
+                    before.clone()
                 } else {
                     users::update_profile(conn, user_id, &changes, now)?
                 };
@@ -129,6 +130,7 @@ impl Accounts {
                     }
                     EmailWish::Keep | EmailWish::Unchanged => {}
                 }
+                events::user_updated(conn, &before, &user)?;
                 Ok::<_, AccountError>(user)
             })
         })

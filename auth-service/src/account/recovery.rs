@@ -5,7 +5,7 @@ use super::verification::NOTICE_LIFETIME;
 use super::{AccountError, Accounts};
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::email_tokens::{self, PASSWORD_RESET};
-use crate::db::{self, outbox, sessions, users};
+use crate::db::{self, events, outbox, sessions, users};
 use crate::domain::{ClientInfo, Email, InvalidFields, LinkToken, Password};
 use chrono::Utc;
 use diesel::Connection;
@@ -83,6 +83,7 @@ impl Accounts {
                 let (user_id, proven) =
                     email_tokens::consume(conn, &token_hash, PASSWORD_RESET, now)?
                         .ok_or(AccountError::InvalidLinkToken)?;
+                let before = users::find(conn, user_id)?;
                 let user = users::reset_password(conn, user_id, &hash, &proven, now)?;
                 end_pending_links(conn, user_id, now)?;
                 let revoked =
@@ -91,10 +92,12 @@ impl Accounts {
                     conn,
                     &AuditEvent::by(AuditKind::PasswordReset, &client)
                         .user(user_id)
-                        .detail(serde_json::json!({ "sessions_revoked": revoked })),
+                        .detail(serde_json::json!({ "sessions_revoked": revoked.len() })),
                 )?;
                 outbox::enqueue(conn, &notice.outbox_row(&user.email, now + NOTICE_LIFETIME))?;
-                Ok::<_, AccountError>((user_id, revoked))
+                events::user_updated(conn, &before, &user)?;
+                events::sessions_revoked(conn, user_id, &revoked, "password_reset")?;
+                Ok::<_, AccountError>((user_id, revoked.len()))
             })
         })
         .await?;

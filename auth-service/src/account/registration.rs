@@ -3,7 +3,7 @@
 use super::{AccountError, Accounts};
 use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::models::{NewUser, UserRow};
-use crate::db::{self, users};
+use crate::db::{self, events, users};
 use crate::domain::{ClientInfo, Email, FieldErrors, FullName, InvalidFields, Password, Username};
 use diesel::Connection;
 use uuid::Uuid;
@@ -81,6 +81,7 @@ impl Accounts {
                     conn,
                     &AuditEvent::by(AuditKind::Registered, &client).user(user.id),
                 )?;
+                events::user_created(conn, &user)?;
                 Ok::<_, AccountError>(user)
             })
         })

@@ -7,7 +7,7 @@ use crate::db::audit::{self, AuditEvent, AuditKind};
 use crate::db::email_tokens::{self, EMAIL_VERIFICATION};
 use crate::db::models::UserRow;
 use crate::db::outbox::{self, VERIFICATION_REQUEST};
-use crate::db::{self, users};
+use crate::db::{self, events, users};
 use crate::domain::{ClientInfo, LinkToken};
 use crate::mail::{self, MailAsk};
 use chrono::{TimeDelta, Utc};
@@ -94,6 +94,7 @@ impl Accounts {
                         .user(user_id)
                         .detail(serde_json::json!({ "address_changed": changed })),
                 )?;
+                events::user_updated(conn, &before, &user)?;
                 Ok::<_, AccountError>(user)
             })
         })

@@ -1,9 +1,11 @@
 //! auth-service configuration (docs/CONFIGURATION.md): one typed struct, read once at start.
 //! It is the bottom layer: it imports no other part of the service.
 
+mod events;
 mod mail;
 mod rate_limit;
 
+pub use events::EventSettings;
 pub use mail::{expiry, Delivery, MailLimits, MailSettings};
 pub use rate_limit::RateLimit;
 
@@ -48,6 +50,8 @@ pub struct Settings {
     pub audit_retention: Duration,
     /// Account-recovery mail: delivery, sender, links, lifetimes (docs/CONFIGURATION.md, All variables).
     pub mail: MailSettings,
+    /// The event log and its feed (docs/EVENTS.md).
+    pub events: EventSettings,
 }
 
 impl Settings {
@@ -135,6 +139,7 @@ impl Settings {
             ));
         }
         let mail = MailSettings::from_env(&env, server.production)?;
+        let events = EventSettings::from_env(&env, access.expiry)?;
         env.https_in_production(
             "PUBLIC_URL",
             &mail.public_url,
@@ -142,6 +147,7 @@ impl Settings {
         )?;
         Ok(Self {
             mail,
+            events,
             rate_limit,
             rate_limit_burst,
             trusted_proxies,

@@ -93,3 +93,19 @@ pub fn old_audit_events(
         batch,
     )
 }
+
+/// Events past `EVENT_RETENTION` (docs/EVENTS.md, Retention): every token they could concern has
+/// long expired, and a webhook endpoint that has not taken them by then never will.
+pub fn old_events(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> QueryResult<usize> {
+    batched_delete(
+        conn,
+        "DELETE FROM events WHERE seq IN (SELECT seq FROM events \
+         WHERE occurred_at < $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)",
+        before,
+        batch,
+    )
+}

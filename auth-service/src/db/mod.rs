@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod cleanup;
 pub mod email_tokens;
+pub mod events;
 pub mod login_failures;
 pub mod models;
 pub mod outbox;

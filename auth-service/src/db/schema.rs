@@ -26,6 +26,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    events (seq) {
+        seq -> Int8,
+        id -> Uuid,
+        kind -> Text,
+        user_id -> Uuid,
+        occurred_at -> Timestamptz,
+        data -> Jsonb,
+    }
+}
+
+diesel::table! {
     login_failures (subject, ip) {
         subject -> Text,
         ip -> Text,
@@ -98,6 +109,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_cursors (endpoint) {
+        endpoint -> Text,
+        seq -> Int8,
+        lease_owner -> Nullable<Uuid>,
+        lease_until -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(mail_outbox -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -106,9 +126,11 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     email_tokens,
+    events,
     login_failures,
     mail_outbox,
     refresh_tokens,
     sessions,
     users,
+    webhook_cursors,
 );

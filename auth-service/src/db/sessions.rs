@@ -154,14 +154,15 @@ pub fn revoke_owned(
     .execute(conn)
 }
 
-/// Revokes every live session of the user except `keep`, if given.
+/// Revokes every live session of the user except `keep`, if given; the ids of those it ended
+/// (the `sessions.revoked` event names them, docs/EVENTS.md).
 pub fn revoke_all_for_user(
     conn: &mut PgConnection,
     user_id: Uuid,
     keep: Option<Uuid>,
     reason: &str,
     now: DateTime<Utc>,
-) -> QueryResult<usize> {
+) -> QueryResult<Vec<Uuid>> {
     let target = sessions::table
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
@@ -171,5 +172,6 @@ pub fn revoke_all_for_user(
             sessions::revoked_at.eq(now),
             sessions::revoked_reason.eq(reason),
         ))
-        .execute(conn)
+        .returning(sessions::id)
+        .get_results(conn)
 }

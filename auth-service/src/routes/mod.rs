@@ -3,6 +3,7 @@
 //! into a response (errors through `crate::error`).
 
 mod email_change;
+pub mod events;
 mod health;
 mod jwks;
 mod login;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))
         .service(web::resource("/.well-known/jwks.json").route(web::get().to(jwks::jwks)))
+        .service(web::resource("/events").route(web::get().to(events::feed)))
         .service(
             web::resource("/auth/register")
                 .route(limited!(web::post().to(register::register), "register")),

@@ -29,6 +29,7 @@ impl Modify for SecuritySchemes {
         super::health::healthz,
         super::health::readyz,
         super::jwks::jwks,
+        super::events::feed,
         super::register::register,
         super::login::login,
         super::refresh::refresh,

@@ -1,7 +1,7 @@
 //! Ending sessions, each with its audit record in the same transaction.
 
 use crate::db::audit::{self, AuditEvent, AuditKind};
-use crate::db::sessions;
+use crate::db::{events, sessions};
 use crate::domain::ClientInfo;
 use chrono::Utc;
 use diesel::{Connection, PgConnection, QueryResult};
@@ -26,6 +26,7 @@ pub fn revoke_one(
                     .session(session_id)
                     .detail(serde_json::json!({ "reason": reason })),
             )?;
+            events::session_revoked(conn, user_id, session_id, reason)?;
         }
         Ok(revoked > 0)
     })
@@ -45,8 +46,9 @@ pub fn revoke_all(
             &AuditEvent::by(AuditKind::LogoutAll, client)
                 .user(user_id)
                 .session(current)
-                .detail(serde_json::json!({ "sessions_revoked": revoked })),
+                .detail(serde_json::json!({ "sessions_revoked": revoked.len() })),
         )?;
-        Ok(revoked)
+        events::sessions_revoked(conn, user_id, &revoked, "logout_all")?;
+        Ok(revoked.len())
     })
 }

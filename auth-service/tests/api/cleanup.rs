@@ -70,17 +70,31 @@ async fn cleanup_removes_dead_sessions_expired_tokens_and_stale_rows_and_keeps_t
     .execute(&mut conn)
     .unwrap();
     let audit_before = count(&mut conn, "SELECT count(*) AS n FROM audit_events");
+    // The registration's event is recent; one from long ago goes.
+    diesel::sql_query(
+        "INSERT INTO events (id, kind, user_id, occurred_at, data) \
+         VALUES (gen_random_uuid(), 'user.created', gen_random_uuid(), now() - interval '8 days', '{}')",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    let events_before = count(&mut conn, "SELECT count(*) AS n FROM events");
 
     let pool = build_pool(app.db.url(), 2);
     let retention = Retention {
         sessions_and_tokens: Duration::from_secs(7 * 86_400),
         audit_events: Duration::from_secs(90 * 86_400),
+        events: Duration::from_secs(7 * 86_400),
     };
     let report = run_once(&pool, retention).await.unwrap();
     assert_eq!(report.sessions, 2, "{report:?}");
     assert_eq!(report.refresh_tokens, 1, "{report:?}");
     assert_eq!(report.login_failures, 1, "{report:?}");
     assert_eq!(report.audit_events, 1, "{report:?}");
+    assert_eq!(report.events, 1, "{report:?}");
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM events"),
+        events_before - 1
+    );
 
     let remaining = |conn: &mut PgConnection, id: Uuid| {
         diesel::sql_query("SELECT count(*) AS n FROM sessions WHERE id = $1")

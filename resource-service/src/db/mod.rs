@@ -4,6 +4,7 @@
 //! service, as auth-service's `db::blocking` (docs/ARCHITECTURE.md, The layers).
 
 pub mod erase;
+pub mod event_position;
 pub mod known_users;
 pub mod likes;
 pub mod models;

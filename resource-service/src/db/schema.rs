@@ -1,6 +1,13 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    event_position (id) {
+        id -> Bool,
+        position -> Int8,
+    }
+}
+
+diesel::table! {
     known_users (user_id) {
         user_id -> Uuid,
         username -> Text,
@@ -61,6 +68,7 @@ diesel::joinable!(photo_contents -> photos (photo_id));
 diesel::joinable!(photo_likes -> photos (photo_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    event_position,
     known_users,
     photo_contents,
     photo_likes,

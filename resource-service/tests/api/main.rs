@@ -25,6 +25,7 @@ mod photos;
 mod photos_upload;
 mod profile;
 mod reauth;
+mod revocation;
 mod shutdown;
 mod stored_objects;
 mod tokens;

@@ -3,13 +3,15 @@
 //! of its tokens, whatever the calls made to it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use photo_auth_client::{
     Client, ClientError, FileStore, MemoryStore, Servers, StoredTokens, TokenStore,
 };
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use support::read_request;
 use uuid::Uuid;
 
 const ACCESS: &str = "access-token-of-the-session";
@@ -76,33 +78,6 @@ impl Recorder {
             .filter(|r| r.contains(ACCESS) || r.contains(REFRESH))
             .collect()
     }
-}
-
-fn read_request(stream: &mut TcpStream) -> String {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let mut bytes = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut chunk).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        bytes.extend_from_slice(&chunk[..n]);
-        let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&bytes[..end]).to_lowercase();
-        let length = head
-            .lines()
-            .find_map(|line| line.strip_prefix("content-length:"))
-            .map_or(0, |n| n.trim().parse().unwrap_or(0));
-        if bytes.len() >= end + 4 + length {
-            break;
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn answer(request: &str) -> String {

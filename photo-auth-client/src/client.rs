@@ -212,7 +212,8 @@ impl Client {
     }
 
     /// Sends the request `build` makes with a fresh access token; after a 401, renews the token
-    /// once and sends it once more. A refresh the server refuses ends the session here too.
+    /// once and sends it once more. A refresh the server refuses ends the session here too, and
+    /// so does a 401 `session_revoked`, without a refresh or a second try.
     pub(crate) async fn authorized<F>(&self, build: F) -> Result<Response, ClientError>
     where
         F: Fn(&Self, &str) -> RequestBuilder,
@@ -222,12 +223,18 @@ impl Client {
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
+        let refused = api_error(response).await;
+        if refused.code() == Some(&ApiCode::SessionRevoked) {
+            self.forget_ended(generation, &refused).await?;
+            return Err(refused);
+        }
         let (token, _) = self.refresh(generation).await?;
         Ok(build(self, &token).send().await?)
     }
 
     /// Sends the one request `build` makes, with a fresh access token; a 401 renews the tokens
-    /// for the next call and comes back as the error (for bodies that cannot be sent twice).
+    /// for the next call and comes back as the error (for bodies that cannot be sent twice). A
+    /// 401 `session_revoked` ends the session instead.
     pub(crate) async fn authorized_once<F>(&self, build: F) -> Result<Response, ClientError>
     where
         F: FnOnce(&Self, &str) -> RequestBuilder,
@@ -236,10 +243,29 @@ impl Client {
         let response = build(self, &token).send().await?;
         if response.status() == StatusCode::UNAUTHORIZED {
             let error = api_error(response).await;
-            self.refresh(generation).await?;
+            if error.code() == Some(&ApiCode::SessionRevoked) {
+                self.forget_ended(generation, &error).await?;
+            } else {
+                self.refresh(generation).await?;
+            }
             return Err(error);
         }
         Ok(response)
+    }
+
+    /// Forgets the session, in memory and in the store, after a server said it has ended (a 401
+    /// `session_revoked`): there is nothing left to renew (docs/CLIENT.md, The token rules).
+    /// Tokens that changed since `seen` (a login while the request was under way) are left to
+    /// their own next call.
+    async fn forget_ended(&self, seen: u64, why: &ClientError) -> Result<(), ClientError> {
+        let mut session = self.inner.session.lock().await;
+        if session.generation != seen || session.tokens.is_none() {
+            return Ok(());
+        }
+        log::info!("the session ended: {why}");
+        session.tokens = None;
+        self.inner.store.clear()?;
+        Ok(())
     }
 
     /// The access token to send, renewed first when it is about to run out.

@@ -16,6 +16,11 @@ pub enum ApiCode {
     /// expired or unknown. Nothing to do with the session: ask for a new mail.
     InvalidLinkToken,
     RefreshTokenReused,
+    /// 401 `session_revoked`: resource-service refused an access token that has not run out
+    /// because its session has ended (logged out everywhere, revoked, a password reset, the
+    /// account deleted). The client forgets the session without renewing it, as after a refused
+    /// refresh; log in again (docs/CLIENT.md, The token rules).
+    SessionRevoked,
     TooManyRequests,
     Forbidden,
     /// 403: the action (deleting the account or its data, changing the password or the email)
@@ -43,6 +48,7 @@ impl ApiCode {
             "invalid_credentials" => Self::InvalidCredentials,
             "invalid_token" => Self::InvalidToken,
             "refresh_token_reused" => Self::RefreshTokenReused,
+            "session_revoked" => Self::SessionRevoked,
             "too_many_requests" => Self::TooManyRequests,
             "forbidden" => Self::Forbidden,
             "reauth_required" => Self::ReauthRequired,
@@ -71,6 +77,7 @@ impl ApiCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::InvalidToken | Self::InvalidLinkToken => "invalid_token",
             Self::RefreshTokenReused => "refresh_token_reused",
+            Self::SessionRevoked => "session_revoked",
             Self::TooManyRequests => "too_many_requests",
             Self::Forbidden => "forbidden",
             Self::ReauthRequired => "reauth_required",
@@ -166,6 +173,15 @@ mod tests {
     fn reauth_required_is_a_code_of_its_own() {
         assert_eq!(ApiCode::parse("reauth_required"), ApiCode::ReauthRequired);
         assert_eq!(ApiCode::ReauthRequired.as_str(), "reauth_required");
+    }
+
+    #[test]
+    fn session_revoked_is_a_code_of_its_own() {
+        assert_eq!(
+            ApiCode::of_answer(401, "session_revoked"),
+            ApiCode::SessionRevoked
+        );
+        assert_eq!(ApiCode::SessionRevoked.as_str(), "session_revoked");
     }
 
     #[test]

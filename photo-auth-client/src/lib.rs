@@ -1,7 +1,8 @@
 //! A client of the two services (docs/CLIENT.md): log in once, and every call carries a fresh
 //! access token. The token is renewed shortly before it runs out and once after a 401, by a
-//! single refresh however many tasks share the client; the refresh token is kept by a
-//! [`TokenStore`] and never printed, and sent only to the servers it was obtained from.
+//! single refresh however many tasks share the client; a refused refresh, or a 401
+//! `session_revoked`, ends the session. The refresh token is kept by a [`TokenStore`] and never
+//! printed, and sent only to the servers it was obtained from.
 
 mod client;
 mod error;

@@ -6,13 +6,12 @@
 mod support;
 
 use photo_auth_client::Client;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::Output;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use support::Services;
+use support::{read_request, Services};
 
 /// Exit codes of docs/CLI.md.
 const USAGE: i32 = 2;
@@ -56,33 +55,6 @@ impl Recorder {
     fn requests(&self) -> Vec<String> {
         self.seen.lock().unwrap().clone()
     }
-}
-
-fn read_request(stream: &mut TcpStream) -> String {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let mut bytes = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut chunk).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        bytes.extend_from_slice(&chunk[..n]);
-        let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&bytes[..end]).to_lowercase();
-        let length = head
-            .lines()
-            .find_map(|line| line.strip_prefix("content-length:"))
-            .map_or(0, |n| n.trim().parse().unwrap_or(0));
-        if bytes.len() >= end + 4 + length {
-            break;
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Runs `photo-auth ARGS` with the addresses in its environment and `stdin`, off the runtime

@@ -38,6 +38,12 @@ impl From<ClientError> for Failure {
                 Some(LOG_IN)
             }
             Some(ApiCode::InvalidToken | ApiCode::RefreshTokenReused) => Some(LOG_IN),
+            // resource-service refused a token whose session ended before it ran out; the
+            // client has forgotten the session (docs/CLI.md, Exit codes).
+            Some(ApiCode::SessionRevoked) => Some(
+                "this session was ended on the server, so it is no longer kept; \
+                 log in with `photo-auth login USER_OR_EMAIL`",
+            ),
             Some(ApiCode::EmailNotVerified) => Some(
                 "`photo-auth email verify LINK` with that link; \
                  `photo-auth email resend` mails it again",

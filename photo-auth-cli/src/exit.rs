@@ -10,7 +10,8 @@ pub const FAILED: u8 = 1;
 /// A wrong command line: clap's, an address that is none, a kept session that belongs to other
 /// servers than the command's, an empty or wrong link on stdin.
 pub const USAGE: u8 = 2;
-/// Not logged in, or the session ended (revoked, expired, reused): log in again.
+/// Not logged in, or the session ended (revoked, expired, reused, or refused by resource-service
+/// as `session_revoked`): log in again.
 pub const LOGIN_NEEDED: u8 = 3;
 /// Wrong username, email or password.
 pub const BAD_CREDENTIALS: u8 = 4;
@@ -37,7 +38,9 @@ fn code_of_client(error: &ClientError) -> u8 {
         ClientError::NotLoggedIn | ClientError::UnknownServers => LOGIN_NEEDED,
         ClientError::OtherServers { .. } | ClientError::BadUrl(_) => USAGE,
         ClientError::Api { code, status, .. } => match code {
-            ApiCode::InvalidToken | ApiCode::RefreshTokenReused => LOGIN_NEEDED,
+            ApiCode::InvalidToken | ApiCode::RefreshTokenReused | ApiCode::SessionRevoked => {
+                LOGIN_NEEDED
+            }
             ApiCode::InvalidLinkToken => LINK_INVALID,
             ApiCode::InvalidCredentials => BAD_CREDENTIALS,
             ApiCode::NotFound => NOT_FOUND,
@@ -69,6 +72,7 @@ mod tests {
     fn a_links_token_is_not_the_sessions() {
         assert_eq!(code_of(&api(400, "invalid_token")), LINK_INVALID);
         assert_eq!(code_of(&api(401, "invalid_token")), LOGIN_NEEDED);
+        assert_eq!(code_of(&api(401, "session_revoked")), LOGIN_NEEDED);
         assert_eq!(code_of(&api(400, "invalid_request")), REFUSED);
         assert_eq!(code_of(&api(409, "conflict")), REFUSED);
         assert_eq!(code_of(&api(403, "email_not_verified")), REFUSED);

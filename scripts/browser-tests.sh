@@ -72,7 +72,9 @@ mkdir -p "$BROWSER_SCREENSHOTS"
 
 TESTS=("$@")
 if [ ${#TESTS[@]} -eq 0 ]; then
-  TESTS=(web/tests/journey.test.mjs web/tests/photos.test.mjs web/tests/errors.test.mjs
+  # client.unit.test.mjs needs neither the browser nor the services; it runs here so CI runs it.
+  TESTS=(web/tests/client.unit.test.mjs
+    web/tests/journey.test.mjs web/tests/photos.test.mjs web/tests/errors.test.mjs
     web/tests/lifetimes.test.mjs web/tests/tabs.test.mjs web/tests/revocation.test.mjs
     web/tests/foreign-origin.test.mjs web/tests/recovery.test.mjs web/tests/reauth.test.mjs)
 fi

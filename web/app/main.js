@@ -1,6 +1,6 @@
 // The app: restores the session on load, routes by the URL hash, and sends the person to the
 // login view whenever the client says the session is gone (logout here or in another tab,
-// revoked elsewhere, reuse detected).
+// revoked elsewhere, whether a refresh or the API found out, reuse detected).
 import { createClient, describeError, SessionEndedError } from '../client/index.js';
 import { loginView } from './views/login.js';
 import { registerView } from './views/register.js';
@@ -172,7 +172,9 @@ function chrome(user) {
 
 function noticeFor(reason) {
   if (reason === 'logout') return 'You have been logged out.';
-  if (reason === 'ended' || reason === 'reused') return describeError(new SessionEndedError(reason));
+  if (reason === 'ended' || reason === 'reused' || reason === 'revoked') {
+    return describeError(new SessionEndedError(reason));
+  }
   return null;
 }
 

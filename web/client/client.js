@@ -12,7 +12,8 @@
 //   of a browser a Web Lock serialises them and a BroadcastChannel hands the new token to every
 //   tab, so N tabs at expiry refresh about once (tab-sync.js);
 // - logout, or a session that ends (revoked elsewhere, reuse detected), is told to every tab,
-//   and nothing retries in a loop: a refused refresh ends the session.
+//   and nothing retries in a loop: a refused refresh ends the session, and so does a 401
+//   `session_revoked` (the API refusing a token whose session has ended), without a refresh.
 //
 // The auth endpoints are expected on `authUrl` (by default this page's own origin, where the
 // SameSite=Strict refresh cookie is first-party); the resource API on `apiUrl`, which gets only
@@ -212,11 +213,19 @@ export function createClient({ authUrl = '', apiUrl, channel = 'photo-auth' } = 
     return session.accessToken;
   }
 
-  /** `sender(url, init)` with the bearer token; on a 401, one refresh and one retry. */
+  /** `sender(url, init)` with the bearer token; on a 401, one refresh and one retry. A 401
+   * `session_revoked` says the token's session has ended before the token ran out: nothing to
+   * renew, so the session ends here and in every tab at once, as after a refused refresh. */
   async function authorized(url, init = {}, sender = send) {
     const token = await currentToken();
+    const sentFor = session?.sessionId ?? null;
     const response = await sender(url, withBearer(init, token));
     if (response.status !== 401) return response;
+    if ((await readError(response)).code === 'session_revoked') {
+      // Unless this tab holds another session by now (a login meanwhile): that one is not over.
+      if (session && session.sessionId === sentFor) forget('revoked', sentFor);
+      throw new SessionEndedError('revoked');
+    }
     await refresh(token);
     if (!session) throw new SessionEndedError('ended');
     return sender(url, withBearer(init, session.accessToken));

@@ -23,7 +23,9 @@ export class NetworkError extends Error {
   }
 }
 
-/** There is no session (never logged in, logged out, or it ended: revoked, reused, expired). */
+/** There is no session (never logged in, logged out, or it ended: revoked, reused, expired).
+ * `reason`: `none`, `ended` (a refused refresh), `reused` (a reused refresh token), `revoked` (the
+ * API refused the access token as `session_revoked`). */
 export class SessionEndedError extends Error {
   constructor(reason = 'ended') {
     super('There is no session; log in again.');
@@ -63,6 +65,10 @@ export function formatBytes(bytes) {
   return plural(bytes, 'byte');
 }
 
+/** A session ended elsewhere: logged out everywhere, revoked from another device, the password
+ * reset, the account deleted. */
+const SESSION_REVOKED = 'Your session was ended elsewhere. Please log in again.';
+
 const FIELD_NAMES = {
   username: 'Username',
   email: 'Email',
@@ -85,9 +91,10 @@ export function describeError(error, { maxPhotoBytes } = {}) {
     return 'Cannot reach the server. Check your connection and try again.';
   }
   if (error instanceof SessionEndedError) {
-    return error.reason === 'reused'
-      ? 'Your session was ended because your login was used from somewhere else. Please log in again.'
-      : 'Your session has ended. Please log in again.';
+    if (error.reason === 'reused') {
+      return 'Your session was ended because your login was used from somewhere else. Please log in again.';
+    }
+    return error.reason === 'revoked' ? SESSION_REVOKED : 'Your session has ended. Please log in again.';
   }
   if (!(error instanceof ApiError)) {
     return 'Something went wrong. Please try again.';
@@ -115,6 +122,10 @@ export function describeError(error, { maxPhotoBytes } = {}) {
       return error.status === 400
         ? 'This link is invalid or has expired; ask for a new one.'
         : error.message;
+    case 'session_revoked':
+      // The client ends the session itself (SessionEndedError `revoked`); this is for an answer
+      // read with `readError` from a call made around the client.
+      return SESSION_REVOKED;
     case 'email_not_verified':
       return 'Verify your email address first: open the link we mailed you, or use Resend at the top of the page for a new one.';
     case 'payload_too_large': {

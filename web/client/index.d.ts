@@ -29,10 +29,13 @@ export interface Session {
  * - `login`: this tab logged in; `restored`: a page load found the session (one refresh call);
  * - `other-tab`: another tab of this browser logged in, and this tab follows;
  * - `logout`: logged out (here or in another tab), or this session was revoked from its list;
- * - `ended`: the session was revoked elsewhere or expired; `reused`: auth-service detected a
- *   reused refresh token and revoked the session.
+ * - `ended`: a refresh was refused: the session was revoked elsewhere or expired; `reused`:
+ *   auth-service detected a reused refresh token and revoked the session; `revoked`: the API
+ *   refused the access token as `session_revoked` (its session ended elsewhere before the token
+ *   ran out: logged out everywhere, revoked, a password reset, the account deleted), and no
+ *   refresh was tried.
  */
-export type AuthChangeReason = 'login' | 'restored' | 'other-tab' | 'logout' | 'ended' | 'reused';
+export type AuthChangeReason = 'login' | 'restored' | 'other-tab' | 'logout' | 'ended' | 'reused' | 'revoked';
 
 export interface ClientOptions {
   /** Where `/auth/...` is served; by default this page's origin (the refresh cookie is
@@ -107,8 +110,10 @@ export interface Client {
   /**
    * `fetch` for the resource API: a path (`/photos`) is taken relative to `apiUrl`, the bearer
    * token is added, renewed before it expires, and on a 401 refreshed and the request retried
-   * once. Any URL outside `apiUrl` is fetched without the token. Rejects with `SessionEndedError`
-   * when there is no session, `NetworkError` when the server cannot be reached. Bodies must be
+   * once; a 401 `session_revoked` ends the session instead (no refresh, no retry) and rejects
+   * with `SessionEndedError` `revoked`. Any URL outside `apiUrl` is fetched without the token.
+   * Rejects with `SessionEndedError` when there is no session, `NetworkError` when the server
+   * cannot be reached. Bodies must be
    * re-sendable (string, Blob, FormData, URLSearchParams), not streams.
    */
   fetch(input: string | URL, init?: RequestInit): Promise<Response>;
@@ -124,7 +129,8 @@ export function createClient(options: ClientOptions): Client;
 /** A non-success answer of either service (docs/API.md, Error body). */
 export class ApiError extends Error {
   readonly status: number;
-  /** `invalid_request`, `conflict`, `too_many_requests`, `invalid_token`, `email_not_verified`, ... */
+  /** `invalid_request`, `conflict`, `too_many_requests`, `invalid_token`, `session_revoked`,
+   * `email_not_verified`, ... */
   readonly code: string | null;
   readonly fields: Record<string, string>;
   /** Seconds from `Retry-After`, if the answer had one. */
@@ -134,9 +140,10 @@ export class ApiError extends Error {
 /** The server could not be reached. */
 export class NetworkError extends Error {}
 
-/** There is no session: never logged in, logged out, or it ended (`reason`). */
+/** There is no session: never logged in, logged out, or it ended (`reason`: as in
+ * `AuthChangeReason`). */
 export class SessionEndedError extends Error {
-  readonly reason: 'none' | 'ended' | 'reused';
+  readonly reason: 'none' | 'ended' | 'reused' | 'revoked';
 }
 
 /** One sentence for a person about any error the client throws. */

@@ -175,9 +175,14 @@ if [ ! -s "$SECRETS" ]; then
     echo "# Development secrets for scripts/dev.sh (generated $(date -u +%FT%TZ)); never use in production."
     echo "ACCESS_TOKEN_SECRET=dev-only-access-$(random_hex)"
     echo "REFRESH_TOKEN_SECRET=dev-only-refresh-$(random_hex)"
+    echo "EVENT_FEED_SECRET=dev-only-feed-$(random_hex)"
   } >"$SECRETS"
   umask 022
   log "generated development secrets in $SECRETS"
+fi
+# A secrets file from before the event feed lacks its secret: add one.
+if ! grep -q '^EVENT_FEED_SECRET=' "$SECRETS"; then
+  echo "EVENT_FEED_SECRET=dev-only-feed-$(random_hex)" >>"$SECRETS"
 fi
 # shellcheck disable=SC1090
 set -a; . "$SECRETS"; set +a
@@ -202,6 +207,7 @@ DATABASE_URL=$DB_BASE/auth BIND_ADDR=127.0.0.1:$AUTH_PORT \
 AUTH_PID=$!
 DATABASE_URL=$DB_BASE/resource BIND_ADDR=127.0.0.1:$RESOURCE_PORT \
   METRICS_ADDR=127.0.0.1:$RESOURCE_METRICS_PORT PHOTO_STORE="file://$DEV_DIR/photos" \
+  EVENT_FEED_URL=http://127.0.0.1:$AUTH_PORT/events \
   "$BIN_DIR/resource-service" >"$RESOURCE_LOG" 2>&1 &
 RESOURCE_PID=$!
 

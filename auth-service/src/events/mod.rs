@@ -110,12 +110,14 @@ impl EventFeed {
 
     async fn read(&self, after: i64, limit: i64) -> Result<Page, DbError> {
         let limit = limit.clamp(1, MAX_PAGE);
-        let events = db::blocking(&self.pool, move |conn| {
-            Ok::<_, DbError>(events::after(conn, after, limit)?)
+        // One more than asked: whether more follow, without a second query.
+        let mut events = db::blocking(&self.pool, move |conn| {
+            Ok::<_, DbError>(events::after(conn, after, limit + 1)?)
         })
         .await?;
+        let more = events.len() as i64 > limit;
+        events.truncate(limit as usize);
         let position = events.last().map_or(after, |e| e.seq);
-        let more = events.len() as i64 == limit;
         Ok(Page {
             events,
             position,

@@ -10,6 +10,7 @@ mod audit;
 mod cleanup;
 mod compose;
 mod cookies_csrf;
+mod events;
 mod health;
 mod jwks;
 mod logging;

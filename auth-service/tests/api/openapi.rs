@@ -32,6 +32,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/auth/email/verify"),
     ("post", "/auth/email/verify/resend"),
     ("post", "/auth/email/change/cancel"),
+    ("get", "/events"),
 ];
 
 #[actix_web::test]

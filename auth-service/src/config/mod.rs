@@ -4,10 +4,12 @@
 mod events;
 mod mail;
 mod rate_limit;
+mod webhooks;
 
 pub use events::EventSettings;
 pub use mail::{expiry, Delivery, MailLimits, MailSettings};
 pub use rate_limit::RateLimit;
+pub use webhooks::{WebhookEndpoint, WebhookSettings};
 
 use service_kit::server::{Defaults, ServerSettings};
 use service_kit::{ConfigError, Env};
@@ -52,6 +54,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// The event log and its feed (docs/EVENTS.md).
     pub events: EventSettings,
+    /// Where the events are posted, and how (docs/EVENTS.md, Webhooks).
+    pub webhooks: WebhookSettings,
 }
 
 impl Settings {
@@ -140,6 +144,7 @@ impl Settings {
         }
         let mail = MailSettings::from_env(&env, server.production)?;
         let events = EventSettings::from_env(&env, access.expiry)?;
+        let webhooks = WebhookSettings::from_env(&env)?;
         env.https_in_production(
             "PUBLIC_URL",
             &mail.public_url,
@@ -148,6 +153,7 @@ impl Settings {
         Ok(Self {
             mail,
             events,
+            webhooks,
             rate_limit,
             rate_limit_burst,
             trusted_proxies,
@@ -292,6 +298,8 @@ mod tests {
             ("EMAIL_VERIFICATION_TOKEN_LIFETIME", "0"),
             ("MAIL_RATE_PER_RECIPIENT", "lots"),
             ("MAIL_RETRY_INITIAL", "soon"),
+            ("WEBHOOK_URLS", "hooks.example.com"),
+            ("WEBHOOK_TIMEOUT", "later"),
         ] {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

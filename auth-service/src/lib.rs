@@ -25,3 +25,4 @@ pub mod routes;
 pub mod sessions;
 pub mod startup;
 pub mod views;
+pub mod webhooks;

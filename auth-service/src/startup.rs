@@ -17,6 +17,7 @@ use crate::password_work::PasswordWork;
 use crate::routes;
 use crate::routes::events::FeedAccess;
 use crate::sessions::Sessions;
+use crate::webhooks::{self, WebhookStartError};
 use actix_web::http::header::HeaderName;
 use actix_web::web;
 use secrecy::ExposeSecret;
@@ -40,6 +41,8 @@ pub enum StartupError {
     Metrics(#[from] prometheus::Error),
     #[error("mail cannot be sent: {0}")]
     Mail(String),
+    #[error(transparent)]
+    Webhooks(#[from] WebhookStartError),
 }
 
 /// The part of the configuration the issuer works with.
@@ -91,7 +94,16 @@ pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         settings.cleanup_interval,
         limiters.clone(),
     );
-    let events = web::Data::new(EventFeed::start(pool.clone(), &mut background));
+    let feed = EventFeed::start(pool.clone(), &mut background);
+    webhooks::start(
+        &mut background,
+        pool.clone(),
+        feed.clone(),
+        &settings.webhooks,
+        auth_metrics.clone(),
+    )
+    .await?;
+    let events = web::Data::new(feed);
     let feed_access = settings
         .events
         .feed_secret

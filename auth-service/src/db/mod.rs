@@ -12,6 +12,7 @@ pub mod rotation;
 pub mod schema;
 pub mod sessions;
 pub mod users;
+pub mod webhooks;
 
 use diesel::pg::PgConnection;
 use diesel::{QueryResult, RunQueryDsl};

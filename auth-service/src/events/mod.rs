@@ -81,6 +81,12 @@ impl EventFeed {
         }
     }
 
+    /// The newest position, kept current while the receiver lives: how the webhook workers hear
+    /// of a new event (docs/EVENTS.md, Webhooks).
+    pub fn head(&self) -> watch::Receiver<i64> {
+        self.head.subscribe()
+    }
+
     /// Up to `limit` events from `start`; when there are none yet, waits up to `wait` for one.
     pub async fn page(&self, start: Start, limit: i64, wait: Duration) -> Result<Page, DbError> {
         // Subscribed before the first read, so an event committed in between still wakes us.

@@ -32,3 +32,4 @@ mod rotation_model;
 mod round_trips;
 mod sessions;
 mod token_delivery;
+mod webhooks;

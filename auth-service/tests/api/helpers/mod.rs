@@ -37,6 +37,8 @@ pub struct TestApp {
     pub vars: HashMap<String, String>,
     /// `MAIL_DIR`: where the app writes its mails, unless the test gave it an `SMTP_URL`.
     pub mail_dir: tempfile::TempDir,
+    /// Stops the app as SIGTERM would (a test of a restart).
+    pub handle: service_kit::server::StopHandle,
 }
 
 /// A user registered through the API, with the password it was registered with.
@@ -83,7 +85,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with the base variables of `test_harness::auth` changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
-    let auth = test_harness::start_auth(configure).await;
+    spawn_app_on(TestDatabase::create(), configure).await
+}
+
+/// The same on `db`, which may hold what an earlier app left there (a restart).
+pub async fn spawn_app_on(
+    db: TestDatabase,
+    configure: impl FnOnce(&mut HashMap<String, String>),
+) -> TestApp {
+    let auth = test_harness::start_auth_on(db, configure).await;
     TestApp {
         address: auth.address.clone(),
         port: auth.port,
@@ -93,6 +103,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
         settings: auth.settings,
         vars: auth.vars,
         mail_dir: auth.dir,
+        handle: auth.running.handle,
     }
 }
 

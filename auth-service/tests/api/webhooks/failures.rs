@@ -79,10 +79,10 @@ async fn an_endpoint_that_never_answers_is_given_up_on_without_delaying_another(
     assert_eq!(renamed.status(), StatusCode::OK);
     let renamed_at = Instant::now();
     // Had the stuck endpoint's attempts (3 x 500ms plus the waits, per event) come first, the
-    // rename would reach the healthy one about 3.5 s late.
+    // rename would reach the healthy one at least 1.8 s late, about 3.6 s.
     let taken = healthy.wait_for(2, Duration::from_secs(10)).await;
     assert!(
-        renamed_at.elapsed() < Duration::from_secs(1),
+        renamed_at.elapsed() < Duration::from_millis(1500),
         "the healthy endpoint took {:?}",
         renamed_at.elapsed()
     );

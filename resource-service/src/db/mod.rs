@@ -3,6 +3,7 @@
 //! `profile/`) runs them off the async workers through [`blocking`], the one helper of this
 //! service, as auth-service's `db::blocking` (docs/ARCHITECTURE.md, The layers).
 
+pub mod deleted_users;
 pub mod erase;
 pub mod event_position;
 pub mod known_users;

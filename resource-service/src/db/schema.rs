@@ -1,6 +1,13 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    deleted_users (user_id) {
+        user_id -> Uuid,
+        deleted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     event_position (id) {
         id -> Bool,
         position -> Int8,
@@ -68,6 +75,7 @@ diesel::joinable!(photo_contents -> photos (photo_id));
 diesel::joinable!(photo_likes -> photos (photo_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    deleted_users,
     event_position,
     known_users,
     photo_contents,

@@ -4,7 +4,7 @@
 //! however many instances follow the feed, and a crash applies it again rather than never.
 
 use super::feed::{FeedEvent, FeedPage};
-use crate::db::{erase, event_position, known_users};
+use crate::db::{deleted_users, erase, event_position, known_users};
 use diesel::{Connection, PgConnection, QueryResult};
 
 /// What became of a page.
@@ -37,6 +37,7 @@ fn apply(conn: &mut PgConnection, event: &FeedEvent) -> QueryResult<()> {
     };
     match event.kind.as_str() {
         "user.deleted" => {
+            deleted_users::remember(conn, user_id, event.timestamp)?;
             let erased = erase::everything_of(conn, user_id)?;
             log::info!(
                 "account deleted at auth-service, erased here: user_id={user_id} photos={} likes={} profile={}",

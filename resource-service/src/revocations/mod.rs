@@ -13,6 +13,7 @@ mod consequences;
 pub mod feed;
 mod list;
 mod metrics;
+mod sweep;
 
 pub use consequences::{apply_page, Applied};
 pub use feed::FeedClient;
@@ -34,7 +35,7 @@ const PRUNE_EVERY: Duration = Duration::from_secs(30);
 /// Margin for the clocks of the two services when choosing where to start reading.
 const CLOCK_MARGIN: i64 = 60;
 
-/// Starts both followers on `background`.
+/// Starts both followers, and the sweep after deletions, on `background`.
 pub fn spawn(
     background: &mut Background,
     client: FeedClient,
@@ -44,11 +45,16 @@ pub fn spawn(
 ) {
     log::info!("following revocations from {}", client.url());
     let revocations = client.clone();
+    let keep_for = list.keep_for();
     background.spawn("revocation-feed", move |stop| {
         follow_revocations(revocations, list, metrics, stop)
     });
+    let swept = pool.clone();
     background.spawn("event-consequences", move |stop| {
         apply_consequences(client, pool, stop)
+    });
+    background.spawn("deleted-account-sweep", move |stop| {
+        sweep::run(swept, keep_for, stop)
     });
 }
 

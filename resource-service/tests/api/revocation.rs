@@ -505,6 +505,34 @@ async fn an_account_deletion_leaves_nothing_of_the_user_and_a_rename_shows_at_on
         .get_json(&format!("/photos/{fans_photo_id}"), &fan.access)
         .await;
     assert_eq!(kept["like_count"], 0, "{kept}");
+
+    // A write that slipped in after the erasure (an instance that had not heard yet) is swept.
+    straggling_like(&app, user_id, &fans_photo_id);
+    assert_eq!(owned_rows(&app, user_id), 2);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while owned_rows(&app, user_id) > 0 {
+        assert!(Instant::now() < deadline, "the straggler stays");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A like and a remembered name of `user_id`, written behind the service's back.
+fn straggling_like(app: &TestApp, user_id: Uuid, photo_id: &str) {
+    use diesel::sql_types::Uuid as SqlUuid;
+    use diesel::RunQueryDsl;
+    let photo: Uuid = photo_id.parse().unwrap();
+    let mut conn = app.db.connect();
+    diesel::sql_query("INSERT INTO photo_likes (photo_id, user_id) VALUES ($1, $2)")
+        .bind::<SqlUuid, _>(photo)
+        .bind::<SqlUuid, _>(user_id)
+        .execute(&mut conn)
+        .unwrap();
+    diesel::sql_query(
+        "INSERT INTO known_users (user_id, username, seen_at) VALUES ($1, 'dorothea', now())",
+    )
+    .bind::<SqlUuid, _>(user_id)
+    .execute(&mut conn)
+    .unwrap();
 }
 
 /// Rows anywhere in resource-service's database that belong to or name `user_id`.

@@ -1,1 +1,2 @@
+DROP TABLE deleted_users;
 DROP TABLE event_position;

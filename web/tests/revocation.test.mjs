@@ -1,5 +1,6 @@
-// A session ended from another browser ends in this one at its next refresh: the login view with
-// a clear message, and no loop of failing requests.
+// A session ended from another browser ends in this one at its next refresh, or sooner at its
+// next request to the photo API, which refuses the revoked session's token (docs/TOKENS.md,
+// Revocation): the login view with a clear message, and no loop of failing requests.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -13,8 +14,12 @@ import {
   newPage,
   newUser,
   recordTraffic,
+  accessTokenByApi,
   registerByApi,
+  screenshot,
   sleep,
+  AUTH,
+  API,
 } from './helpers.mjs';
 
 let browser;
@@ -87,4 +92,40 @@ test('log out everywhere ends the other browser too, and this one at once', asyn
   assertNoPageErrors(laptopPage, phonePage);
   await laptop.close();
   await phone.close();
+});
+
+test('a session revoked elsewhere ends at the next photo request, before any refresh', async () => {
+  const user = newUser('rhea');
+  await registerByApi(user);
+  const laptop = await newContext(browser);
+  const laptopPage = await newPage(laptop);
+  const traffic = recordTraffic(laptop);
+  await logInInUi(laptopPage, user.username);
+  await expectLoggedIn(laptopPage);
+  // On the profile, so that the click below opens the photo list: a request to resource-service
+  // alone.
+  await laptopPage.getByRole('link', { name: 'Profile' }).click();
+  await laptopPage.getByRole('heading', { name: 'Profile' }).waitFor();
+
+  // Log out everywhere from a program of the same person's: the laptop's token is still far from
+  // its refresh.
+  const token = await accessTokenByApi(user);
+  const answer = await fetch(`${AUTH}/auth/logout-all`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(answer.status, 204);
+  const revoked = Date.now();
+  await sleep(300); // the revocation reaches resource-service well within this
+
+  await laptopPage.getByRole('link', { name: 'Photos' }).click();
+  await expectLoginView(laptopPage, 3000);
+  await laptopPage.getByText('Your session was ended elsewhere. Please log in again.').waitFor({ timeout: 1000 });
+  await screenshot(laptopPage, 'session-revoked-elsewhere');
+  const refused = traffic.responses.filter((r) => r.at >= revoked && r.url.startsWith(API) && r.status === 401);
+  assert.ok(refused.length >= 1, 'the photo API refused the revoked session');
+  assert.match(await refused[0].body, /"session_revoked"/);
+  assert.equal(traffic.refreshes().filter((r) => r.at >= revoked).length, 0, 'no refresh was tried');
+  await sleep(1500);
+  const after = traffic.requests.filter((r) => r.at > Date.now() - 1000 && !r.url.includes('/photos/'));
+  assert.deepEqual(after.map((r) => `${r.method} ${r.url}`), [], 'quiet afterwards');
+  assertNoPageErrors(laptopPage);
+  await laptop.close();
 });

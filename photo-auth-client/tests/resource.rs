@@ -123,3 +123,44 @@ async fn profile_photos_likes_and_deletion_through_the_typed_calls() {
     let left: Vec<_> = client.photos(Owner::Me, 10).try_collect().await.unwrap();
     assert_eq!(left.len(), 2);
 }
+
+#[actix_web::test]
+async fn a_session_logged_out_elsewhere_ends_at_the_next_resource_call() {
+    let services = spawn_services().await;
+    let password = "correct horse battery";
+    let laptop = Client::new(&services.auth_url, &services.api_url).unwrap();
+    laptop
+        .register("lena", "lena@example.com", "Lena", password)
+        .await
+        .unwrap();
+    laptop.login("lena", password).await.unwrap();
+    assert_eq!(laptop.profile().await.unwrap().username, "lena");
+
+    let phone = Client::new(&services.auth_url, &services.api_url).unwrap();
+    phone.login("lena", password).await.unwrap();
+    phone.logout_all().await.unwrap();
+
+    // resource-service hears of it within a second; the laptop's token is far from expiry.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let refused = loop {
+        match laptop.profile().await {
+            Ok(_) => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "still served after 2 s"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(
+        refused.code(),
+        Some(&ApiCode::SessionRevoked),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        laptop.profile().await,
+        Err(photo_auth_client::ClientError::NotLoggedIn)
+    ));
+}

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod raw_http;
 pub mod routes;
 pub mod smtp;
+pub mod stand_in;
 
 use diesel::pg::PgConnection;
 use diesel::{Connection, RunQueryDsl};

@@ -32,6 +32,13 @@ async fn all_events(app: &TestApp) -> Vec<Value> {
         .clone()
 }
 
+/// `PATCH /auth/me` with `body`; its status.
+async fn patch_me(app: &TestApp, access: &str, body: &Value) -> StatusCode {
+    app.send_json(reqwest::Method::PATCH, "/auth/me", body, Some(access))
+        .await
+        .status()
+}
+
 fn types(events: &[Value]) -> Vec<&str> {
     events.iter().map(|e| e["type"].as_str().unwrap()).collect()
 }
@@ -44,35 +51,19 @@ async fn each_change_writes_its_event_and_none_holds_a_secret() {
     let second = app.login_as(&user).await;
 
     // No change, no event: the same username again.
-    let same = app
-        .send_json(
-            reqwest::Method::PATCH,
-            "/auth/me",
-            &json!({"username": "eve"}),
-            Some(&first.access),
-        )
-        .await;
-    assert_eq!(same.status(), StatusCode::OK);
-    let renamed = app
-        .send_json(
-            reqwest::Method::PATCH,
-            "/auth/me",
-            &json!({"username": "evelyn", "full_name": "Evelyn E"}),
-            Some(&first.access),
-        )
-        .await;
-    assert_eq!(renamed.status(), StatusCode::OK);
+    let same = patch_me(&app, &first.access, &json!({"username": "eve"})).await;
+    assert_eq!(same, StatusCode::OK);
+    let renamed = patch_me(
+        &app,
+        &first.access,
+        &json!({"username": "evelyn", "full_name": "Evelyn E"}),
+    )
+    .await;
+    assert_eq!(renamed, StatusCode::OK);
     // A refused change (a taken name) writes nothing either.
     app.register_user("taken").await;
-    let refused = app
-        .send_json(
-            reqwest::Method::PATCH,
-            "/auth/me",
-            &json!({"username": "taken"}),
-            Some(&first.access),
-        )
-        .await;
-    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let refused = patch_me(&app, &first.access, &json!({"username": "taken"})).await;
+    assert_eq!(refused, StatusCode::CONFLICT);
     let revoked = app
         .client
         .delete(app.url(&format!("/auth/sessions/{}", second.session_id)))

@@ -5,7 +5,7 @@
 //! auth-service keeps the list; a deleted account leaves nothing here.
 
 use crate::helpers::{spawn_app_with, TestApp};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use test_harness::auth::FEED_SECRET;
@@ -42,28 +42,16 @@ async fn two_verifiers() -> (AuthInstance, TestApp, TestApp) {
 }
 
 async fn register(auth: &AuthInstance, name: &str) {
-    let answer = reqwest::Client::new()
-        .post(format!("{}/auth/register", auth.address))
-        .json(
-            &json!({"username": name, "email": format!("{name}@example.com"),
-                      "full_name": "Some One", "password": PASSWORD}),
-        )
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"username": name, "email": format!("{name}@example.com"),
+                      "full_name": "Some One", "password": PASSWORD});
+    let answer = call(auth, Method::POST, "/auth/register", None, Some(body)).await;
     assert_eq!(answer.status(), StatusCode::CREATED);
 }
 
 async fn login(auth: &AuthInstance, name: &str, password: &str) -> Login {
-    let body: Value = reqwest::Client::new()
-        .post(format!("{}/auth/login", auth.address))
-        .json(&json!({"username": name, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = json!({"username": name, "password": password});
+    let answer = call(auth, Method::POST, "/auth/login", None, Some(body)).await;
+    let body: Value = answer.json().await.unwrap();
     Login {
         access: body["access_token"].as_str().unwrap().to_owned(),
         session_id: body["session_id"].as_str().unwrap().to_owned(),
@@ -120,8 +108,34 @@ async fn both_accept(a: &TestApp, b: &TestApp, access: &str) {
     assert_eq!(whoami(b, access).await.status(), StatusCode::OK);
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::new()
+/// A request to auth-service: `path` with the `access` token and a JSON `body`, if any.
+async fn call(
+    auth: &AuthInstance,
+    method: Method,
+    path: &str,
+    access: Option<&str>,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new().request(method, format!("{}{path}", auth.address));
+    if let Some(access) = access {
+        request = request.bearer_auth(access);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+/// `DELETE /auth/sessions/{session_id}` from the session of `access`.
+async fn revoke_session(auth: &AuthInstance, access: &str, session_id: &str) -> reqwest::Response {
+    let path = format!("/auth/sessions/{session_id}");
+    call(auth, Method::DELETE, &path, Some(access), None).await
+}
+
+/// What `GET /readyz` answers now.
+async fn readiness(app: &TestApp) -> Value {
+    let answer = app.client.get(app.url("/readyz")).send().await.unwrap();
+    answer.json().await.unwrap()
 }
 
 #[actix_web::test]
@@ -133,12 +147,14 @@ async fn every_kind_of_revocation_reaches_both_verifiers_within_two_seconds() {
     let first = login(&auth, "rita", PASSWORD).await;
     let second = login(&auth, "rita", PASSWORD).await;
     both_accept(&a, &b, &first.access).await;
-    let answer = http()
-        .post(format!("{}/auth/logout-all", auth.address))
-        .bearer_auth(&first.access)
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::POST,
+        "/auth/logout-all",
+        Some(&first.access),
+        None,
+    )
+    .await;
     assert_eq!(answer.status(), StatusCode::NO_CONTENT);
     let revoked = Instant::now();
     both_refuse(&a, &b, &first.access, revoked, "logout-all").await;
@@ -147,15 +163,7 @@ async fn every_kind_of_revocation_reaches_both_verifiers_within_two_seconds() {
     // One session, revoked from another: only that one.
     let kept = login(&auth, "rita", PASSWORD).await;
     let stolen = login(&auth, "rita", PASSWORD).await;
-    let answer = http()
-        .delete(format!(
-            "{}/auth/sessions/{}",
-            auth.address, stolen.session_id
-        ))
-        .bearer_auth(&kept.access)
-        .send()
-        .await
-        .unwrap();
+    let answer = revoke_session(&auth, &kept.access, &stolen.session_id).await;
     assert_eq!(answer.status(), StatusCode::NO_CONTENT);
     let revoked = Instant::now();
     both_refuse(
@@ -169,26 +177,28 @@ async fn every_kind_of_revocation_reaches_both_verifiers_within_two_seconds() {
     both_accept(&a, &b, &kept.access).await;
 
     // Logout of the session itself.
-    let answer = http()
-        .post(format!("{}/auth/logout", auth.address))
-        .bearer_auth(&kept.access)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::POST,
+        "/auth/logout",
+        Some(&kept.access),
+        Some(json!({})),
+    )
+    .await;
     assert!(answer.status().is_success(), "{}", answer.status());
     both_refuse(&a, &b, &kept.access, Instant::now(), "logout").await;
 
     // A password change ends the other sessions and keeps the one it was made from.
     let changer = login(&auth, "rita", PASSWORD).await;
     let other = login(&auth, "rita", PASSWORD).await;
-    let answer = http()
-        .post(format!("{}/auth/password", auth.address))
-        .bearer_auth(&changer.access)
-        .json(&json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}))
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::POST,
+        "/auth/password",
+        Some(&changer.access),
+        Some(json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"})),
+    )
+    .await;
     assert_eq!(answer.status(), StatusCode::NO_CONTENT);
     both_refuse(&a, &b, &other.access, Instant::now(), "password change").await;
     both_accept(&a, &b, &changer.access).await;
@@ -201,32 +211,37 @@ async fn a_password_reset_and_an_account_deletion_reach_both_verifiers() {
     let before = login(&auth, "paul", PASSWORD).await;
     both_accept(&a, &b, &before.access).await;
 
-    let answer = http()
-        .post(format!("{}/auth/password/forgot", auth.address))
-        .json(&json!({"email": "paul@example.com"}))
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::POST,
+        "/auth/password/forgot",
+        None,
+        Some(json!({"email": "paul@example.com"})),
+    )
+    .await;
     assert!(answer.status().is_success());
     let token = reset_token(&auth, "paul@example.com").await;
-    let answer = http()
-        .post(format!("{}/auth/password/reset", auth.address))
-        .json(&json!({"token": token, "new_password": "paul's new passphrase"}))
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::POST,
+        "/auth/password/reset",
+        None,
+        Some(json!({"token": token, "new_password": "paul's new passphrase"})),
+    )
+    .await;
     assert!(answer.status().is_success(), "{}", answer.status());
     both_refuse(&a, &b, &before.access, Instant::now(), "password reset").await;
 
     let after = login(&auth, "paul", "paul's new passphrase").await;
     both_accept(&a, &b, &after.access).await;
-    let answer = http()
-        .delete(format!("{}/auth/me", auth.address))
-        .bearer_auth(&after.access)
-        .json(&json!({"password": "paul's new passphrase"}))
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::DELETE,
+        "/auth/me",
+        Some(&after.access),
+        Some(json!({"password": "paul's new passphrase"})),
+    )
+    .await;
     assert_eq!(answer.status(), StatusCode::NO_CONTENT);
     both_refuse(&a, &b, &after.access, Instant::now(), "account deletion").await;
 }
@@ -257,33 +272,39 @@ async fn a_replayed_refresh_token_revokes_its_session_at_the_verifiers() {
     .await;
     let a = verifier(&auth, &[]).await;
     register(&auth, "ruth").await;
-    let body: Value = http()
-        .post(format!("{}/auth/login", auth.address))
-        .json(&json!({"username": "ruth", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = call(
+        &auth,
+        Method::POST,
+        "/auth/login",
+        None,
+        Some(json!({"username": "ruth", "password": PASSWORD})),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     let refresh = body["refresh_token"].as_str().unwrap();
-    let refreshed: Value = http()
-        .post(format!("{}/auth/refresh", auth.address))
-        .json(&json!({"refresh_token": refresh}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let refreshed: Value = call(
+        &auth,
+        Method::POST,
+        "/auth/refresh",
+        None,
+        Some(json!({"refresh_token": refresh})),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     let access = refreshed["access_token"].as_str().unwrap();
     assert_eq!(whoami(&a, access).await.status(), StatusCode::OK);
-    let replay = http()
-        .post(format!("{}/auth/refresh", auth.address))
-        .json(&json!({"refresh_token": refresh}))
-        .send()
-        .await
-        .unwrap();
+    let replay = call(
+        &auth,
+        Method::POST,
+        "/auth/refresh",
+        None,
+        Some(json!({"refresh_token": refresh})),
+    )
+    .await;
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
     let took = refused_within(&a, access, Instant::now()).await;
     assert!(took < WITHIN, "{took:?}");
@@ -294,27 +315,21 @@ async fn an_instance_started_after_the_revocation_catches_up_before_it_is_ready(
     let auth = test_harness::start_auth(|_| {}).await;
     register(&auth, "late").await;
     let session = login(&auth, "late", PASSWORD).await;
-    let answer = http()
-        .post(format!("{}/auth/logout-all", auth.address))
-        .bearer_auth(&session.access)
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::POST,
+        "/auth/logout-all",
+        Some(&session.access),
+        None,
+    )
+    .await;
     assert_eq!(answer.status(), StatusCode::NO_CONTENT);
 
     let late = verifier(&auth, &[]).await;
     // Ready means caught up: the very first answer already refuses.
     let answer = whoami(&late, &session.access).await;
     assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
-    let ready: Value = late
-        .client
-        .get(late.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready = readiness(&late).await;
     assert_eq!(ready["revocations"]["feed"], "following", "{ready}");
     assert_eq!(ready["revocations"]["sessions"], 1, "{ready}");
 }
@@ -338,15 +353,7 @@ async fn with_auth_service_down_the_last_list_is_kept_and_readyz_and_the_metrics
     register(&auth, "olga").await;
     let revoked = login(&auth, "olga", PASSWORD).await;
     let live = login(&auth, "olga", PASSWORD).await;
-    let answer = http()
-        .delete(format!(
-            "{}/auth/sessions/{}",
-            auth.address, revoked.session_id
-        ))
-        .bearer_auth(&live.access)
-        .send()
-        .await
-        .unwrap();
+    let answer = revoke_session(&auth, &live.access, &revoked.session_id).await;
     assert_eq!(answer.status(), StatusCode::NO_CONTENT);
     refused_within(&a, &revoked.access, Instant::now()).await;
 
@@ -359,15 +366,7 @@ async fn with_auth_service_down_the_last_list_is_kept_and_readyz_and_the_metrics
     );
     let deadline = Instant::now() + Duration::from_secs(15);
     let ready = loop {
-        let ready: Value = a
-            .client
-            .get(a.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let ready = readiness(&a).await;
         if ready["revocations"]["feed"] == "unreachable" {
             break ready;
         }
@@ -448,13 +447,14 @@ async fn an_account_deletion_leaves_nothing_of_the_user_and_a_rename_shows_at_on
     assert!(answer.status().is_success(), "{}", answer.status());
 
     // The rename: the photo shows the new name without dora using resource-service again.
-    let answer = http()
-        .patch(format!("{}/auth/me", auth.address))
-        .bearer_auth(&dora.access)
-        .json(&json!({"username": "dorothea"}))
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::PATCH,
+        "/auth/me",
+        Some(&dora.access),
+        Some(json!({"username": "dorothea"})),
+    )
+    .await;
     assert_eq!(answer.status(), StatusCode::OK);
     let deadline = Instant::now() + WITHIN;
     loop {
@@ -474,13 +474,14 @@ async fn an_account_deletion_leaves_nothing_of_the_user_and_a_rename_shows_at_on
 
     // The deletion, at auth-service only.
     let fresh = login(&auth, "dorothea", PASSWORD).await;
-    let answer = http()
-        .delete(format!("{}/auth/me", auth.address))
-        .bearer_auth(&fresh.access)
-        .json(&json!({"password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let answer = call(
+        &auth,
+        Method::DELETE,
+        "/auth/me",
+        Some(&fresh.access),
+        Some(json!({"password": PASSWORD})),
+    )
+    .await;
     assert_eq!(answer.status(), StatusCode::NO_CONTENT);
     let user_id: Uuid = dora.user_id.parse().unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -37,6 +37,9 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("not found")]
     NotFound,
+    /// The request contradicts the state it names (an event-feed position the log never had).
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error(transparent)]
@@ -117,6 +120,7 @@ impl ResponseError for ApiError {
             Self::Account(AccountError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
@@ -141,6 +145,7 @@ impl ResponseError for ApiError {
                 Some(*retry_after),
             ),
             Self::NotFound => RequestError::NotFound.error_response(),
+            Self::Conflict(message) => ErrorBody::new("conflict", message).respond(status),
             Self::PayloadTooLarge => RequestError::TooLarge {
                 limit: MAX_JSON_BYTES,
             }

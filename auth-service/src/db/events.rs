@@ -177,6 +177,22 @@ pub fn position_before(conn: &mut PgConnection, since: DateTime<Utc>) -> QueryRe
     }
 }
 
+#[derive(QueryableByName)]
+struct LastDrawn {
+    #[diesel(sql_type = BigInt)]
+    last: i64,
+}
+
+/// The last position ever drawn, whether or not its event is still kept (0 before the first):
+/// a reader's position beyond it comes from a log that was since restored or reset.
+pub fn last_drawn(conn: &mut PgConnection) -> QueryResult<i64> {
+    diesel::sql_query(
+        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS last FROM events_seq_seq",
+    )
+    .get_result::<LastDrawn>(conn)
+    .map(|row| row.last)
+}
+
 /// The position of the newest event; 0 for an empty log.
 pub fn head(conn: &mut PgConnection) -> QueryResult<i64> {
     events::table

@@ -21,6 +21,16 @@ pub const MAX_WAIT: Duration = Duration::from_secs(30);
 /// The most events in one page.
 pub const MAX_PAGE: i64 = 1000;
 
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    /// A reader's position past the last one ever drawn: the log was restored from a backup or
+    /// reset since. The reader starts again from a time (docs/EVENTS.md, The feed).
+    #[error("no position {after} in the event log, whose last is {last}")]
+    UnknownPosition { after: i64, last: i64 },
+}
+
 /// Where a page starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Start {
@@ -88,7 +98,7 @@ impl EventFeed {
     }
 
     /// Up to `limit` events from `start`; when there are none yet, waits up to `wait` for one.
-    pub async fn page(&self, start: Start, limit: i64, wait: Duration) -> Result<Page, DbError> {
+    pub async fn page(&self, start: Start, limit: i64, wait: Duration) -> Result<Page, FeedError> {
         // Subscribed before the first read, so an event committed in between still wakes us.
         let mut newer = self.head.subscribe();
         let after = match start {
@@ -114,13 +124,21 @@ impl EventFeed {
         }
     }
 
-    async fn read(&self, after: i64, limit: i64) -> Result<Page, DbError> {
+    async fn read(&self, after: i64, limit: i64) -> Result<Page, FeedError> {
         let limit = limit.clamp(1, MAX_PAGE);
         // One more than asked: whether more follow, without a second query.
-        let mut events = db::blocking(&self.pool, move |conn| {
-            Ok::<_, DbError>(events::after(conn, after, limit + 1)?)
+        let (mut events, last) = db::blocking(&self.pool, move |conn| {
+            let events = events::after(conn, after, limit + 1)?;
+            let last = match events.is_empty() && after > 0 {
+                true => Some(events::last_drawn(conn)?),
+                false => None,
+            };
+            Ok::<_, DbError>((events, last))
         })
         .await?;
+        if let Some(last) = last.filter(|last| after > *last) {
+            return Err(FeedError::UnknownPosition { after, last });
+        }
         let more = events.len() as i64 > limit;
         events.truncate(limit as usize);
         let position = events.last().map_or(after, |e| e.seq);

@@ -2,7 +2,7 @@
 //! `Authorization: Bearer <EVENT_FEED_SECRET>`; without that setting there is no feed (404).
 
 use crate::error::ApiError;
-use crate::events::{Envelope, EventFeed, Start, MAX_PAGE, MAX_WAIT};
+use crate::events::{Envelope, EventFeed, FeedError, Start, MAX_PAGE, MAX_WAIT};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -102,6 +102,7 @@ impl FeedQuery {
         (status = 400, description = "A bad parameter", body = service_kit::openapi::ApiErrorBody),
         (status = 401, description = "Not the feed's secret", body = service_kit::openapi::ApiErrorBody),
         (status = 404, description = "EVENT_FEED_SECRET is not set", body = service_kit::openapi::ApiErrorBody),
+        (status = 409, description = "`after` is past the log's last position: the log was restored or reset", body = service_kit::openapi::ApiErrorBody),
         ServerErrors,
     ),
     security(("bearer" = []))
@@ -118,9 +119,18 @@ pub async fn feed(
     if !access.admits(&req) {
         return Err(AuthError::InvalidToken.into());
     }
-    let page = feed
+    let page = match feed
         .page(query.start()?, query.limit()?, query.wait()?)
-        .await?;
+        .await
+    {
+        Ok(page) => page,
+        Err(FeedError::Database(e)) => return Err(e.into()),
+        Err(unknown @ FeedError::UnknownPosition { .. }) => {
+            return Err(ApiError::Conflict(format!(
+                "{unknown}: it was restored or reset; read again from `since`."
+            )))
+        }
+    };
     let mut response = HttpResponse::Ok().json(FeedPage {
         events: page.events.iter().map(Envelope::from).collect(),
         position: page.position,

@@ -308,6 +308,15 @@ async fn the_feed_needs_its_secret_and_checks_its_parameters() {
     let first = page(&app, "limit=1").await;
     assert_eq!(first["events"].as_array().unwrap().len(), 1);
     assert_eq!(first["more"], false);
+    // A position past the last ever drawn: a log restored from a backup since.
+    let ahead = app
+        .client
+        .get(format!("{url}?after=1000"))
+        .bearer_auth(FEED_SECRET)
+        .send()
+        .await
+        .unwrap();
+    assert_error(ahead, StatusCode::CONFLICT, "conflict").await;
     let since_now = page(&app, &format!("since={}", shared_tokens::now_unix() + 5)).await;
     assert_eq!(since_now["events"], json!([]));
     assert_eq!(since_now["position"], first["position"]);

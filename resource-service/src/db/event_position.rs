@@ -24,3 +24,10 @@ pub fn set(conn: &mut PgConnection, position: i64) -> QueryResult<usize> {
         .set(event_position::position.eq(position))
         .execute(conn)
 }
+
+/// Starts over from the beginning of the log, unless another instance moved on from `stale`.
+pub fn restart_from(conn: &mut PgConnection, stale: i64) -> QueryResult<usize> {
+    diesel::update(event_position::table.filter(event_position::position.eq(stale)))
+        .set(event_position::position.eq(0))
+        .execute(conn)
+}

@@ -52,6 +52,18 @@ pub struct FeedPage {
     pub more: bool,
 }
 
+/// Why a page did not come.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    /// The position asked after is past the log's last: auth-service's database was restored
+    /// or reset (docs/EVENTS.md, The feed). Read again from the start.
+    #[error("the event log was restored or reset")]
+    Reset,
+    /// No answer, or not a page: the feed counts as unreachable.
+    #[error("{0}")]
+    Unreachable(String),
+}
+
 /// Where a page starts.
 #[derive(Debug, Clone, Copy)]
 pub enum From {
@@ -84,7 +96,19 @@ impl FeedClient {
     }
 
     /// The page from `from`; held by auth-service up to `wait` when there is nothing new.
-    pub async fn page(&self, from: From, limit: u32, wait: Duration) -> Result<FeedPage, String> {
+    pub async fn page(
+        &self,
+        from: From,
+        limit: u32,
+        wait: Duration,
+    ) -> Result<FeedPage, FeedError> {
+        self.fetch(from, limit, wait).await.map_err(|e| match e {
+            Fetch::Conflict => FeedError::Reset,
+            Fetch::Failed(e) => FeedError::Unreachable(e),
+        })
+    }
+
+    async fn fetch(&self, from: From, limit: u32, wait: Duration) -> Result<FeedPage, Fetch> {
         let start = match from {
             From::After(after) => ("after", after),
             From::Since(since) => ("since", since),
@@ -102,22 +126,37 @@ impl FeedClient {
             .send()
             .await
             .map_err(|e| e.without_url().to_string())?;
+        if response.status() == reqwest::StatusCode::CONFLICT {
+            return Err(Fetch::Conflict);
+        }
         if !response.status().is_success() {
-            return Err(format!("answered {}", response.status()));
+            return Err(format!("answered {}", response.status()).into());
         }
         let mut body = Vec::new();
         let mut chunks = response.bytes_stream();
         while let Some(chunk) = chunks.next().await {
             body.extend_from_slice(&chunk.map_err(|e| e.without_url().to_string())?);
             if body.len() > MAX_PAGE_BYTES {
-                return Err(format!("a page over {MAX_PAGE_BYTES} bytes"));
+                return Err(format!("a page over {MAX_PAGE_BYTES} bytes").into());
             }
         }
-        serde_json::from_slice(&body).map_err(|e| format!("not a page of events: {e}"))
+        serde_json::from_slice(&body).map_err(|e| format!("not a page of events: {e}").into())
     }
 
     /// Where the feed is followed from, for the log (never the secret).
     pub fn url(&self) -> &str {
         &self.url
+    }
+}
+
+/// A fetch that failed: the feed's 409, or anything else.
+enum Fetch {
+    Conflict,
+    Failed(String),
+}
+
+impl std::convert::From<String> for Fetch {
+    fn from(e: String) -> Self {
+        Self::Failed(e)
     }
 }

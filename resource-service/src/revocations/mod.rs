@@ -21,7 +21,7 @@ pub use list::{RevocationList, Standing};
 pub use metrics::FeedMetrics;
 
 use crate::db::{self, event_position, DbPool};
-use feed::{FeedEvent, From, WAIT};
+use feed::{FeedError, FeedEvent, From, WAIT};
 use service_kit::{Background, DbError, StopSignal};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -122,7 +122,13 @@ async fn follow_revocations(
                     }
                 }
             }
-            Err(e) => {
+            Err(FeedError::Reset) => {
+                // Read again from a token lifetime back; the entries held stay until they lapse.
+                log::warn!("the event log was restored or reset: reading the revocations again");
+                position = None;
+                behind = true;
+            }
+            Err(FeedError::Unreachable(e)) => {
                 metrics.failures.inc();
                 if list.standing().reachable || !list.standing().caught_up && retry == FIRST_RETRY {
                     log::warn!("event feed unreachable, keeping the revocation list: {e}");
@@ -152,7 +158,23 @@ async fn apply_consequences(client: FeedClient, pool: DbPool, mut stop: StopSign
                 .await
                 .map_err(|e| e.to_string())?;
             let wait = if behind { Duration::ZERO } else { WAIT };
-            let page = client.page(From::After(after), PAGE, wait).await?;
+            let page = match client.page(From::After(after), PAGE, wait).await {
+                Ok(page) => page,
+                Err(FeedError::Reset) => {
+                    // Everything the log still holds is applied again: each consequence is
+                    // harmless to repeat (docs/EVENTS.md, The feed).
+                    log::warn!(
+                        "the event log was restored or reset: applying it again from the start"
+                    );
+                    db::blocking(&pool, move |conn| {
+                        Ok::<_, DbError>(event_position::restart_from(conn, after)?)
+                    })
+                    .await
+                    .map_err(|e| e.to_string())?;
+                    return Ok(true);
+                }
+                Err(FeedError::Unreachable(e)) => return Err(e),
+            };
             let more = page.more;
             if !page.events.is_empty() {
                 let applied = db::blocking(&pool, move |conn| {

@@ -564,3 +564,51 @@ async fn feed_down(app: &TestApp) -> bool {
         .lines()
         .any(|line| line == "revocation_feed_up 0")
 }
+
+#[actix_web::test]
+async fn a_verifier_follows_an_event_log_restored_from_a_backup() {
+    let auth = test_harness::start_auth(|_| {}).await;
+    let a = verifier(&auth, &[]).await;
+    register(&auth, "bea").await;
+    for _ in 0..3 {
+        let session = login(&auth, "bea", PASSWORD).await;
+        let answer = call(
+            &auth,
+            Method::POST,
+            "/auth/logout",
+            Some(&session.access),
+            None,
+        )
+        .await;
+        assert!(answer.status().is_success());
+        refused_within(&a, &session.access, Instant::now()).await;
+    }
+
+    // The auth database goes back to a backup taken before those events: auth-service restarts
+    // on it, at the same address, with positions drawn anew from 1.
+    let port = auth.port;
+    auth.handle.stop(true).await;
+    let test_harness::Instance { db, .. } = auth;
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = db.connect();
+        diesel::sql_query("DELETE FROM events")
+            .execute(&mut conn)
+            .unwrap();
+        diesel::sql_query("ALTER SEQUENCE events_seq_seq RESTART WITH 1")
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let auth = test_harness::start_auth_on(db, |vars| {
+        vars.insert("BIND_ADDR".into(), format!("127.0.0.1:{port}"));
+    })
+    .await;
+
+    let kept = login(&auth, "bea", PASSWORD).await;
+    let stolen = login(&auth, "bea", PASSWORD).await;
+    let answer = revoke_session(&auth, &kept.access, &stolen.session_id).await;
+    assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+    let took = refused_within(&a, &stolen.access, Instant::now()).await;
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert_eq!(whoami(&a, &kept.access).await.status(), StatusCode::OK);
+}

@@ -134,24 +134,24 @@ pub fn session_revoked(
     )
 }
 
-/// `sessions.revoked`: several (or all) of the user's sessions ended at once; nothing is recorded
-/// when there was none to end.
+/// The most session ids one `sessions.revoked` event names. An account may have any number of
+/// sessions; more make several events, so no event (and no page of the feed) grows with them.
+pub const SESSIONS_PER_EVENT: usize = 100;
+
+/// `sessions.revoked`: several (or all) of the user's sessions ended at once, in events of at most
+/// [`SESSIONS_PER_EVENT`]; nothing is recorded when there was none to end.
 pub fn sessions_revoked(
     conn: &mut PgConnection,
     user_id: Uuid,
     session_ids: &[Uuid],
     reason: &str,
 ) -> QueryResult<Option<i64>> {
-    if session_ids.is_empty() {
-        return Ok(None);
+    let mut last = None;
+    for chunk in session_ids.chunks(SESSIONS_PER_EVENT) {
+        let data = json!({ "user_id": user_id, "session_ids": chunk, "reason": reason });
+        last = Some(record(conn, EventKind::SessionsRevoked, user_id, data)?);
     }
-    record(
-        conn,
-        EventKind::SessionsRevoked,
-        user_id,
-        json!({ "user_id": user_id, "session_ids": session_ids, "reason": reason }),
-    )
-    .map(Some)
+    Ok(last)
 }
 
 /// Up to `limit` events after position `after`, in order.

@@ -337,3 +337,32 @@ async fn without_a_feed_secret_there_is_no_feed() {
         .unwrap();
     assert_error(answer, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[actix_web::test]
+async fn a_logout_everywhere_of_many_sessions_is_told_in_bounded_events() {
+    let app = spawn_app().await;
+    let user = app.register_user("many").await;
+    let logins = (0..=100).map(|_| app.login_as(&user));
+    let sessions = futures_util::future::join_all(logins).await;
+    let all = app
+        .post_empty("/auth/logout-all", Some(&sessions[0].access))
+        .await;
+    assert_eq!(all.status(), StatusCode::NO_CONTENT);
+
+    let events = all_events(&app).await;
+    assert_eq!(
+        types(&events),
+        ["user.created", "sessions.revoked", "sessions.revoked"]
+    );
+    let named: BTreeSet<String> = events[1..]
+        .iter()
+        .flat_map(|e| e["data"]["session_ids"].as_array().unwrap().clone())
+        .map(|id| id.as_str().unwrap().to_owned())
+        .collect();
+    let expected: BTreeSet<String> = sessions.iter().map(|s| s.session_id.to_string()).collect();
+    assert_eq!(named, expected, "every session named once");
+    assert_eq!(
+        events[1]["data"]["session_ids"].as_array().unwrap().len(),
+        100
+    );
+}

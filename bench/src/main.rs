@@ -15,24 +15,22 @@
 
 mod args;
 mod hammer;
-mod http;
 mod jpeg;
-mod load;
-mod machine;
 mod open_loop;
 mod pgbench;
 mod photos;
 mod report;
 mod run;
 mod start;
-mod stats;
 mod uploads;
 
 use args::Command;
+// Shared with the other bench binaries (src/lib.rs); `crate::load` and the like resolve to them.
+use bench::{http, load, machine, stats};
 use clap::Parser;
 use std::process::ExitCode;
 
-pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub use bench::Error;
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> ExitCode {

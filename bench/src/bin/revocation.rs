@@ -51,7 +51,7 @@ struct Options {
     #[arg(long, value_name = "N", default_value_t = 100)]
     tries: usize,
     /// Alternating throughput rounds with each list.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = 5)]
     rounds: usize,
     /// Seconds per throughput round.
     #[arg(long, value_name = "S", default_value_t = 5)]
@@ -183,18 +183,33 @@ fn print_times(timed: &[(Kind, Times)], instances: [SocketAddr; 2]) {
     }
 }
 
+/// `n` with a comma between thousands, as docs/BENCHMARKS.md writes rates.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The median of rounds with their min and max; rates (`digits` 0) with thousands marked.
 fn summary(values: &[f64], digits: usize) -> String {
+    let show = |v: f64| match digits {
+        0 => thousands(v.round() as u64),
+        _ => format!("{v:.digits$}"),
+    };
     match Summary::of(values) {
-        Some(s) => format!(
-            "{:.digits$} ({:.digits$}–{:.digits$})",
-            s.median, s.min, s.max
-        ),
+        Some(s) => format!("{} ({}–{})", show(s.median), show(s.min), show(s.max)),
         None => "–".into(),
     }
 }
 
 fn print_list(options: &Options, o: &Outcome) {
-    let events = options.events;
+    let events = thousands(options.events);
     let empty = ratios(&o.empty.following, &o.empty.reference);
     let full = ratios(&o.filled.following, &o.filled.reference);
     let full_ok = Summary::of(&full).is_some_and(|s| s.median >= 0.95);
@@ -208,7 +223,7 @@ fn print_list(options: &Options, o: &Outcome) {
         (
             format!(
                 "reference (no feed), while A's list held {} sessions, /s",
-                o.listed_before
+                thousands(o.listed_before)
             ),
             summary(&o.empty.reference, 0),
             String::new(),

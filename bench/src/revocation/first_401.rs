@@ -2,15 +2,17 @@
 //! instance starts refusing the session's access token (docs/TOKENS.md, Revocation).
 //!
 //! One try: get a session, check that `GET /whoami` with its access token is 200 on both
-//! instances, send the revoking request, start the clock when its answer arrives, then poll
-//! `GET /whoami` on both instances at once, each on its own keep-alive connection every
-//! [`POLL_EVERY`], until each answers 401 `session_revoked`. Each instance's time is taken when
-//! its 401 arrives. Tries run one after another, so they never wait on each other.
+//! instances, wait a random 0 to 100 ms ([`jitter`]), send the revoking request, start the
+//! clock when its answer arrives, then poll `GET /whoami` on both instances at once, each on its
+//! own keep-alive connection every [`POLL_EVERY`], until each answers 401 `session_revoked`.
+//! Each instance's time is taken when its 401 arrives. Tries run one after another, so they
+//! never wait on each other.
 
 use super::auth::{Auth, Mailbox, Session};
 use crate::http::{Conn, Req};
 use crate::Error;
 use hyper::StatusCode;
+use std::hash::{BuildHasher, RandomState};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::time::MissedTickBehavior;
@@ -54,6 +56,15 @@ impl Kind {
             Kind::DeleteAccount => "da",
         }
     }
+}
+
+/// A pause of 0 to 100 ms before each revoking request. auth-service wakes held feed requests
+/// on a 100 ms cycle (docs/EVENTS.md, The feed); tries run back to back would otherwise fall in
+/// step with it, each at the same point of the cycle as the one before, and measure that point
+/// instead of the spread a revocation at any moment sees.
+fn jitter() -> Duration {
+    let random = RandomState::new().hash_one(Instant::now());
+    Duration::from_micros(random % 100_000)
 }
 
 /// One instance's `GET /whoami`, on a keep-alive connection opened again if it breaks.
@@ -165,6 +176,7 @@ pub async fn measure(
                 );
             }
         }
+        tokio::time::sleep(jitter()).await;
         match &revoke {
             Revoke::LogoutAll => auth.logout_all(&session).await?,
             Revoke::Session(other) => auth.delete_session(other, &session.id).await?,

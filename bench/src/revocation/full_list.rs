@@ -112,8 +112,21 @@ pub async fn measure(setup: &Setup, access_token: &str) -> Result<Outcome, Error
 async fn rounds(setup: &Setup, users: &[Repeat], what: &str) -> Result<Rates, Error> {
     let mut rates = Rates::default();
     for i in 0..setup.rounds {
-        let (following, _) = load::run(setup.following, users.to_vec(), setup.round).await?;
-        let (reference, _) = load::run(setup.reference, users.to_vec(), setup.round).await?;
+        // Which instance goes first alternates, so neither always follows the other's round.
+        let (following, reference) = if i % 2 == 0 {
+            let following = load::run(setup.following, users.to_vec(), setup.round).await?;
+            (
+                following,
+                load::run(setup.reference, users.to_vec(), setup.round).await?,
+            )
+        } else {
+            let reference = load::run(setup.reference, users.to_vec(), setup.round).await?;
+            (
+                load::run(setup.following, users.to_vec(), setup.round).await?,
+                reference,
+            )
+        };
+        let (following, reference) = (following.0, reference.0);
         eprintln!(
             "revocation: {what}, round {}/{}: following {:.0}/s, reference {:.0}/s",
             i + 1,

@@ -13,8 +13,8 @@
 # Knobs (environment):
 #   REVOCATION_BCRYPT_COST  auth-service's BCRYPT_COST (default 4: logins only set up the tries)
 #   REVOCATION_TRIES        tries per kind of revocation (default 100)
-#   REVOCATION_ROUNDS       alternating throughput rounds per list (default 5)
-#   REVOCATION_SECS         seconds per throughput round (default 5)
+#   REVOCATION_ROUNDS       alternating throughput rounds per list (default 10)
+#   REVOCATION_SECS         seconds per throughput round (default 3)
 #   REVOCATION_CONNS        keep-alive connections of the throughput rounds (default 64)
 #   REVOCATION_EVENTS       session.revoked events written for the full list (default 100000)
 #   REVOCATION_PORT         auth-service's port; A, B and the reference take the next three

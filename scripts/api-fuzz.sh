@@ -89,8 +89,10 @@ start() {
 # RATE_LIMIT_PER_IP=0 switches the per-address limit off for this run only: at its default
 # (20/min) almost every register, login and refresh the fuzzer sends would be a 429, and the
 # bodies behind them would never be exercised. A cheap bcrypt cost keeps login fast; what is
-# under test is the HTTP contract, not the hash.
-start auth-service "api_fuzz_auth_$suffix" RATE_LIMIT_PER_IP=0 BCRYPT_COST=4
+# under test is the HTTP contract, not the hash. The event feed is on, as in a deployment
+# (docs/EVENTS.md): the fuzzer's token is not its secret, so it meets the feed's 401s and 400s.
+start auth-service "api_fuzz_auth_$suffix" RATE_LIMIT_PER_IP=0 BCRYPT_COST=4 \
+  EVENT_FEED_SECRET="api-fuzz-feed-secret-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 AUTH_PORT=$PORT
 start resource-service "api_fuzz_resource_$suffix"
 RESOURCE_PORT=$PORT

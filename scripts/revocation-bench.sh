@@ -117,7 +117,8 @@ TABLE="$WORK/table.md"
   echo
   echo "Release build, $(nproc) cores, PostgreSQL $(psql -X -At -d postgres -c 'SHOW server_version')."
   echo "bcrypt cost $COST: this benchmark measures revocation, not bcrypt (logins only set up the tries)."
-  echo "Load average when the script started (before building): $LOAD_BEFORE."
+  echo "Load average when the script started (before building): $LOAD_BEFORE; when the run ended:" \
+    "$(cut -d' ' -f1-3 /proc/loadavg) (the rounds take both cores: anything else running shows here)."
   echo
   cat "$TABLE"
 } | tee ${BENCH_OUT:+"$BENCH_OUT"}

@@ -4,9 +4,9 @@
 //! arrive), never per request: verification stays local, and keeps the last keys fetched while
 //! auth-service is down.
 
+use crate::fetched::body_within;
 use arc_swap::ArcSwap;
 use futures_util::future::LocalBoxFuture;
-use futures_util::StreamExt;
 use shared_tokens::ed25519::PublicKey;
 use shared_tokens::extract::KeyRefetch;
 use shared_tokens::jwks::JwkSet;
@@ -99,14 +99,7 @@ impl JwksKeys {
         if !response.status().is_success() {
             return Err(format!("answered {}", response.status()));
         }
-        let mut body = Vec::new();
-        let mut chunks = response.bytes_stream();
-        while let Some(chunk) = chunks.next().await {
-            body.extend_from_slice(&chunk.map_err(|e| e.to_string())?);
-            if body.len() > MAX_DOCUMENT_BYTES {
-                return Err(format!("a document over {MAX_DOCUMENT_BYTES} bytes"));
-            }
-        }
+        let body = body_within(response, MAX_DOCUMENT_BYTES, "a document").await?;
         let document: JwkSet =
             serde_json::from_slice(&body).map_err(|e| format!("not a JWK set: {e}"))?;
         document.ed25519_keys()

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod fetched;
 pub mod http;
 pub mod jwks;
 pub mod metrics;

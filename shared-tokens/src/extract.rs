@@ -112,7 +112,7 @@ pub struct Authenticated {
 }
 
 /// The bearer token of the `Authorization` header; other schemes are not ours and are ignored.
-fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, AuthError> {
+pub fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, AuthError> {
     let Some(value) = req.headers().get(AUTHORIZATION) else {
         return Ok(None);
     };

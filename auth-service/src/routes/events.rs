@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use service_kit::openapi_responses::ServerErrors;
 use sha2::{Digest, Sha256};
+use shared_tokens::extract::bearer_token;
 use shared_tokens::{AuthError, Secret};
 use std::time::Duration;
 use utoipa::{IntoParams, ToSchema};
@@ -26,14 +27,10 @@ impl FeedAccess {
 
     /// Compares digests, so the time taken says nothing about how much of the secret matched.
     fn admits(&self, req: &HttpRequest) -> bool {
-        let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-            return false;
-        };
-        let Some((scheme, token)) = value.to_str().ok().and_then(|v| v.split_once(' ')) else {
-            return false;
-        };
-        let presented: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
-        scheme.eq_ignore_ascii_case("bearer") && presented == self.digest
+        match bearer_token(req) {
+            Ok(Some(token)) => <[u8; 32]>::from(Sha256::digest(token.as_bytes())) == self.digest,
+            _ => false,
+        }
     }
 }
 

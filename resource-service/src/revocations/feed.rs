@@ -1,8 +1,8 @@
 //! The client of auth-service's `GET /events` (docs/EVENTS.md, The feed).
 
 use crate::config::FeedSettings;
+use crate::fetched::body_within;
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::time::Duration;
@@ -18,7 +18,6 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 /// One event of the feed. Fields this service does not use are ignored.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FeedEvent {
-    pub seq: i64,
     #[serde(rename = "type")]
     pub kind: String,
     pub timestamp: DateTime<Utc>,
@@ -102,13 +101,6 @@ impl FeedClient {
         limit: u32,
         wait: Duration,
     ) -> Result<FeedPage, FeedError> {
-        self.fetch(from, limit, wait).await.map_err(|e| match e {
-            Fetch::Conflict => FeedError::Reset,
-            Fetch::Failed(e) => FeedError::Unreachable(e),
-        })
-    }
-
-    async fn fetch(&self, from: From, limit: u32, wait: Duration) -> Result<FeedPage, Fetch> {
         let start = match from {
             From::After(after) => ("after", after),
             From::Since(since) => ("since", since),
@@ -125,38 +117,23 @@ impl FeedClient {
             .timeout(wait + ANSWER_WITHIN)
             .send()
             .await
-            .map_err(|e| e.without_url().to_string())?;
-        if response.status() == reqwest::StatusCode::CONFLICT {
-            return Err(Fetch::Conflict);
-        }
-        if !response.status().is_success() {
-            return Err(format!("answered {}", response.status()).into());
-        }
-        let mut body = Vec::new();
-        let mut chunks = response.bytes_stream();
-        while let Some(chunk) = chunks.next().await {
-            body.extend_from_slice(&chunk.map_err(|e| e.without_url().to_string())?);
-            if body.len() > MAX_PAGE_BYTES {
-                return Err(format!("a page over {MAX_PAGE_BYTES} bytes").into());
+            .map_err(|e| FeedError::Unreachable(e.without_url().to_string()))?;
+        match response.status() {
+            reqwest::StatusCode::CONFLICT => return Err(FeedError::Reset),
+            status if !status.is_success() => {
+                return Err(FeedError::Unreachable(format!("answered {status}")))
             }
+            _ => {}
         }
-        serde_json::from_slice(&body).map_err(|e| format!("not a page of events: {e}").into())
+        let body = body_within(response, MAX_PAGE_BYTES, "a page")
+            .await
+            .map_err(FeedError::Unreachable)?;
+        serde_json::from_slice(&body)
+            .map_err(|e| FeedError::Unreachable(format!("not a page of events: {e}")))
     }
 
     /// Where the feed is followed from, for the log (never the secret).
     pub fn url(&self) -> &str {
         &self.url
-    }
-}
-
-/// A fetch that failed: the feed's 409, or anything else.
-enum Fetch {
-    Conflict,
-    Failed(String),
-}
-
-impl std::convert::From<String> for Fetch {
-    fn from(e: String) -> Self {
-        Self::Failed(e)
     }
 }

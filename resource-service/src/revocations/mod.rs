@@ -130,7 +130,9 @@ async fn follow_revocations(
             }
             Err(FeedError::Unreachable(e)) => {
                 metrics.failures.inc();
-                if list.standing().reachable || !list.standing().caught_up && retry == FIRST_RETRY {
+                let was = list.standing();
+                // Once per outage, and once for a feed that has not answered since the start.
+                if was.reachable || !was.caught_up && retry == FIRST_RETRY {
                     log::warn!("event feed unreachable, keeping the revocation list: {e}");
                 }
                 list.unreachable();
